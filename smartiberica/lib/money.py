@@ -1,0 +1,41 @@
+"""Exact money: the one rounding rule of the app, and ratios that may be undefined.
+
+Money is always `Decimal` with two places; a product (a margin, a VAT amount, a
+cash share) is rounded to the cent ROUND_HALF_UP, row by row, before summing.
+Floats are refused at this boundary because they cannot represent cents.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+RATIO_QUANTUM = Decimal("0.0001")
+ZERO = Decimal("0.00")
+
+
+def _require_decimal(value: object) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        raise TypeError(f"Money must be a Decimal (or an int), not {type(value).__name__}: {value!r}")
+    return Decimal(value)
+
+
+def round_money(value: Decimal | int) -> Decimal:
+    """Round to the cent, half up (0.005 -> 0.01, -0.005 -> -0.01)."""
+    return _require_decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def percent_of(amount: Decimal, rate_percent: Decimal) -> Decimal:
+    """`rate_percent` % of `amount`, to the cent: percent_of(1000, 5.5) == 55.00."""
+    return round_money(_require_decimal(amount) * _require_decimal(rate_percent) / 100)
+
+
+def ratio(numerator: Decimal | int, denominator: Decimal | int) -> Decimal | None:
+    """numerator / denominator to 4 places, or None when the denominator is 0.
+
+    None means "cannot be computed" and is shown as a dash, never as 0.
+    """
+    den = _require_decimal(denominator)
+    if den == 0:
+        return None
+    return (_require_decimal(numerator) / den).quantize(RATIO_QUANTUM, rounding=ROUND_HALF_UP)

@@ -1,0 +1,39 @@
+"""The two roles of the app, as Django groups.
+
+Board members read everything and write nothing; staff keep the records. The
+groups are created by a data migration; their permissions are re-synced after
+every `migrate`, so a model added later joins the roles without a manual step.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
+BOARD = "Board"
+STAFF = "Staff"
+DOMAIN_APPS = ("funding", "services")
+DASHBOARD_PERMISSION = "smartiberica.view_dashboard"
+
+
+def _domain_permissions() -> Q:
+    return Q(content_type__app_label__in=DOMAIN_APPS)
+
+
+def sync_role_permissions() -> None:
+    app_label, codename = DASHBOARD_PERMISSION.split(".")
+    dashboard = Q(content_type__app_label=app_label, codename=codename)
+
+    board, _ = Group.objects.get_or_create(name=BOARD)
+    board.permissions.set(
+        Permission.objects.filter((_domain_permissions() & Q(codename__startswith="view_")) | dashboard)
+    )
+
+    staff, _ = Group.objects.get_or_create(name=STAFF)
+    staff.permissions.set(Permission.objects.filter(_domain_permissions() | dashboard))
+
+
+def sync_role_permissions_after_migrate(**kwargs: Any) -> None:
+    sync_role_permissions()

@@ -1,0 +1,55 @@
+"""Template filters for money and ratios: the only place they are formatted.
+
+`{{ amount|money }}` gives "12.345,67 €" in Spanish and French and "€12,345.67"
+in English; `{{ ratio|percent }}` turns a fraction into "81,2 %". Both show an
+em dash for None (not computable) and refuse floats outright.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.translation import get_language
+
+from smartiberica.lib.money import CENT
+
+register = template.Library()
+
+DASH = "—"
+NBSP = "\u00a0"
+_SYMBOL_FIRST = {"en"}
+
+
+def _require_decimal(value: object, filter_name: str) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        raise TypeError(f"The {filter_name} filter takes a Decimal, not {type(value).__name__}: {value!r}")
+    return Decimal(value)
+
+
+def _language() -> str:
+    return (get_language() or "es").split("-")[0]
+
+
+@register.filter
+def money(value: Decimal | int | None) -> str:
+    if value is None:
+        return DASH
+    amount = _require_decimal(value, "money").quantize(CENT, rounding=ROUND_HALF_UP)
+    digits = number_format(abs(amount), decimal_pos=2, use_l10n=True, force_grouping=True)
+    sign = "-" if amount < 0 else ""
+    if _language() in _SYMBOL_FIRST:
+        return f"{sign}€{digits}"
+    return f"{sign}{digits}{NBSP}€"
+
+
+@register.filter
+def percent(value: Decimal | int | None) -> str:
+    if value is None:
+        return DASH
+    points = (_require_decimal(value, "percent") * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    digits = number_format(points, decimal_pos=1, use_l10n=True, force_grouping=True)
+    if _language() in _SYMBOL_FIRST:
+        return f"{digits}%"
+    return f"{digits}{NBSP}%"

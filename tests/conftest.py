@@ -1,0 +1,82 @@
+"""Fixtures shared by the whole suite: named personas and fast, offline settings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from smartiberica.roles import BOARD, STAFF
+
+DB_VENDOR = "postgresql" if "postgresql" in django_settings.DATABASES["default"]["ENGINE"] else "sqlite"
+
+
+def pytest_report_header() -> str:
+    return f"database backend: {DB_VENDOR} ({django_settings.DATABASES['default']['NAME']})"
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    # Backend-specific tests say so with a marker; on the other backend they are
+    # reported as skipped with the reason, never dropped silently.
+    for vendor in ("postgresql", "sqlite"):
+        if item.get_closest_marker(vendor) and vendor != DB_VENDOR:
+            pytest.skip(f"needs {vendor}; this run uses {DB_VENDOR} (set DATABASE_URL to change)")
+
+
+@pytest.fixture(autouse=True)
+def _fast_offline_settings(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Hashed static names need a collectstatic run; tests render with plain names.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def make_user(django_user_model: Any) -> Callable[..., Any]:
+    def make(username: str, *, group: str | None = None, is_superuser: bool = False) -> Any:
+        user = django_user_model.objects.create_user(
+            username=username, password=PASSWORD, is_staff=True, is_superuser=is_superuser
+        )
+        if group:
+            user.groups.add(Group.objects.get(name=group))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def board_user(make_user: Callable[..., Any]) -> Any:
+    return make_user("berta", group=BOARD)
+
+
+@pytest.fixture
+def staff_user(make_user: Callable[..., Any]) -> Any:
+    return make_user("sara", group=STAFF)
+
+
+@pytest.fixture
+def superuser(make_user: Callable[..., Any]) -> Any:
+    return make_user("root", is_superuser=True)
+
+
+@pytest.fixture
+def board_client(board_user: Any) -> Client:
+    client = Client()
+    client.force_login(board_user)
+    return client
+
+
+@pytest.fixture
+def staff_client(staff_user: Any) -> Client:
+    client = Client()
+    client.force_login(staff_user)
+    return client

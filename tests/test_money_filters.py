@@ -1,0 +1,46 @@
+from decimal import Decimal
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+NBSP = "\u00a0"
+
+
+def render(source: str, language: str, **context: object) -> str:
+    with translation.override(language):
+        return Template("{% load money %}" + source).render(Context(context))
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("es", f"12.345,67{NBSP}€"), ("fr", f"12.345,67{NBSP}€"), ("en", "€12,345.67")],
+)
+def test_money_is_formatted_per_locale(language: str, expected: str) -> None:
+    assert render("{{ v|money }}", language, v=Decimal("12345.67")) == expected
+
+
+def test_negative_money_keeps_its_sign() -> None:
+    assert render("{{ v|money }}", "es", v=Decimal("-1500.5")) == f"-1.500,50{NBSP}€"
+
+
+def test_missing_money_and_ratios_show_a_dash() -> None:
+    assert render("{{ v|money }} {{ v|percent }}", "es", v=None) == "— —"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"), [("es", f"81,2{NBSP}%"), ("fr", f"81,2{NBSP}%"), ("en", "81.2%")]
+)
+def test_a_ratio_shows_as_a_percentage(language: str, expected: str) -> None:
+    assert render("{{ v|percent }}", language, v=Decimal("0.8123")) == expected
+
+
+def test_a_zero_ratio_is_a_real_zero() -> None:
+    assert render("{{ v|percent }}", "en", v=Decimal("0.0000")) == "0.0%"
+
+
+def test_the_filters_refuse_floats() -> None:
+    with pytest.raises(TypeError, match="float"):
+        render("{{ v|money }}", "es", v=12.5)
+    with pytest.raises(TypeError, match="float"):
+        render("{{ v|percent }}", "es", v=0.5)

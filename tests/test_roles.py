@@ -1,0 +1,40 @@
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group
+
+from smartiberica.roles import BOARD, DOMAIN_APPS, STAFF
+
+pytestmark = pytest.mark.django_db
+
+
+def domain_models() -> list[type]:
+    return [m for label in DOMAIN_APPS for m in apps.get_app_config(label).get_models()]
+
+
+def codenames(group_name: str) -> set[str]:
+    group = Group.objects.get(name=group_name)
+    permissions = group.permissions.select_related("content_type")
+    return {f"{p.content_type.app_label}.{p.codename}" for p in permissions}
+
+
+def test_both_roles_exist_after_migrate() -> None:
+    assert set(Group.objects.filter(name__in=[BOARD, STAFF]).values_list("name", flat=True)) == {BOARD, STAFF}
+
+
+def test_the_board_may_view_every_domain_model_and_change_none() -> None:
+    board = codenames(BOARD)
+    assert "smartiberica.view_dashboard" in board
+    for model in domain_models():
+        meta = model._meta
+        assert f"{meta.app_label}.view_{meta.model_name}" in board
+    assert not [c for c in board if c.split(".")[1].startswith(("add_", "change_", "delete_"))]
+
+
+def test_staff_may_add_change_delete_and_view_every_domain_model() -> None:
+    staff = codenames(STAFF)
+    assert "smartiberica.view_dashboard" in staff
+    for model in domain_models():
+        meta = model._meta
+        for action in ("add", "change", "delete", "view"):
+            assert f"{meta.app_label}.{action}_{meta.model_name}" in staff
+    assert not [c for c in staff if c.startswith("auth.")]
