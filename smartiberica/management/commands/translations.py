@@ -186,9 +186,11 @@ class Command(BaseCommand):
                     po = polib.pofile(str(po_path))
                     if fill_source_language(po):
                         po.save()
-            untranslated = [p for p in check_catalogs(root, against_code=False) if "untranslated" in p]
-            self.stdout.write(f"Extracted. {len(untranslated)} entries still need a translation.")
-            for line in untranslated:
+            # msgmerge pre-fills new strings that look like old ones and marks them fuzzy:
+            # those need a human too.
+            todo = check_catalogs(root, against_code=False)
+            self.stdout.write(f"Extracted. {len(todo)} entries still need a translation.")
+            for line in todo:
                 self.stdout.write(f"  {line}")
         elif options["apply"]:
             table = json.loads(Path(options["apply"]).read_text(encoding="utf-8"))
