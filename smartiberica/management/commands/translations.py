@@ -55,7 +55,7 @@ def _is_translated(entry: polib.POEntry) -> bool:
 def fill_source_language(po: polib.POFile) -> int:
     filled = 0
     for entry in po:
-        if entry.obsolete or _is_translated(entry):
+        if entry.obsolete or (_is_translated(entry) and "fuzzy" not in entry.flags):
             continue
         if entry.msgid_plural:
             entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
