@@ -176,9 +176,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-extract", action="store_true", help="with --check: skip comparing against the code"
         )
+        parser.add_argument(
+            "--app", help="work on one app's catalogs only (e.g. funding): other catalogs stay untouched"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         root = Path(settings.BASE_DIR)
+        if options["app"]:
+            root = root / options["app"]
+            if not (root / "locale").is_dir():
+                raise CommandError(f"{options['app']} has no locale/ directory.")
         if options["update"]:
             extract(root)
             for po_path in catalog_paths(root):
