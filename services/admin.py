@@ -1,0 +1,678 @@
+"""Staff data entry for the services app (board members get the same pages read-only).
+
+Invoices are entered on one page: header (client and contract autocomplete), lines
+inline, totals computed by `actions.invoice_recompute_totals` when the page is
+saved. Drafts become invoices with the "mark as issued" action, which numbers them.
+Big lists never count the whole table, never run a SELECT DISTINCT for a filter,
+and cost the same number of queries for 1 or 50 rows.
+
+Drill-down URLs the dashboards may link to (every parameter is optional):
+
+    /admin/services/invoice/?issue_date_year=2024&status__exact=issued
+        &service_line__code__exact=it-licensing&client__id__exact=3
+        &credit_note=yes|no  &payment=paid|unpaid|partial|overdue
+    /admin/services/payment/?date_year=2024&invoice__service_line__code__exact=it-licensing
+        &invoice__client__id__exact=3&method__exact=transfer
+    /admin/services/contract/?status__exact=active&kind__exact=recurring
+        &service_line__code__exact=it-licensing&client__id__exact=3
+    /admin/services/memberturnover/?month_year=2024
+    /admin/services/revenuetarget/?year=2024
+
+`issue_date_year`, `date_year` and `month_year` filter on a date range of the
+year (indexes apply); `client__id__exact` takes a client's primary key (as in
+`ClientRevenue.client_id` from the selectors); `service_line__code__exact` takes a
+service code.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import OuterRef, QuerySet, Subquery, Sum
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from smartiberica.lib.admin_filters import year_filter
+from smartiberica.lib.dates import current_year, today
+from smartiberica.lib.money import ZERO, round_money
+
+from . import actions
+from . import validation as v
+from .calculations import compute_totals, line_net
+from .choices import ContractKind, ContractStatus, InvoiceStatus, PaymentState
+from .models import (
+    Client,
+    Contract,
+    Invoice,
+    InvoiceLine,
+    MarginBand,
+    MarginRule,
+    MemberTurnover,
+    Partner,
+    Payment,
+    RevenueTarget,
+    ServiceLine,
+)
+from .selectors import month_margin
+
+# --- Filters whose choices never come from the filtered (big) table --------------------------
+
+
+def service_line_filter(path: str) -> type[admin.SimpleListFilter]:
+    """Filter on a service line's code; the choices are the (few) service lines."""
+
+    class ServiceLineFilter(admin.SimpleListFilter):
+        title = _("service line")
+        parameter_name = f"{path}__code__exact"
+
+        def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+            return [(line.code, line.name) for line in ServiceLine.objects.order_by("code")]
+
+        def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+            if self.value():
+                return queryset.filter(**{f"{path}__code": self.value()})
+            return queryset
+
+    ServiceLineFilter.__name__ = f"ServiceLineFilter_{path}"
+    return ServiceLineFilter
+
+
+def client_filter(path: str) -> type[admin.SimpleListFilter]:
+    """Filter on a client id; the choices come from the clients table, not from a DISTINCT."""
+
+    class ClientFilter(admin.SimpleListFilter):
+        title = _("client")
+        parameter_name = f"{path}__id__exact"
+
+        def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+            return [
+                (str(pk), name)
+                for pk, name in Client.objects.order_by("name", "id").values_list("id", "name")
+            ]
+
+        def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+            value = self.value()
+            if value and value.isdigit():
+                return queryset.filter(**{f"{path}_id": int(value)})
+            return queryset
+
+    ClientFilter.__name__ = f"ClientFilter_{path}"
+    return ClientFilter
+
+
+class CreditNoteFilter(admin.SimpleListFilter):
+    title = _("kind")
+    parameter_name = "credit_note"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("no", _("invoices")), ("yes", _("credit notes"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == "yes":
+            return queryset.filter(corrects__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(corrects__isnull=True)
+        return queryset
+
+
+class PaymentStateFilter(admin.SimpleListFilter):
+    title = _("payment")
+    parameter_name = "payment"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [
+            ("paid", PaymentState.PAID.label),
+            ("unpaid", _("unpaid")),
+            ("partial", PaymentState.PARTIAL.label),
+            ("overdue", PaymentState.OVERDUE.label),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if value == "paid":
+            return queryset.paid()  # type: ignore[attr-defined]
+        if value == "unpaid":
+            return queryset.unpaid()  # type: ignore[attr-defined]
+        if value == "partial":
+            return queryset.partially_paid()  # type: ignore[attr-defined]
+        if value == "overdue":
+            return queryset.overdue(on=today())  # type: ignore[attr-defined]
+        return queryset
+
+
+class TargetYearFilter(admin.SimpleListFilter):
+    """Static year choices for an integer year field."""
+
+    title = _("year")
+    parameter_name = "year"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(str(y), str(y)) for y in range(current_year() + 1, 2014, -1)]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(year=int(value))
+        return queryset
+
+
+class BigListAdmin(admin.ModelAdmin):
+    """Settings shared by the lists that grow every week."""
+
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    list_per_page = 50
+
+
+def _report_errors(
+    request: HttpRequest, admin_obj: admin.ModelAdmin, obj: Any, error: ValidationError
+) -> None:
+    for message in error.messages:
+        admin_obj.message_user(request, f"{obj}: {message}", messages.ERROR)
+
+
+# --- Service lines, targets, clients, partners ------------------------------------------------
+
+
+class RevenueTargetInline(admin.TabularInline):
+    model = RevenueTarget
+    extra = 0
+    fields = ("year", "amount")
+
+
+@admin.register(ServiceLine)
+class ServiceLineAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_es", "name_fr", "name_en", "active")
+    list_filter = ("active",)
+    search_fields = ("code", "name_es", "name_fr", "name_en")
+    inlines = [RevenueTargetInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        # Codes are stable: dashboards, imports and links rely on them.
+        return ("code",) if obj is not None else ()
+
+
+@admin.register(RevenueTarget)
+class RevenueTargetAdmin(admin.ModelAdmin):
+    list_display = ("service_line", "year", "amount", "actual_display", "achieved_display")
+    list_select_related = ("service_line",)
+    list_filter = (TargetYearFilter, service_line_filter("service_line"))
+    ordering = ("-year", "service_line__code")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        actual = (
+            Invoice.objects.filter(
+                status=InvoiceStatus.ISSUED,
+                service_line=OuterRef("service_line"),
+                issue_date__year=OuterRef("year"),
+            )
+            .order_by()
+            .values("service_line")
+            .annotate(total=Sum("net_amount"))
+            .values("total")
+        )
+        return super().get_queryset(request).annotate(actual=Subquery(actual))
+
+    @admin.display(description=_("actual (issued, net)"))
+    def actual_display(self, obj: RevenueTarget) -> Decimal:
+        return round_money(getattr(obj, "actual", None) or ZERO)
+
+    @admin.display(description=_("achieved"))
+    def achieved_display(self, obj: RevenueTarget) -> str:
+        if not obj.amount:
+            return "—"
+        share = self.actual_display(obj) * 100 / obj.amount
+        return f"{share.quantize(Decimal('0.1'))} %"
+
+
+@admin.register(Client)
+class ClientAdmin(BigListAdmin):
+    list_display = ("name", "tax_id", "is_foreign", "contact", "email")
+    list_filter = ("is_foreign",)
+    search_fields = ("name", "^tax_id", "email")
+    ordering = ("name", "id")
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet[Any], search_term: str) -> Any:
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        normalized = v.normalize_tax_id(search_term)
+        if normalized and normalized != search_term:
+            results |= queryset.filter(tax_id__startswith=normalized)
+        return results, may_have_duplicates
+
+
+@admin.register(Partner)
+class PartnerAdmin(admin.ModelAdmin):
+    list_display = ("name",)
+    search_fields = ("name",)
+
+
+# --- Contracts ---------------------------------------------------------------------------
+
+
+@admin.register(Contract)
+class ContractAdmin(BigListAdmin):
+    list_display = (
+        "reference",
+        "client",
+        "service_line",
+        "kind",
+        "billing_period",
+        "status",
+        "start_date",
+        "end_date",
+        "partner",
+    )
+    list_select_related = ("client", "service_line", "partner")
+    list_filter = (
+        "status",
+        "kind",
+        service_line_filter("service_line"),
+        client_filter("client"),
+        year_filter("start_date", _("start year")),
+    )
+    search_fields = ("^reference", "client__name", "=client__tax_id")
+    autocomplete_fields = ("client", "partner")
+    actions = ["draft_current_period_invoices"]
+    fieldsets = (
+        (None, {"fields": ("reference", "client", "service_line", "description", "status", "notes")}),
+        (_("Dates"), {"fields": ("start_date", "end_date")}),
+        (
+            _("Price"),
+            {
+                "fields": (
+                    "kind",
+                    "billing_period",
+                    "quantity",
+                    "unit_price",
+                    "fixed_amount",
+                    "estimated_amount",
+                    "vat_rate",
+                )
+            },
+        ),
+        (_("Partner"), {"fields": ("partner", "partner_share")}),
+    )
+
+    @admin.action(description=_("Draft the invoices of the current period"), permissions=["change"])
+    def draft_current_period_invoices(self, request: HttpRequest, queryset: QuerySet[Contract]) -> None:
+        on = today()
+        eligible = [
+            c
+            for c in queryset.select_related("client", "service_line")
+            if c.kind == ContractKind.RECURRING and c.status == ContractStatus.ACTIVE
+        ]
+        try:
+            created = actions.contracts_draft_due_invoices(on=on, contracts=eligible)
+        except ValidationError as error:
+            _report_errors(request, self, _("contracts"), error)
+            return
+        self.message_user(
+            request,
+            ngettext("%(count)d draft invoice created.", "%(count)d draft invoices created.", len(created))
+            % {"count": len(created)},
+            messages.SUCCESS,
+        )
+        skipped = queryset.count() - len(eligible)
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d contract skipped: only active recurring contracts are invoiced per period.",
+                    "%(count)d contracts skipped: only active recurring contracts are invoiced per period.",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )
+
+
+# --- Invoices ----------------------------------------------------------------------------
+
+
+class InvoiceLineFormSet(BaseInlineFormSet):
+    """Checks the lines as a whole, with the same rules the actions apply."""
+
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        invoice: Invoice = self.instance
+        if invoice.status != InvoiceStatus.DRAFT:
+            return
+        rows = [
+            (form.cleaned_data["quantity"], form.cleaned_data["unit_price"], form.cleaned_data["vat_rate"])
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        totals = compute_totals(rows)
+        try:
+            v.validate_line_nets(
+                is_credit_note=invoice.is_credit_note, nets=[line_net(q, p) for q, p, _ in rows]
+            )
+            v.validate_totals_sign(
+                is_credit_note=invoice.is_credit_note,
+                status=invoice.status,
+                net=totals.net,
+                gross=totals.gross,
+            )
+            if invoice.corrects_id is not None:
+                invoice.net_amount, invoice.vat_amount, invoice.gross_amount = (
+                    totals.net,
+                    totals.vat,
+                    totals.gross,
+                )
+                invoice.validate_credit_total()
+        except ValidationError as error:
+            raise ValidationError(error.messages) from error
+
+
+class InvoiceLineInline(admin.TabularInline):
+    model = InvoiceLine
+    formset = InvoiceLineFormSet
+    fields = ("description", "quantity", "unit_price", "vat_rate", "net_display")
+    readonly_fields = ("net_display",)
+    extra = 1
+
+    @admin.display(description=_("net"))
+    def net_display(self, obj: InvoiceLine) -> Decimal | str:
+        return obj.net_amount if obj.pk else "—"
+
+    def _editable(self, obj: Invoice | None) -> bool:
+        return obj is None or obj.status == InvoiceStatus.DRAFT
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._editable(obj) and super().has_delete_permission(request, obj)
+
+
+class PaymentInline(admin.TabularInline):
+    """The payments of an invoice, shown for information; they are entered as payments."""
+
+    model = Payment
+    fields = ("date", "amount", "net_amount", "method", "reference")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+HEADER_FIELDS = (
+    "series",
+    "number",
+    "client",
+    "contract",
+    "service_line",
+    "corrects",
+    "issue_date",
+    "due_date",
+)
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(BigListAdmin):
+    list_display = (
+        "number_display",
+        "issue_date",
+        "client",
+        "service_line",
+        "status",
+        "net_amount",
+        "vat_amount",
+        "gross_amount",
+        "payment_display",
+    )
+    list_display_links = ("number_display",)
+    list_select_related = ("client", "service_line")
+    list_filter = (
+        year_filter("issue_date", _("issue year")),
+        "status",
+        service_line_filter("service_line"),
+        client_filter("client"),
+        CreditNoteFilter,
+        PaymentStateFilter,
+    )
+    search_fields = ("^number", "client__name", "=client__tax_id")
+    autocomplete_fields = ("client", "contract", "corrects")
+    inlines = [InvoiceLineInline, PaymentInline]
+    actions = ["mark_issued", "record_full_payment", "cancel_invoices"]
+    fieldsets = (
+        (None, {"fields": (*HEADER_FIELDS, "status", "notes")}),
+        (
+            _("Totals"),
+            {
+                "fields": ("totals_display", "paid_display", "payment_display", "period_start"),
+                "description": _("Computed from the lines when the invoice is saved."),
+            },
+        ),
+    )
+
+    class Media:
+        css = {"all": ["services/admin.css"]}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return super().get_queryset(request).with_balance()  # type: ignore[attr-defined]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        computed = ("status", "totals_display", "paid_display", "payment_display", "period_start")
+        if obj is not None and obj.status != InvoiceStatus.DRAFT:
+            return (*HEADER_FIELDS, *computed)
+        return computed
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet[Any], search_term: str) -> Any:
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        normalized = v.normalize_tax_id(search_term)
+        if normalized and normalized != search_term:
+            results |= queryset.filter(client__tax_id=normalized)
+        # Autocompletes: a payment is for an issued invoice; a credit note corrects one.
+        if request.GET.get("app_label") == "services" and request.GET.get("model_name") in {
+            "payment",
+            "invoice",
+        }:
+            results = results.filter(status=InvoiceStatus.ISSUED, corrects__isnull=True)
+        return results, may_have_duplicates
+
+    @admin.display(description=_("number"), ordering="number")
+    def number_display(self, obj: Invoice) -> str:
+        return str(obj)
+
+    @admin.display(description=_("totals"))
+    def totals_display(self, obj: Invoice) -> str:
+        if obj.pk is None:
+            return "—"
+        lines = list(obj.lines.all())
+        return render_to_string(
+            "services/admin/invoice_totals.html",
+            {
+                "invoice": obj,
+                "totals": compute_totals((li.quantity, li.unit_price, li.vat_rate) for li in lines),
+            },
+        )
+
+    @admin.display(description=_("paid"))
+    def paid_display(self, obj: Invoice) -> Decimal:
+        return round_money(getattr(obj, "paid_total", None) or ZERO)
+
+    @admin.display(description=_("payment"))
+    def payment_display(self, obj: Invoice) -> str:
+        if obj.pk is None:
+            return "—"
+        return str(PaymentState(obj.payment_state).label)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        if form.instance.status == InvoiceStatus.DRAFT:
+            actions.invoice_recompute_totals(invoice=form.instance)
+
+    @admin.action(description=_("Mark as issued (assigns the number)"), permissions=["change"])
+    def mark_issued(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> None:
+        done = 0
+        for invoice in queryset.order_by("issue_date", "id"):
+            try:
+                actions.invoice_issue(invoice=invoice)
+                done += 1
+            except ValidationError as error:
+                _report_errors(request, self, invoice, error)
+        if done:
+            self.message_user(
+                request,
+                ngettext("%(count)d invoice issued.", "%(count)d invoices issued.", done) % {"count": done},
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=_("Record full payment (dated today)"), permissions=["change"])
+    def record_full_payment(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> None:
+        done = 0
+        for invoice in queryset:
+            try:
+                actions.invoice_record_full_payment(invoice=invoice, date=today())
+                done += 1
+            except ValidationError as error:
+                _report_errors(request, self, invoice, error)
+        if done:
+            self.message_user(
+                request,
+                ngettext("%(count)d payment recorded.", "%(count)d payments recorded.", done)
+                % {"count": done},
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=_("Cancel"), permissions=["change"])
+    def cancel_invoices(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> None:
+        done = 0
+        for invoice in queryset:
+            try:
+                actions.invoice_cancel(invoice=invoice)
+                done += 1
+            except ValidationError as error:
+                _report_errors(request, self, invoice, error)
+        if done:
+            self.message_user(
+                request,
+                ngettext("%(count)d invoice cancelled.", "%(count)d invoices cancelled.", done)
+                % {"count": done},
+                messages.SUCCESS,
+            )
+
+
+# --- Payments ----------------------------------------------------------------------------
+
+
+@admin.register(Payment)
+class PaymentAdmin(BigListAdmin):
+    list_display = ("date", "invoice", "client_display", "amount", "net_amount", "method", "reference")
+    list_select_related = ("invoice", "invoice__client")
+    list_filter = (
+        year_filter("date"),
+        "method",
+        service_line_filter("invoice__service_line"),
+        client_filter("invoice__client"),
+    )
+    search_fields = ("^invoice__number", "invoice__client__name", "=invoice__client__tax_id", "reference")
+    autocomplete_fields = ("invoice",)
+    fields = ("invoice", "date", "amount", "method", "reference", "net_amount")
+    readonly_fields = ("net_amount",)
+
+    @admin.display(description=_("client"), ordering="invoice__client__name")
+    def client_display(self, obj: Payment) -> str:
+        return obj.invoice.client.name
+
+    def save_model(self, request: HttpRequest, obj: Payment, form: Any, change: bool) -> None:
+        actions.payment_save(payment=obj)
+
+
+# --- Member turnover and margin rules -------------------------------------------------------
+
+
+@admin.register(MemberTurnover)
+class MemberTurnoverAdmin(admin.ModelAdmin):
+    list_display = (
+        "month_display",
+        "turnover",
+        "active_members",
+        "rates_display",
+        "margin_display",
+        "fund_display",
+    )
+    list_filter = (year_filter("month"),)
+    ordering = ("-month",)
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+
+    def get_changelist_instance(self, request: HttpRequest) -> Any:
+        # The rates of the rows shown come from all the rules, read once (with
+        # their bands) whatever the number of rows.
+        changelist = super().get_changelist_instance(request)
+        rules = list(MarginRule.objects.prefetch_related("bands"))
+        changelist.result_list = list(changelist.result_list)
+        for row in changelist.result_list:
+            row.margin_rules = rules
+        return changelist
+
+    def _margin(self, obj: MemberTurnover) -> Any:
+        rules = getattr(obj, "margin_rules", None)
+        if rules is None:
+            rules = list(MarginRule.objects.in_force(obj.month).prefetch_related("bands"))
+        return month_margin(obj, rules)
+
+    @admin.display(description=_("month"), ordering="month")
+    def month_display(self, obj: MemberTurnover) -> str:
+        return obj.month.strftime("%Y-%m")
+
+    @admin.display(description=_("rates applied (%)"))
+    def rates_display(self, obj: MemberTurnover) -> str:
+        margin = self._margin(obj)
+        return f"{margin.structure_rate} + {margin.fund_rate}"
+
+    @admin.display(description=_("member margin"))
+    def margin_display(self, obj: MemberTurnover) -> Decimal:
+        return self._margin(obj).member_margin
+
+    @admin.display(description=_("guarantee fund"))
+    def fund_display(self, obj: MemberTurnover) -> Decimal:
+        return self._margin(obj).guarantee_fund
+
+
+class MarginBandFormSet(BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        bounds = [
+            form.cleaned_data["lower_bound"]
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        try:
+            v.validate_bands(kind=self.instance.kind, lower_bounds=bounds)
+        except ValidationError as error:
+            raise ValidationError(error.messages) from error
+
+
+class MarginBandInline(admin.TabularInline):
+    model = MarginBand
+    formset = MarginBandFormSet
+    fields = ("lower_bound", "structure_rate", "fund_rate")
+    extra = 0
+
+
+@admin.register(MarginRule)
+class MarginRuleAdmin(admin.ModelAdmin):
+    list_display = ("name", "valid_from", "valid_to", "kind", "structure_rate", "fund_rate")
+    inlines = [MarginBandInline]

@@ -1,0 +1,68 @@
+"""Choices of the services app, shared by the models, the rules and the actions."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ContractKind(models.TextChoices):
+    FIXED_FEE = "fixed_fee", _("fixed fee")
+    RECURRING = "recurring", _("recurring")
+    TIME_AND_MATERIALS = "time_and_materials", _("time and materials")
+
+
+class BillingPeriod(models.TextChoices):
+    MONTHLY = "monthly", _("monthly")
+    QUARTERLY = "quarterly", _("quarterly")
+    YEARLY = "yearly", _("yearly")
+
+
+# Length of each billing period in months.
+PERIOD_MONTHS = {BillingPeriod.MONTHLY: 1, BillingPeriod.QUARTERLY: 3, BillingPeriod.YEARLY: 12}
+
+
+class ContractStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    ACTIVE = "active", _("active")
+    ENDED = "ended", _("ended")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class InvoiceStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    ISSUED = "issued", _("issued")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class PaymentState(models.TextChoices):
+    """Derived from the payments (and credit notes) of an issued invoice, never stored."""
+
+    NOT_DUE = "not_due", _("not paid yet")
+    PARTIAL = "partial", _("partially paid")
+    PAID = "paid", _("paid")
+    OVERDUE = "overdue", _("overdue")
+    NONE = "none", _("not applicable")
+
+
+class PaymentMethod(models.TextChoices):
+    TRANSFER = "transfer", _("bank transfer")
+    CARD = "card", _("card")
+    CASH = "cash", _("cash")
+    DIRECT_DEBIT = "direct_debit", _("direct debit")
+    OTHER = "other", _("other")
+
+
+class MarginRuleKind(models.TextChoices):
+    FLAT = "flat", _("flat rates")
+    BANDED = "banded", _("banded rates")
+
+
+# The historical Smart margin: 7.5 % of the members' turnover.
+HISTORICAL_STRUCTURE_RATE = "5.50"
+HISTORICAL_FUND_RATE = "2.00"
+
+DEFAULT_SERIES = "F"
+# Facturas rectificativas get their own series, as Spanish invoicing rules ask.
+CREDIT_NOTE_SERIES = "R"
+DEFAULT_PAYMENT_TERM_DAYS = 30

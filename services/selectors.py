@@ -1,0 +1,243 @@
+"""Reads of the services app for the dashboards: a fixed number of queries per call.
+
+`services_year()` answers, for a year and a basis, with frozen dataclasses of
+`Decimal`s. Every aggregate is a SQL SUM over a date range (so the date indexes
+serve it) and is re-quantized with `round_money` (SQLite sums decimals as REAL).
+
+Definitions (domain.md):
+
+- accrual basis: Σ net amount of invoices with status "issued" and an issue date
+  in the year; credit notes count with their negative net; drafts and cancelled
+  invoices are left out.
+- cash basis: Σ over payments dated in the year of round(payment × invoice net /
+  invoice gross). That product is stored on each payment (`Payment.net_amount`)
+  when it is recorded, so the cash revenue is an exact SQL sum too.
+- member margin: per month, round(turnover × structure rate / 100); guarantee
+  fund: round(turnover × fund rate / 100). The month's own rates win, else the
+  margin rule in force on the month's first day (flat, or the band the month's
+  turnover falls in, applied to the whole turnover).
+- expected contract revenue: see `calculations.expected_revenue`, summed over
+  contracts whose status is active or ended (an ended contract did run in the
+  years it covered; drafts and cancelled ones never count) and whose dates meet the year.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.db.models import Q, QuerySet, Sum
+
+from smartiberica.lib.dates import year_bounds
+from smartiberica.lib.money import ZERO, round_money
+
+from .calculations import Band, ContractTerms, band_rates, expected_revenue
+from .choices import ContractStatus, InvoiceStatus, MarginRuleKind
+from .models import Contract, Invoice, MarginRule, MemberTurnover, Payment, RevenueTarget, ServiceLine
+
+Basis = Literal["accrual", "cash"]
+BASES: tuple[Basis, ...] = ("accrual", "cash")
+MONTHS = range(1, 13)
+# Contract statuses whose expected revenue counts.
+COUNTED_CONTRACT_STATUSES = (ContractStatus.ACTIVE, ContractStatus.ENDED)
+
+
+@dataclass(frozen=True)
+class ClientRevenue:
+    client_id: int
+    name: str
+    tax_id: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class MonthMargin:
+    month: date
+    turnover: Decimal
+    active_members: int | None
+    structure_rate: Decimal
+    fund_rate: Decimal
+    # "month" (the month's own rates), "rule" (the rule in force) or "none" (no rate found: zero).
+    source: Literal["month", "rule", "none"]
+    rule_name: str | None
+    member_margin: Decimal
+    guarantee_fund: Decimal
+
+
+@dataclass(frozen=True)
+class ServicesYear:
+    year: int
+    basis: Basis
+    services_revenue: Decimal
+    revenue_by_service: dict[str, Decimal]
+    revenue_by_client: list[ClientRevenue]
+    revenue_by_month: dict[int, Decimal]
+    member_margin: Decimal
+    guarantee_fund: Decimal
+    member_turnover: Decimal
+    expected_contract_revenue: Decimal
+    revenue_targets: dict[str, Decimal]
+    service_names: dict[str, str]
+
+
+def _month_bounds(year: int, month: int) -> tuple[date, date]:
+    start = date(year, month, 1)
+    end = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+    return start, date.fromordinal(end.toordinal() - 1)
+
+
+def _revenue_source(year: int, basis: Basis) -> tuple[QuerySet[Any], str, str, str]:
+    """(rows of the year, date field, service-line id path, client path) for a basis."""
+    bounds = year_bounds(year)
+    if basis == "accrual":
+        rows: QuerySet[Any] = Invoice.objects.filter(status=InvoiceStatus.ISSUED, issue_date__range=bounds)
+        return rows, "issue_date", "service_line_id", "client"
+    if basis == "cash":
+        return (
+            Payment.objects.filter(date__range=bounds),
+            "date",
+            "invoice__service_line_id",
+            "invoice__client",
+        )
+    raise ValueError(f"basis must be one of {BASES}, not {basis!r}")
+
+
+def month_margin(row: MemberTurnover, rules: Sequence[MarginRule]) -> MonthMargin:
+    """The rates that apply to a month and its margin, given the rules (bands prefetched)."""
+    rule = next(
+        (r for r in rules if r.valid_from <= row.month and (r.valid_to is None or row.month <= r.valid_to)),
+        None,
+    )
+    rates: tuple[Decimal, Decimal] | None = None
+    source: Literal["month", "rule", "none"] = "none"
+    rule_name = None
+    if row.structure_rate is not None and row.fund_rate is not None:
+        rates, source = (row.structure_rate, row.fund_rate), "month"
+    elif rule is not None:
+        source, rule_name = "rule", rule.name
+        if rule.kind == MarginRuleKind.BANDED:
+            bands = [Band(b.lower_bound, b.structure_rate, b.fund_rate) for b in rule.bands.all()]
+            rates = band_rates(bands, row.turnover)
+        elif rule.structure_rate is not None and rule.fund_rate is not None:
+            rates = (rule.structure_rate, rule.fund_rate)
+    if rates is None:
+        rates, source = (ZERO, ZERO), "none"
+    structure_rate, fund_rate = rates
+    turnover = round_money(row.turnover)
+    return MonthMargin(
+        month=row.month,
+        turnover=turnover,
+        active_members=row.active_members,
+        structure_rate=structure_rate,
+        fund_rate=fund_rate,
+        source=source,
+        rule_name=rule_name,
+        member_margin=round_money(turnover * structure_rate / 100),
+        guarantee_fund=round_money(turnover * fund_rate / 100),
+    )
+
+
+def _margin_rows(year: int) -> list[MonthMargin]:
+    """Two or three queries: the months of the year, the rules meeting it, their bands."""
+    start, end = year_bounds(year)
+    months = list(MemberTurnover.objects.filter(month__range=(start, end)).order_by("month"))
+    if not months:
+        return []
+    rules = list(MarginRule.objects.overlapping(start, end).prefetch_related("bands"))
+    return [month_margin(row, rules) for row in months]
+
+
+def member_margin_by_month(*, year: int) -> list[MonthMargin]:
+    """The months of `year` with a recorded turnover, with the rates applied and the results."""
+    return _margin_rows(year)
+
+
+def expected_contract_revenue(*, year: int) -> Decimal:
+    """Net revenue expected in `year` from active (and ended) contracts: one query."""
+    start, end = year_bounds(year)
+    contracts = (
+        Contract.objects.filter(status__in=COUNTED_CONTRACT_STATUSES)
+        .overlapping(start, end)
+        .values_list(
+            "kind",
+            "start_date",
+            "end_date",
+            "billing_period",
+            "quantity",
+            "unit_price",
+            "fixed_amount",
+            "estimated_amount",
+        )
+    )
+    total = ZERO
+    for values in contracts:
+        total += expected_revenue(ContractTerms(*values), year)
+    return round_money(total)
+
+
+def services_year(*, year: int, basis: Basis = "accrual") -> ServicesYear:
+    """Every services figure of a year, in a fixed number of queries (at most nine)."""
+    rows, date_field, service_path, client_path = _revenue_source(year, basis)
+    lines = list(ServiceLine.objects.order_by("code"))
+    code_by_id = {line.pk: line.code for line in lines}
+
+    month_sums = {
+        f"m{m}": Sum("net_amount", filter=Q(**{f"{date_field}__range": _month_bounds(year, m)}), default=ZERO)
+        for m in MONTHS
+    }
+    totals = rows.aggregate(total=Sum("net_amount", default=ZERO), **month_sums)
+
+    by_service = {line.code: ZERO for line in lines}
+    for row in rows.order_by().values(service_path).annotate(amount=Sum("net_amount")):
+        by_service[code_by_id[row[service_path]]] = round_money(row["amount"])
+
+    clients = []
+    for row in (
+        rows.order_by()
+        .values(f"{client_path}_id", f"{client_path}__name", f"{client_path}__tax_id")
+        .annotate(amount=Sum("net_amount"))
+    ):
+        amount = round_money(row["amount"])
+        if amount != 0:
+            clients.append(
+                ClientRevenue(
+                    client_id=row[f"{client_path}_id"],
+                    name=row[f"{client_path}__name"],
+                    tax_id=row[f"{client_path}__tax_id"],
+                    amount=amount,
+                )
+            )
+    clients.sort(key=lambda c: (-c.amount, c.name, c.client_id))
+
+    targets = {
+        row["service_line__code"]: round_money(row["amount"])
+        for row in RevenueTarget.objects.filter(year=year).values("service_line__code", "amount")
+    }
+    margins = _margin_rows(year)
+
+    return ServicesYear(
+        year=year,
+        basis=basis,
+        services_revenue=round_money(totals["total"]),
+        revenue_by_service=by_service,
+        revenue_by_client=clients,
+        revenue_by_month={m: round_money(totals[f"m{m}"]) for m in MONTHS},
+        member_margin=round_money(sum((m.member_margin for m in margins), ZERO)),
+        guarantee_fund=round_money(sum((m.guarantee_fund for m in margins), ZERO)),
+        member_turnover=round_money(sum((m.turnover for m in margins), ZERO)),
+        expected_contract_revenue=expected_contract_revenue(year=year),
+        revenue_targets=targets,
+        service_names={line.code: line.name for line in lines},
+    )
+
+
+def services_years_with_data() -> list[int]:
+    """Sorted years with an issued invoice, a payment or a member-turnover month (three queries)."""
+    years: set[int] = set()
+    years.update(d.year for d in Invoice.objects.issued().dates("issue_date", "year"))
+    years.update(d.year for d in Payment.objects.dates("date", "year"))
+    years.update(d.year for d in MemberTurnover.objects.dates("month", "year"))
+    return sorted(years)
