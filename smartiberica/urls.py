@@ -8,6 +8,11 @@ from smartiberica import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("years/", views.years, name="years"),
+    path("years/<int:year>/", views.year, name="year"),
+    path("years/<int:year>/export.xlsx", views.export_xlsx, name="year-xlsx"),
+    path("years/<int:year>/export.csv", views.export_csv, name="year-csv"),
+    path("api/years/<int:year>/", views.api_year, name="api-year"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

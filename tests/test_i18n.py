@@ -52,7 +52,7 @@ def test_the_command_fails_on_an_incomplete_catalog(tmp_path: Path, settings: ob
 
 @pytest.mark.django_db
 def test_spanish_is_the_default_language(board_client: Client) -> None:
-    response = board_client.get("/")
+    response = board_client.get(reverse("login"))
     assert response["Content-Language"] == "es"
     assert '<html lang="es">' in response.content.decode()
     assert "Cerrar sesión" in response.content.decode()
@@ -61,8 +61,9 @@ def test_spanish_is_the_default_language(board_client: Client) -> None:
 @pytest.mark.django_db
 @pytest.mark.parametrize(("language", "logout"), [("en", "Log out"), ("fr", "Se déconnecter")])
 def test_the_language_switcher_changes_the_language(board_client: Client, language: str, logout: str) -> None:
-    response = board_client.post(reverse("set_language"), {"language": language, "next": "/"}, follow=True)
-    assert response.redirect_chain[-1][0] == "/"
+    login = reverse("login")
+    response = board_client.post(reverse("set_language"), {"language": language, "next": login}, follow=True)
+    assert response.redirect_chain[-1][0] == login
     assert logout in response.content.decode()
     assert f'<option value="{language}" selected>' in response.content.decode()
 

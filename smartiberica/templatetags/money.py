@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.formats import number_format
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 
 from smartiberica.lib.money import CENT
 
@@ -53,3 +53,33 @@ def percent(value: Decimal | int | None) -> str:
     if _language() in _SYMBOL_FIRST:
         return f"{digits}%"
     return f"{digits}{NBSP}%"
+
+
+@register.filter
+def signed_money(value: Decimal | int | None) -> str:
+    """A change in money, always with its sign: "+1.234,00 €"."""
+    if value is None:
+        return DASH
+    text = money(value)
+    return text if text.startswith("-") else f"+{text}"
+
+
+@register.filter
+def points(value: Decimal | int | None) -> str:
+    """A change between two ratios in percentage points: "+3,1 pp"."""
+    if value is None:
+        return DASH
+    change = (_require_decimal(value, "points") * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    digits = number_format(abs(change), decimal_pos=1, use_l10n=True, force_grouping=True)
+    sign = "-" if change < 0 else "+"
+    # Translators: abbreviation of "percentage points", after a number.
+    unit = pgettext("percentage points", "pp")
+    return f"{sign}{digits}{NBSP}{unit}"
+
+
+@register.filter
+def index(value: Decimal | int | None, places: int = 4) -> str:
+    """A plain number such as the HHI, localised, with a fixed number of places."""
+    if value is None:
+        return DASH
+    return number_format(_require_decimal(value, "index"), decimal_pos=places, use_l10n=True)

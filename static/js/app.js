@@ -7,3 +7,10 @@ document.addEventListener("DOMContentLoaded", () => {
     select.addEventListener("change", () => select.form.submit());
   }
 });
+
+// A printed board pack carries each figure's definition: open them all first.
+window.addEventListener("beforeprint", () => {
+  for (const details of document.querySelectorAll("details")) {
+    details.open = true;
+  }
+});

@@ -77,15 +77,15 @@ def _cwd(path: Path) -> Iterator[None]:
         os.chdir(before)
 
 
-def extract(root: Path) -> None:
-    """Run makemessages for every language over `root`."""
+def extract(root: Path, *, skip: tuple[str, ...] = ()) -> None:
+    """Run makemessages for every language over `root`, minus the `skip` folders."""
     if shutil.which("xgettext") is None:
         raise CommandError("Extracting strings needs GNU gettext (xgettext): apt-get install gettext.")
     with _cwd(root), override_settings(LOCALE_PATHS=[root / "locale"]):
         call_command(
             "makemessages",
             locale=list(LANGUAGES),
-            ignore_patterns=IGNORE_PATTERNS,
+            ignore_patterns=IGNORE_PATTERNS + [f"{name}/*" for name in skip],
             no_obsolete=True,
             no_location=True,
             verbosity=0,
@@ -133,10 +133,14 @@ def check_catalogs(root: Path, *, against_code: bool) -> list[str]:
     return problems
 
 
-def apply_translations(root: Path, translations: dict[str, dict[str, str | list[str]]]) -> int:
+def apply_translations(
+    root: Path, translations: dict[str, dict[str, str | list[str]]], *, project_only: bool = False
+) -> int:
     """Fill entries of every catalog from {language: {msgid: msgstr}}; returns how many."""
     filled = 0
     for po_path in catalog_paths(root):
+        if project_only and not po_path.is_relative_to(root / "locale"):
+            continue
         table = translations.get(po_path.parent.parent.name, {})
         po = polib.pofile(str(po_path))
         changed = False
@@ -179,6 +183,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--app", help="work on one app's catalogs only (e.g. funding): other catalogs stay untouched"
         )
+        parser.add_argument(
+            "--project-only",
+            action="store_true",
+            help="with --update or --apply: only locale/, leaving the apps' catalogs untouched",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         root = Path(settings.BASE_DIR)
@@ -187,7 +196,8 @@ class Command(BaseCommand):
             if not (root / "locale").is_dir():
                 raise CommandError(f"{options['app']} has no locale/ directory.")
         if options["update"]:
-            extract(root)
+            skip = tuple(p.parent.name for p in root.glob("*/locale")) if options["project_only"] else ()
+            extract(root, skip=skip)
             for po_path in catalog_paths(root):
                 if po_path.parent.parent.name == SOURCE_LANGUAGE:
                     po = polib.pofile(str(po_path))
@@ -201,7 +211,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {line}")
         elif options["apply"]:
             table = json.loads(Path(options["apply"]).read_text(encoding="utf-8"))
-            self.stdout.write(f"Filled {apply_translations(root, table)} entries.")
+            filled = apply_translations(root, table, project_only=options["project_only"])
+            self.stdout.write(f"Filled {filled} entries.")
         elif options["compile"]:
             self.stdout.write(f"Compiled {compile_catalogs(root)} catalogs.")
         else:

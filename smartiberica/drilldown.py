@@ -1,0 +1,56 @@
+"""Links from a figure to the records behind it: admin changelists, filtered.
+
+Staff get the changelist with its add and change controls; board members, who
+only hold view permissions, get the same list read-only. Only filters declared
+by the apps' admins are used, so the admin never rejects the link.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+
+def _changelist(app: str, model: str, **params: object) -> str:
+    query = urlencode({k: v for k, v in params.items() if v is not None})
+    return reverse(f"admin:{app}_{model}_changelist") + (f"?{query}" if query else "")
+
+
+def issued_invoices(year: int, *, service: str | None = None, client_id: int | None = None) -> str:
+    return _changelist(
+        "services",
+        "invoice",
+        issue_date_year=year,
+        status__exact="issued",
+        service_line__code__exact=service,
+        client__id__exact=client_id,
+    )
+
+
+def payments(year: int) -> str:
+    return _changelist("services", "payment", date_year=year)
+
+
+def member_turnover(year: int) -> str:
+    return _changelist("services", "memberturnover", month_year=year)
+
+
+def receipts(year: int, *, source: str | None = None) -> str:
+    return _changelist("funding", "fundingreceipt", date_year=year, source__code__exact=source)
+
+
+def shared_service_costs(year: int) -> str:
+    return _changelist("funding", "sharedservicecost", year__exact=year)
+
+
+def expenses(year: int, *, category: str | None = None) -> str:
+    return _changelist("funding", "expense", date_year=year, category__code__exact=category)
+
+
+def loan_repayments(year: int) -> str:
+    return _changelist("funding", "loanrepayment", date_year=year)
+
+
+def cost_budgets(year: int) -> str:
+    return _changelist("funding", "costbudget", year__exact=year)

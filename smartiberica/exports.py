@@ -1,0 +1,247 @@
+"""A year's figures as a spreadsheet (XLSX, for people) and as CSV (for programs).
+
+Both are built from the same `YearlyFigures` as the page and the API. Money
+cells are numbers with a number format, never text; ratios are fractions with a
+percentage format. The CSV is UTF-8 with a byte-order mark (so Excel reads the
+accents), comma-separated, with dot decimals: one row per figure.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from smartiberica.figures import RATIO_NAMES, YearlyFigures
+from smartiberica.lib.money import ratio
+
+MONEY_FORMAT = '#,##0.00 "€";-#,##0.00 "€"'
+PERCENT_FORMAT = "0.0%"
+INDEX_FORMAT = "0.0000"
+BOLD = Font(bold=True)
+
+Row = tuple[str, str, str, Decimal | str | None, str]  # section, key, label, value, kind
+
+
+def _labels() -> dict[str, str]:
+    return {
+        "own_revenue": _("Own revenue"),
+        "services_revenue": _("Services revenue"),
+        "member_margin": _("Member margin"),
+        "guarantee_fund": _("Guarantee fund"),
+        "external_support": _("External support"),
+        "in_kind_shared_services": _("In-kind shared services"),
+        "loan_drawdowns": _("Loan drawdowns"),
+        "loan_interest": _("Loan interest"),
+        "loan_principal_repaid": _("Loan principal repaid"),
+        "loan_outstanding_year_end": _("Loan outstanding at year end"),
+        "total_costs": _("Total costs"),
+        "budgeted_costs": _("Budgeted costs"),
+        "funding_gap": _("Funding gap"),
+        "self_financing": _("Self-financing ratio"),
+        "own_revenue_share": _("Own-revenue share"),
+        "top_funder_share": _("Top-funder share"),
+        "hhi": _("Revenue concentration (HHI)"),
+        "budget_execution": _("Budget execution"),
+        "client_concentration": _("Client concentration"),
+    }
+
+
+SUMMARY_MONEY = (
+    "own_revenue",
+    "services_revenue",
+    "member_margin",
+    "guarantee_fund",
+    "external_support",
+    "in_kind_shared_services",
+    "loan_drawdowns",
+    "loan_interest",
+    "loan_principal_repaid",
+    "loan_outstanding_year_end",
+    "total_costs",
+    "budgeted_costs",
+    "funding_gap",
+)
+
+
+def rows(figures: YearlyFigures) -> Iterator[Row]:
+    """Every figure of the year as (section, key, label, value, kind) rows."""
+    labels = _labels()
+    for key in SUMMARY_MONEY:
+        yield "summary", key, labels[key], getattr(figures, key), "money"
+    for key in RATIO_NAMES:
+        yield "ratios", key, labels[key], getattr(figures.ratios, key), "index" if key == "hhi" else "ratio"
+    yield "ratios", "top_funder", _("Top funder"), figures.top_funder or "", "text"
+    for code, amount in figures.revenue_by_service.items():
+        yield "revenue_by_service", code, figures.service_names.get(code, code), amount, "money"
+    for client in figures.revenue_by_client:
+        yield "revenue_by_client", client.tax_id, client.name, client.amount, "money"
+    for code, amount in figures.external_support_by_source.items():
+        yield "external_support_by_source", code, figures.source_names.get(code, code), amount, "money"
+    for code, amount in figures.costs_by_category.items():
+        yield "costs_by_category", code, figures.category_names.get(code, code), amount, "money"
+    for code, amount in figures.budgeted_by_category.items():
+        yield "budget_by_category", code, figures.category_names.get(code, code), amount, "money"
+    for month, amount in sorted(figures.revenue_by_month.items()):
+        yield (
+            "revenue_by_month",
+            f"{figures.year}-{month:02d}",
+            f"{figures.year}-{month:02d}",
+            amount,
+            "money",
+        )
+
+
+def to_csv(figures: YearlyFigures) -> str:
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["year", "basis", "section", "key", "label", "value"])
+    for section, key, label, value, _kind in rows(figures):
+        writer.writerow(
+            [figures.year, figures.basis, section, key, label, "" if value is None else str(value)]
+        )
+    return buffer.getvalue()
+
+
+def _write_table(ws: object, header: list[str], body: list[list[object]], formats: list[str | None]) -> None:
+    ws.append(header)  # type: ignore[attr-defined]
+    for cell in ws[ws.max_row]:  # type: ignore[attr-defined]
+        cell.font = BOLD
+    for values in body:
+        ws.append(values)  # type: ignore[attr-defined]
+        row = ws.max_row  # type: ignore[attr-defined]
+        for column, number_format in enumerate(formats, start=1):
+            if number_format:
+                ws.cell(row=row, column=column).number_format = number_format  # type: ignore[attr-defined]
+    for column in range(1, len(header) + 1):
+        ws.column_dimensions[get_column_letter(column)].width = 18 if column > 1 else 42  # type: ignore[attr-defined]
+
+
+def to_xlsx(figures: YearlyFigures) -> bytes:
+    labels = _labels()
+    workbook = Workbook()
+    summary = workbook.active
+    summary.title = _("Summary")[:31]
+    summary.append([_("Yearly figures %(year)s") % {"year": figures.year}])
+    summary["A1"].font = Font(bold=True, size=14)
+    basis = _("accrual basis") if figures.basis == "accrual" else _("cash basis")
+    summary.append([basis])
+    summary.append([])
+    body: list[list[object]] = [[labels[k], getattr(figures, k)] for k in SUMMARY_MONEY]
+    _write_table(summary, [_("Figure"), _("Amount (€)")], body, [None, MONEY_FORMAT])
+    summary.append([])
+    ratio_rows = [[labels[k], getattr(figures.ratios, k)] for k in RATIO_NAMES]
+    summary.append([_("Ratio"), _("Value")])
+    for cell in summary[summary.max_row]:
+        cell.font = BOLD
+    for name, value in ratio_rows:
+        summary.append([name, value])
+        summary.cell(row=summary.max_row, column=2).number_format = (
+            INDEX_FORMAT if name == labels["hhi"] else PERCENT_FORMAT
+        )
+    summary.append(
+        [_("Top funder"), figures.source_names.get(figures.top_funder or "", figures.top_funder or "")]
+    )
+
+    revenue = workbook.create_sheet(_("Revenue")[:31])
+    targets = figures.revenue_targets
+    body = [
+        [
+            figures.service_names.get(code, code),
+            amount,
+            targets.get(code),
+            ratio(amount, targets[code]) if targets.get(code) else None,
+        ]
+        for code, amount in figures.revenue_by_service.items()
+    ]
+    body.append([_("Member margin"), figures.member_margin, None, None])
+    _write_table(
+        revenue,
+        [_("Service line"), _("Revenue (€)"), _("Target (€)"), _("Achieved")],
+        body,
+        [None, MONEY_FORMAT, MONEY_FORMAT, PERCENT_FORMAT],
+    )
+    if body:
+        chart = BarChart()
+        chart.type = "bar"
+        chart.title = _("Revenue by service line")
+        chart.add_data(Reference(revenue, min_col=2, min_row=1, max_row=len(body) + 1), titles_from_data=True)
+        chart.set_categories(Reference(revenue, min_col=1, min_row=2, max_row=len(body) + 1))
+        chart.height, chart.width = 8, 16
+        revenue.add_chart(chart, "F2")
+
+    clients = workbook.create_sheet(_("Clients")[:31])
+    _write_table(
+        clients,
+        [_("Client"), _("Tax id"), _("Revenue (€)"), _("Share")],
+        [
+            [c.name, c.tax_id, c.amount, ratio(c.amount, figures.services_revenue)]
+            for c in figures.revenue_by_client
+        ],
+        [None, None, MONEY_FORMAT, PERCENT_FORMAT],
+    )
+
+    support = workbook.create_sheet(_("External support")[:31])
+    _write_table(
+        support,
+        [_("Source"), _("Amount (€)")],
+        [
+            [figures.source_names.get(code, code), amount]
+            for code, amount in figures.external_support_by_source.items()
+        ]
+        + [[_("Loan drawdowns (financing)"), figures.loan_drawdowns]],
+        [None, MONEY_FORMAT],
+    )
+
+    costs = workbook.create_sheet(_("Costs")[:31])
+    cost_rows = []
+    for code, actual in figures.costs_by_category.items():
+        budget = figures.budgeted_by_category.get(code)
+        cost_rows.append(
+            [
+                figures.category_names.get(code, code),
+                budget,
+                actual,
+                None if budget is None else actual - budget,
+                None if budget is None else ratio(actual - budget, budget),
+            ]
+        )
+    cost_rows.append([_("Loan interest"), None, figures.loan_interest, None, None])
+    cost_rows.append([_("Total costs"), figures.budgeted_costs, figures.total_costs, None, None])
+    _write_table(
+        costs,
+        [_("Category"), _("Budget (€)"), _("Actual (€)"), _("Variance (€)"), _("Variance")],
+        cost_rows,
+        [None, MONEY_FORMAT, MONEY_FORMAT, MONEY_FORMAT, PERCENT_FORMAT],
+    )
+
+    loan = workbook.create_sheet(_("Loan")[:31])
+    _write_table(
+        loan,
+        [_("Figure"), _("Amount (€)")],
+        [
+            [labels[k], getattr(figures, k)]
+            for k in ("loan_drawdowns", "loan_interest", "loan_principal_repaid", "loan_outstanding_year_end")
+        ],
+        [None, MONEY_FORMAT],
+    )
+
+    months = workbook.create_sheet(_("Months")[:31])
+    _write_table(
+        months,
+        [_("Month"), _("Services revenue (€)")],
+        [[f"{figures.year}-{m:02d}", a] for m, a in sorted(figures.revenue_by_month.items())],
+        [None, MONEY_FORMAT],
+    )
+
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
