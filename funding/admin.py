@@ -1,0 +1,516 @@
+"""Staff data entry: funding sources, agreements, receipts, the loan, shared services, budgets, expenses.
+
+Board members (view permissions only) get the same pages read-only; staff add and change.
+
+Drill-down query parameters (stable: the dashboards link to these changelists):
+
+=======================================  ===========================================================
+changelist                               parameters
+=======================================  ===========================================================
+``/admin/funding/fundingreceipt/``       ``date_year=2024`` (receipts dated in 2024),
+                                         ``source__code__exact=smart-belgium``,
+                                         ``source__kind__exact=grant`` (loan, parent_support, grant,
+                                         shared_services, other), ``agreement__id__exact=3``
+``/admin/funding/expense/``              ``date_year=2024``, ``category__code__exact=it``
+``/admin/funding/loanrepayment/``        ``date_year=2024``, ``kind__exact=prepayment`` (or instalment),
+                                         ``loan__id__exact=1``
+``/admin/funding/sharedservicecost/``    ``year=2018``, ``source__code__exact=andalusian-coops``
+``/admin/funding/costbudget/``           ``year=2024``, ``status__exact=approved`` (or draft)
+``/admin/funding/obligation/``           ``deadline=attention`` (overdue or due within 60 days),
+                                         ``deadline=overdue``, ``deadline=soon``,
+                                         ``status__exact=pending``
+``/admin/funding/fundingsource/``        ``kind__exact=loan``
+=======================================  ===========================================================
+
+Example: ``/admin/funding/expense/?date_year=2024&category__code__exact=it`` lists the IT expenses of
+2024 with their total. Every changelist makes the same number of queries whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from funding import actions, selectors
+from funding import validation as v
+from funding.models import (
+    CostBudget,
+    CostBudgetLine,
+    ExpectedTranche,
+    Expense,
+    ExpenseCategory,
+    FundingReceipt,
+    FundingSource,
+    Loan,
+    LoanRepayment,
+    LoanScheduleEntry,
+    Obligation,
+    RepaymentKind,
+    SharedServiceCost,
+    SupportAgreement,
+)
+from smartiberica.lib.admin_filters import FIRST_YEAR, year_filter
+from smartiberica.lib.dates import current_year, today
+from smartiberica.lib.money import ZERO, round_money
+
+# --- List filters (static or tiny choices: never a SELECT DISTINCT over a big table) --------------------
+
+
+class IntegerYearFilter(admin.SimpleListFilter):
+    """A year filter on an integer `year` field, with the same static years as `year_filter`."""
+
+    title = _("year")
+    parameter_name = "year"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(str(y), str(y)) for y in range(current_year() + 1, FIRST_YEAR - 1, -1)]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if not value or not value.isdigit():
+            return queryset
+        return queryset.filter(year=int(value))
+
+
+class SourceCodeFilter(admin.SimpleListFilter):
+    """Filter by funding source code (`source__code__exact=`): one query on the small sources table."""
+
+    title = _("funding source")
+    parameter_name = "source__code__exact"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return list(FundingSource.objects.order_by("name").values_list("code", "name"))
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(source__code=self.value()) if self.value() else queryset
+
+
+class CategoryCodeFilter(admin.SimpleListFilter):
+    """Filter by expense category code (`category__code__exact=`): one query on the categories."""
+
+    title = _("category")
+    parameter_name = "category__code__exact"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(c.code, c.name) for c in ExpenseCategory.objects.all()]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(category__code=self.value()) if self.value() else queryset
+
+
+class DeadlineFilter(admin.SimpleListFilter):
+    title = _("deadline")
+    parameter_name = "deadline"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [
+            ("attention", _("Overdue or due within 60 days")),
+            ("overdue", _("Overdue")),
+            ("soon", _("Due within 60 days")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if value == "attention":
+            return queryset.needing_attention()
+        if value == "overdue":
+            return queryset.overdue()
+        if value == "soon":
+            return queryset.due_soon()
+        return queryset
+
+
+# --- Funding sources -----------------------------------------------------------------------------------
+
+
+@admin.register(FundingSource)
+class FundingSourceAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "kind", "counterparty", "active_from", "active_to")
+    list_filter = ("kind",)
+    search_fields = ("code", "name", "counterparty")
+    ordering = ("name",)
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected:
+            messages.error(request, v.ERR_SOURCE_IN_USE)
+        return deleted, model_count, perms_needed, protected
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
+    ) -> HttpResponse:
+        extra_context = dict(extra_context or {})
+        if object_id and str(object_id).isdigit():
+            totals = FundingReceipt.objects.filter(source_id=object_id).aggregate(
+                total=Sum("amount", default=ZERO), count=Count("pk")
+            )
+            extra_context["receipts_total"] = round_money(totals["total"])
+            extra_context["receipts_count"] = totals["count"]
+        return super().change_view(request, object_id, form_url, extra_context=extra_context)
+
+
+# --- Support agreements --------------------------------------------------------------------------------
+
+
+class TrancheFormSet(forms.BaseInlineFormSet):
+    """The expected tranches may not add up to more than the agreement's committed amount."""
+
+    def clean(self) -> None:
+        super().clean()
+        amounts = [
+            form.cleaned_data.get("amount")
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        v.validate_tranches_total(committed=self.instance.committed_amount, tranches=amounts)
+
+
+class ExpectedTrancheInline(admin.TabularInline):
+    model = ExpectedTranche
+    formset = TrancheFormSet
+    fields = ("date", "amount")
+    extra = 0
+
+
+class ObligationInline(admin.TabularInline):
+    model = Obligation
+    fields = ("description", "due_date", "status", "completed_on")
+    extra = 0
+
+
+class AgreementReceiptForm(forms.ModelForm):
+    """A receipt entered in its agreement: it comes from the agreement's source."""
+
+    class Meta:
+        model = FundingReceipt
+        fields = ("date", "amount", "reference", "description")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        agreement = cleaned.get("agreement")
+        if agreement is not None:
+            self.instance.source_id = agreement.source_id
+        return cleaned
+
+    def _get_validation_exclusions(self) -> set[str]:
+        # The source is set from the agreement: check (source, reference) uniqueness all the same.
+        return super()._get_validation_exclusions() - {"source"}
+
+
+class AgreementReceiptInline(admin.TabularInline):
+    model = FundingReceipt
+    form = AgreementReceiptForm
+    fields = ("date", "amount", "reference", "description")
+    extra = 0
+    verbose_name = _("receipt")
+    verbose_name_plural = _("receipts received under this agreement")
+
+
+@admin.register(SupportAgreement)
+class SupportAgreementAdmin(admin.ModelAdmin):
+    list_display = ("title", "source", "committed_amount", "period_start", "period_end")
+    list_filter = (SourceCodeFilter, ("source__kind", admin.ChoicesFieldListFilter))
+    list_select_related = ("source",)
+    search_fields = ("title", "source__name", "source__code")
+    autocomplete_fields = ("source",)
+    inlines = (ExpectedTrancheInline, AgreementReceiptInline, ObligationInline)
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
+    ) -> HttpResponse:
+        extra_context = dict(extra_context or {})
+        if object_id and str(object_id).isdigit() and SupportAgreement.objects.filter(pk=object_id).exists():
+            extra_context["progress"] = selectors.agreement_progress(agreement_id=int(object_id))
+        return super().change_view(request, object_id, form_url, extra_context=extra_context)
+
+
+@admin.register(Obligation)
+class ObligationAdmin(admin.ModelAdmin):
+    """Reports and justifications owed to funders; `?deadline=attention` lists what needs doing."""
+
+    list_display = ("due_date", "description", "agreement", "status", "deadline")
+    list_filter = (DeadlineFilter, "status")
+    list_select_related = ("agreement",)
+    search_fields = ("description", "agreement__title", "agreement__source__name")
+    autocomplete_fields = ("agreement",)
+    ordering = ("due_date",)
+
+    @admin.display(description=_("deadline"))
+    def deadline(self, obligation: Obligation) -> str:
+        if obligation.status != "pending":
+            return "—"
+        days = (obligation.due_date - today()).days
+        if days < 0:
+            return ngettext("overdue by %(days)d day", "overdue by %(days)d days", -days) % {"days": -days}
+        if days == 0:
+            return str(_("due today"))
+        return ngettext("due in %(days)d day", "due in %(days)d days", days) % {"days": days}
+
+
+# --- Receipts ------------------------------------------------------------------------------------------
+
+
+class TotalChangeListMixin:
+    """Show the total amount of the filtered changelist (one aggregate query)."""
+
+    total_field = "amount"
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)  # type: ignore[misc]
+        if isinstance(response, TemplateResponse) and "cl" in (response.context_data or {}):
+            queryset = response.context_data["cl"].queryset
+            total = queryset.aggregate(total=Sum(self.total_field, default=ZERO))["total"]
+            response.context_data["filtered_total"] = round_money(total)
+        return response
+
+
+@admin.register(FundingReceipt)
+class FundingReceiptAdmin(TotalChangeListMixin, admin.ModelAdmin):
+    list_display = ("date", "source", "amount", "reference", "agreement", "description")
+    list_filter = (year_filter("date"), ("source__kind", admin.ChoicesFieldListFilter), SourceCodeFilter)
+    list_select_related = ("source", "agreement")
+    search_fields = ("reference", "description", "source__name", "source__code")
+    autocomplete_fields = ("source", "agreement")
+    show_full_result_count = False
+    ordering = ("-date", "-pk")
+
+
+# --- The loan ------------------------------------------------------------------------------------------
+
+
+class LoanScheduleInline(admin.TabularInline):
+    """The generated schedule, read-only; `paid` says whether a repayment was recorded against it."""
+
+    model = LoanScheduleEntry
+    fields = ("number", "due_date", "instalment", "interest", "principal", "balance", "paid")
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+    verbose_name_plural = _("schedule")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[LoanScheduleEntry]:
+        paid = LoanRepayment.objects.filter(loan_id=OuterRef("loan_id"), instalment_number=OuterRef("number"))
+        return super().get_queryset(request).annotate(is_paid=Exists(paid))
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("paid"), boolean=True)
+    def paid(self, entry: LoanScheduleEntry) -> bool:
+        return bool(getattr(entry, "is_paid", False))
+
+
+@admin.register(Loan)
+class LoanAdmin(admin.ModelAdmin):
+    list_display = (
+        "reference",
+        "source",
+        "principal",
+        "annual_rate",
+        "term_instalments",
+        "grace_instalments",
+        "frequency",
+        "start_date",
+    )
+    list_filter = ("frequency",)
+    list_select_related = ("source",)
+    search_fields = ("reference", "source__name", "source__code")
+    autocomplete_fields = ("source",)
+    inlines = (LoanScheduleInline,)
+    actions = ("pay_due_instalments",)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        actions.loan_generate_schedule(loan=form.instance)
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
+    ) -> HttpResponse:
+        extra_context = dict(extra_context or {})
+        loan = Loan.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+        if loan is not None:
+            extra_context["position"] = selectors.loan_position(loan=loan)
+        return super().change_view(request, object_id, form_url, extra_context=extra_context)
+
+    @admin.action(description=_("Record the instalments due up to today as paid"), permissions=("change",))
+    def pay_due_instalments(self, request: HttpRequest, queryset: QuerySet[Loan]) -> None:
+        count = 0
+        for loan in queryset:
+            count += len(actions.loan_pay_due_instalments(loan=loan))
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d instalment recorded as paid.", "%(count)d instalments recorded as paid.", count
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(LoanRepayment)
+class LoanRepaymentAdmin(TotalChangeListMixin, admin.ModelAdmin):
+    """Repayments made. A prepayment (kind) re-generates the rest of the loan's schedule when saved."""
+
+    list_display = ("date", "loan", "kind", "instalment_number", "interest", "principal")
+    list_filter = (year_filter("date"), "kind")
+    list_select_related = ("loan",)
+    search_fields = ("loan__reference",)
+    autocomplete_fields = ("loan",)
+    show_full_result_count = False
+    total_field = "principal"
+    ordering = ("-date", "-pk")
+
+    def _regenerate(self, loans: Iterable[Loan]) -> None:
+        for loan in loans:
+            actions.loan_generate_schedule(loan=loan)
+
+    def save_model(self, request: HttpRequest, obj: LoanRepayment, form: Any, change: bool) -> None:
+        with transaction.atomic():
+            kind_changed = change and "kind" in form.changed_data
+            previous_loan_id = form.initial.get("loan") if change and "loan" in form.changed_data else None
+            super().save_model(request, obj, form, change)
+            if obj.kind == RepaymentKind.PREPAYMENT or kind_changed:
+                loans = [obj.loan]
+                if previous_loan_id is not None:
+                    loans += list(Loan.objects.filter(pk=previous_loan_id))
+                self._regenerate(loans)
+
+    def delete_model(self, request: HttpRequest, obj: LoanRepayment) -> None:
+        actions.loan_delete_repayment(repayment=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[LoanRepayment]) -> None:
+        with transaction.atomic():
+            loans = {r.loan for r in queryset.filter(kind=RepaymentKind.PREPAYMENT).select_related("loan")}
+            queryset.delete()
+            self._regenerate(loans)
+
+
+# --- Shared services -----------------------------------------------------------------------------------
+
+
+@admin.register(SharedServiceCost)
+class SharedServiceCostAdmin(admin.ModelAdmin):
+    list_display = (
+        "year",
+        "service",
+        "source",
+        "total_cost",
+        "share_paid",
+        "share_percent",
+        "standalone_cost",
+        "avoided",
+    )
+    list_filter = (IntegerYearFilter, SourceCodeFilter)
+    list_select_related = ("source",)
+    search_fields = ("service", "source__name", "source__code")
+    autocomplete_fields = ("source",)
+
+    @admin.display(description=_("share paid (%)"))
+    def share_percent(self, cost: SharedServiceCost) -> Decimal | None:
+        return cost.share_percent
+
+    @admin.display(description=_("avoided cost (in-kind support)"))
+    def avoided(self, cost: SharedServiceCost) -> Decimal:
+        return cost.avoided_cost
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
+    ) -> HttpResponse:
+        extra_context = dict(extra_context or {})
+        year = None
+        if str(object_id).isdigit():
+            year = SharedServiceCost.objects.filter(pk=object_id).values_list("year", flat=True).first()
+        if year is not None:
+            extra_context["shared_year"] = selectors.shared_services_year(year=year)
+        return super().change_view(request, object_id, form_url, extra_context=extra_context)
+
+
+# --- Categories, budgets and expenses ------------------------------------------------------------------
+
+
+@admin.register(ExpenseCategory)
+class ExpenseCategoryAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_es", "name_fr", "name_en", "position")
+    search_fields = ("code", "name_es", "name_fr", "name_en")
+    ordering = ("position", "code")
+
+
+class CostBudgetLineInline(admin.TabularInline):
+    model = CostBudgetLine
+    fields = ("category", "amount")
+    autocomplete_fields = ("category",)
+    extra = 0
+
+
+@admin.register(CostBudget)
+class CostBudgetAdmin(admin.ModelAdmin):
+    list_display = ("year", "version", "label", "status", "approved_on", "total")
+    list_filter = (IntegerYearFilter, "status")
+    search_fields = ("label",)
+    inlines = (CostBudgetLineInline,)
+    actions = ("copy_to_next_year", "copy_as_new_version")
+    ordering = ("-year", "-version")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CostBudget]:
+        return super().get_queryset(request).annotate(lines_total=Sum("lines__amount"))
+
+    @admin.display(description=_("total"), ordering="lines_total")
+    def total(self, budget: CostBudget) -> Decimal:
+        return round_money(getattr(budget, "lines_total", None) or ZERO)
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
+    ) -> HttpResponse:
+        extra_context = dict(extra_context or {})
+        budget = CostBudget.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+        if budget is not None:
+            extra_context["comparison"] = selectors.budget_vs_actual(budget=budget)
+        return super().change_view(request, object_id, form_url, extra_context=extra_context)
+
+    def _copy(self, request: HttpRequest, queryset: QuerySet[CostBudget], copy: Any) -> None:
+        for budget in queryset.order_by("year", "version"):
+            try:
+                created = copy(budget=budget)
+            except ValidationError as error:
+                self.message_user(request, "; ".join(error.messages), messages.ERROR)
+                continue
+            self.message_user(
+                request, _("Created the draft %(budget)s.") % {"budget": created}, messages.SUCCESS
+            )
+
+    @admin.action(description=_("Copy as next year's draft"), permissions=("add",))
+    def copy_to_next_year(self, request: HttpRequest, queryset: QuerySet[CostBudget]) -> None:
+        self._copy(request, queryset, actions.budget_copy_to_next_year)
+
+    @admin.action(description=_("Copy as a new draft version of the same year"), permissions=("add",))
+    def copy_as_new_version(self, request: HttpRequest, queryset: QuerySet[CostBudget]) -> None:
+        self._copy(request, queryset, actions.budget_copy_as_new_version)
+
+
+@admin.register(Expense)
+class ExpenseAdmin(TotalChangeListMixin, admin.ModelAdmin):
+    list_display = ("date", "reference", "supplier", "category", "amount", "description")
+    list_filter = (year_filter("date"), CategoryCodeFilter)
+    list_select_related = ("category",)
+    search_fields = ("reference", "supplier", "description")
+    autocomplete_fields = ("category",)
+    show_full_result_count = False
+    ordering = ("-date", "-pk")

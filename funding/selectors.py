@@ -1,0 +1,395 @@
+"""Reads of the funding app for the dashboards and the admin: a fixed number of queries each.
+
+Every amount is a `Decimal` re-quantized with `round_money` (SQLite sums decimals as REAL). Years
+are filtered with date ranges (`year_bounds`) so the date indexes are used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from funding.models import (
+    EXTERNAL_SUPPORT_KINDS,
+    CostBudget,
+    CostBudgetLine,
+    ExpectedTranche,
+    Expense,
+    ExpenseCategory,
+    FundingReceipt,
+    Loan,
+    LoanRepayment,
+    Obligation,
+    RepaymentKind,
+    SharedServiceCost,
+    SourceKind,
+    SupportAgreement,
+)
+from smartiberica.lib.dates import today, year_bounds
+from smartiberica.lib.money import ZERO, ratio, round_money
+
+
+def _sum(field: str, **kwargs: object) -> Sum:
+    return Sum(field, default=ZERO, **kwargs)  # type: ignore[arg-type]
+
+
+def _money(value: Decimal | int | None) -> Decimal:
+    return round_money(value if value is not None else ZERO)
+
+
+@dataclass(frozen=True)
+class FundingYear:
+    year: int
+    external_receipts_by_source: dict[str, Decimal]
+    in_kind_by_source: dict[str, Decimal]
+    in_kind_shared_services: Decimal
+    loan_drawdowns: Decimal
+    loan_interest: Decimal
+    loan_principal_repaid: Decimal
+    loan_outstanding_year_end: Decimal
+    costs_by_category: dict[str, Decimal]
+    expenses_total: Decimal
+    budgeted_costs: Decimal | None
+    budgeted_by_category: dict[str, Decimal]
+    source_names: dict[str, str]
+
+
+def funding_year(*, year: int) -> FundingYear:
+    """The funding figures of `year` (see docs of FundingYear's fields in the domain brief).
+
+    Seven queries whatever the volume: receipts by source, shared-service costs by source,
+    repayments, drawdowns up to year end, categories, expenses by category, approved budgets with
+    their lines.
+    """
+    start, end = year_bounds(year)
+    source_names: dict[str, str] = {}
+
+    external: dict[str, Decimal] = {}
+    drawdowns = ZERO
+    receipts = (
+        FundingReceipt.objects.in_year(year)
+        .values("source__code", "source__name", "source__kind")
+        .annotate(total=_sum("amount"))
+        .order_by("source__code")
+    )
+    for row in receipts:
+        total = _money(row["total"])
+        if row["source__kind"] == SourceKind.LOAN:
+            drawdowns += total
+        elif row["source__kind"] in EXTERNAL_SUPPORT_KINDS and total != 0:
+            external[row["source__code"]] = total
+            source_names[row["source__code"]] = row["source__name"]
+
+    in_kind: dict[str, Decimal] = {}
+    shared = (
+        SharedServiceCost.objects.filter(year=year)
+        .values("source__code", "source__name")
+        .annotate(standalone=_sum("standalone_cost"), paid=_sum("share_paid"))
+        .order_by("source__code")
+    )
+    for row in shared:
+        avoided = _money(row["standalone"]) - _money(row["paid"])
+        if avoided != 0:
+            in_kind[row["source__code"]] = avoided
+            source_names[row["source__code"]] = row["source__name"]
+
+    repaid = LoanRepayment.objects.up_to(end).aggregate(
+        interest=_sum("interest", filter=Q(date__gte=start)),
+        principal=_sum("principal", filter=Q(date__gte=start)),
+        principal_to_date=_sum("principal"),
+    )
+    drawn_to_date = FundingReceipt.objects.drawdowns().up_to(end).aggregate(total=_sum("amount"))["total"]
+
+    costs = {code: ZERO for code in ExpenseCategory.objects.values_list("code", flat=True)}
+    spent = Expense.objects.in_year(year).values("category__code").annotate(total=_sum("amount")).order_by()
+    for row in spent:
+        costs[row["category__code"]] = _money(row["total"])
+
+    # One query for the approved budgets of the year and their lines (a LEFT JOIN: a budget
+    # without lines still shows, as a zero budget); the latest one wins.
+    approved_rows = list(
+        CostBudget.objects.approved()
+        .filter(year=year)
+        .values("pk", "version", "approved_on", "lines__category__code", "lines__amount")
+    )
+    budgeted_by_category: dict[str, Decimal] = {}
+    budgeted: Decimal | None = None
+    if approved_rows:
+        latest = max(approved_rows, key=lambda r: (r["version"], r["approved_on"], r["pk"]))["pk"]
+        for row in approved_rows:
+            if row["pk"] == latest and row["lines__category__code"] is not None:
+                budgeted_by_category[row["lines__category__code"]] = _money(row["lines__amount"])
+        budgeted = round_money(sum(budgeted_by_category.values(), ZERO))
+
+    return FundingYear(
+        year=year,
+        external_receipts_by_source=external,
+        in_kind_by_source=in_kind,
+        in_kind_shared_services=round_money(sum(in_kind.values(), ZERO)),
+        loan_drawdowns=round_money(drawdowns),
+        loan_interest=_money(repaid["interest"]),
+        loan_principal_repaid=_money(repaid["principal"]),
+        loan_outstanding_year_end=_money(drawn_to_date) - _money(repaid["principal_to_date"]),
+        costs_by_category=costs,
+        expenses_total=round_money(sum(costs.values(), ZERO)),
+        budgeted_costs=budgeted,
+        budgeted_by_category=budgeted_by_category,
+        source_names=source_names,
+    )
+
+
+def funding_years_with_data() -> list[int]:
+    """Sorted years with any receipt, expense, loan repayment, shared-service cost or cost budget."""
+    years: set[int] = set()
+    for model in (FundingReceipt, Expense, LoanRepayment):
+        years.update(day.year for day in model.objects.dates("date", "year"))
+    years.update(SharedServiceCost.objects.values_list("year", flat=True).distinct().order_by())
+    years.update(CostBudget.objects.values_list("year", flat=True).distinct().order_by())
+    return sorted(years)
+
+
+def loan_outstanding_by_year_end(*, years: list[int]) -> dict[int, Decimal]:
+    """{year: principal drawn − principal repaid up to 31 December}, in two queries."""
+    if not years:
+        return {}
+    ends = {year: year_bounds(year)[1] for year in set(years)}
+    drawn = FundingReceipt.objects.drawdowns().aggregate(
+        **{f"y{year}": _sum("amount", filter=Q(date__lte=end)) for year, end in ends.items()}
+    )
+    repaid = LoanRepayment.objects.aggregate(
+        **{f"y{year}": _sum("principal", filter=Q(date__lte=end)) for year, end in ends.items()}
+    )
+    return {year: _money(drawn[f"y{year}"]) - _money(repaid[f"y{year}"]) for year in sorted(ends)}
+
+
+# --- Loans -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoanPosition:
+    """A loan on a date: what the schedule says and what was actually repaid."""
+
+    on: date
+    scheduled_interest_total: Decimal
+    scheduled_instalments_total: Decimal
+    principal_repaid: Decimal
+    interest_paid: Decimal
+    prepaid: Decimal
+    outstanding: Decimal  # principal − principal repaid up to `on`
+    scheduled_balance: Decimal  # what the schedule says is still owed after `on`
+    next_due: date | None
+    next_instalment: Decimal | None
+    instalments_paid: int
+    instalments_due: int  # scheduled instalments due on or before `on`
+
+
+def loan_position(*, loan: Loan, on: date | None = None) -> LoanPosition:
+    """Three queries: schedule totals and next instalment, repayments up to `on`."""
+    day = on or today()
+    schedule = loan.schedule.aggregate(
+        interest=_sum("interest"),
+        instalments=_sum("instalment"),
+        due=Count("pk", filter=Q(due_date__lte=day)),
+    )
+    next_row = loan.schedule.filter(due_date__gt=day).order_by("number").first()
+    repaid = loan.repayments.filter(date__lte=day).aggregate(
+        principal=_sum("principal"),
+        interest=_sum("interest"),
+        prepaid=_sum("principal", filter=Q(kind=RepaymentKind.PREPAYMENT)),
+        paid=Count("pk", filter=Q(instalment_number__isnull=False)),
+    )
+    principal_repaid = _money(repaid["principal"])
+    scheduled_balance = next_row.balance + next_row.principal if next_row is not None else ZERO
+    outstanding = ZERO if day < loan.start_date else round_money(loan.principal) - principal_repaid
+    return LoanPosition(
+        on=day,
+        scheduled_interest_total=_money(schedule["interest"]),
+        scheduled_instalments_total=_money(schedule["instalments"]),
+        principal_repaid=principal_repaid,
+        interest_paid=_money(repaid["interest"]),
+        prepaid=_money(repaid["prepaid"]),
+        outstanding=outstanding,
+        scheduled_balance=round_money(scheduled_balance),
+        next_due=next_row.due_date if next_row else None,
+        next_instalment=round_money(next_row.instalment) if next_row else None,
+        instalments_paid=int(repaid["paid"]),
+        instalments_due=int(schedule["due"]),
+    )
+
+
+def loan_outstanding_on(*, loan: Loan, on: date) -> Decimal:
+    """Principal still owed on `on` (after that day's repayments): principal − principal repaid."""
+    if on < loan.start_date:
+        return ZERO
+    repaid = loan.repayments.filter(date__lte=on).aggregate(total=_sum("principal"))["total"]
+    return round_money(loan.principal) - _money(repaid)
+
+
+# --- Support agreements ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgreementProgress:
+    committed: Decimal
+    expected: Decimal  # Σ expected tranches
+    received: Decimal  # Σ receipts linked to the agreement
+    expected_by_today: Decimal  # Σ tranches due on or before today
+    still_to_receive: Decimal  # committed − received
+    obligations_open: int
+    obligations_overdue: int
+
+
+def agreement_progress(*, agreement_id: int, on: date | None = None) -> AgreementProgress:
+    """Four queries: the agreement, its tranches, its receipts and its obligations, all aggregated."""
+    day = on or today()
+    committed = SupportAgreement.objects.values_list("committed_amount", flat=True).get(pk=agreement_id)
+    tranches = ExpectedTranche.objects.filter(agreement_id=agreement_id).aggregate(
+        total=_sum("amount"), due=_sum("amount", filter=Q(date__lte=day))
+    )
+    received = FundingReceipt.objects.filter(agreement_id=agreement_id).aggregate(total=_sum("amount"))
+    obligations = Obligation.objects.filter(agreement_id=agreement_id).open()
+    counts = obligations.aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=day)))
+    return AgreementProgress(
+        committed=round_money(committed),
+        expected=_money(tranches["total"]),
+        received=_money(received["total"]),
+        expected_by_today=_money(tranches["due"]),
+        still_to_receive=round_money(committed) - _money(received["total"]),
+        obligations_open=int(counts["open"]),
+        obligations_overdue=int(counts["overdue"]),
+    )
+
+
+# --- Budget vs actual ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BudgetComparisonLine:
+    code: str
+    name: str
+    budget: Decimal
+    actual: Decimal
+    variance: Decimal  # actual − budget: positive means overspent
+    variance_ratio: Decimal | None  # variance / budget (a fraction), None without a budget
+    expected_by_today: Decimal | None  # budget × days elapsed / days in year (current year only)
+
+
+@dataclass(frozen=True)
+class BudgetComparison:
+    year: int
+    lines: list[BudgetComparisonLine]
+    total: BudgetComparisonLine
+    days_elapsed: int | None  # in the current year only
+    days_in_year: int
+
+
+def pro_rata(amount: Decimal, *, year: int, on: date) -> tuple[Decimal | None, int | None]:
+    """(amount × days elapsed / days in year, days elapsed) when `on` falls in `year`, else (None, None).
+
+    Today counts as elapsed: on 1 January one day of the year is gone, on 31 December all of it.
+    """
+    if on.year != year:
+        return None, None
+    start, end = year_bounds(year)
+    elapsed = (on - start).days + 1
+    days = (end - start).days + 1
+    return round_money(Decimal(amount) * elapsed / days), elapsed
+
+
+def budget_vs_actual(*, budget: CostBudget, on: date | None = None) -> BudgetComparison:
+    """Every category with a budget line or an expense in the budget's year, and the total.
+
+    Three queries: categories, lines, expenses by category.
+    """
+    day = on or today()
+    year = budget.year
+    start, end = year_bounds(year)
+    categories = list(ExpenseCategory.objects.all())
+    planned = {
+        category_id: _money(amount)
+        for category_id, amount in CostBudgetLine.objects.filter(budget=budget).values_list(
+            "category_id", "amount"
+        )
+    }
+    actuals = {
+        row["category_id"]: _money(row["total"])
+        for row in Expense.objects.in_year(year)
+        .values("category_id")
+        .annotate(total=_sum("amount"))
+        .order_by()
+    }
+
+    def line(code: str, name: str, planned_amount: Decimal, actual: Decimal) -> BudgetComparisonLine:
+        variance = actual - planned_amount
+        expected, _elapsed = pro_rata(planned_amount, year=year, on=day)
+        return BudgetComparisonLine(
+            code=code,
+            name=name,
+            budget=planned_amount,
+            actual=actual,
+            variance=variance,
+            variance_ratio=ratio(variance, planned_amount),
+            expected_by_today=expected,
+        )
+
+    lines = [
+        line(c.code, c.name, planned.get(c.pk, ZERO), actuals.get(c.pk, ZERO))
+        for c in categories
+        if c.pk in planned or c.pk in actuals
+    ]
+    total_budget = round_money(sum(planned.values(), ZERO))
+    total_actual = round_money(sum(actuals.values(), ZERO))
+    total = line("", "", total_budget, total_actual)
+    _expected, elapsed = pro_rata(total_budget, year=year, on=day)
+    return BudgetComparison(
+        year=year,
+        lines=lines,
+        total=total,
+        days_elapsed=elapsed,
+        days_in_year=(end - start).days + 1,
+    )
+
+
+# --- Shared services -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SharedServicesYear:
+    year: int
+    total_cost: Decimal
+    share_paid: Decimal
+    standalone_cost: Decimal
+    avoided_cost: Decimal  # the in-kind support
+    booked_expenses: Decimal  # expenses of the year in category shared-services
+
+
+SHARED_SERVICES_CATEGORY = "shared-services"
+
+
+def shared_services_year(*, year: int) -> SharedServicesYear:
+    """The pooled services of a year next to what was booked as shared-services expenses (two queries).
+
+    The share paid should match the booked expenses: the expense is the cost, the record adds only
+    the avoided cost as support.
+    """
+    totals = SharedServiceCost.objects.filter(year=year).aggregate(
+        total=_sum("total_cost"), paid=_sum("share_paid"), standalone=_sum("standalone_cost")
+    )
+    booked = (
+        Expense.objects.in_year(year)
+        .filter(category__code=SHARED_SERVICES_CATEGORY)
+        .aggregate(total=_sum("amount"))["total"]
+    )
+    paid = _money(totals["paid"])
+    standalone = _money(totals["standalone"])
+    return SharedServicesYear(
+        year=year,
+        total_cost=_money(totals["total"]),
+        share_paid=paid,
+        standalone_cost=standalone,
+        avoided_cost=standalone - paid,
+        booked_expenses=_money(booked),
+    )
