@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -47,7 +48,27 @@ def _rate_between_0_and_100(field: str, name: str, *, nullable: bool = False) ->
     return models.CheckConstraint(condition=condition, name=name)
 
 
-class ServiceLine(TranslatedName):
+class RulesFirst(models.Model):
+    """A model whose check constraints back up the rules of `validation.py`.
+
+    `clean()` applies those rules with their precise, translated messages, so the
+    generic re-check of each CheckConstraint by `full_clean()` is skipped (it would
+    repeat the error, vaguely, and SQLite compares sums of REALs). Unique
+    constraints are still validated, with their own messages. The database
+    enforces every constraint whatever the path.
+    """
+
+    class Meta:
+        abstract = True
+
+    def get_constraints(self) -> list[tuple[type[models.Model], list[Any]]]:
+        return [
+            (model, [c for c in constraints if not isinstance(c, models.CheckConstraint)])
+            for model, constraints in super().get_constraints()
+        ]
+
+
+class ServiceLine(RulesFirst, TranslatedName):
     """A line of self-financing business (seeded codes are stable; staff may add more)."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -61,8 +82,11 @@ class ServiceLine(TranslatedName):
             models.CheckConstraint(condition=~Q(code=""), name="services_serviceline_code_not_blank")
         ]
 
+    def __str__(self) -> str:
+        return self.name
 
-class RevenueTarget(models.Model):
+
+class RevenueTarget(RulesFirst):
     """The income budget of a service line for a year, compared with the actual revenue."""
 
     service_line = models.ForeignKey(
@@ -95,7 +119,7 @@ class RevenueTarget(models.Model):
         v.validate_year(self.year)
 
 
-class Client(models.Model):
+class Client(RulesFirst):
     name = models.CharField(_("name"), max_length=200)
     tax_id = models.CharField(
         _("tax id"),
@@ -156,7 +180,7 @@ class ContractQuerySet(models.QuerySet["Contract"]):
         return self.filter(kind=ContractKind.RECURRING)
 
 
-class Contract(models.Model):
+class Contract(RulesFirst):
     client = models.ForeignKey(
         Client, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("client")
     )
@@ -274,17 +298,19 @@ class Contract(models.Model):
         return self.reference
 
     def clean(self) -> None:
-        v.validate_end_not_before_start(self.start_date, self.end_date)
-        v.validate_contract_terms(
-            kind=self.kind,
-            billing_period=self.billing_period,
-            quantity=self.quantity,
-            unit_price=self.unit_price,
-            fixed_amount=self.fixed_amount,
-            estimated_amount=self.estimated_amount,
-            partner_id=self.partner_id,
-            partner_share=self.partner_share,
-            vat_rate=self.vat_rate,
+        v.collect(
+            lambda: v.validate_end_not_before_start(self.start_date, self.end_date),
+            lambda: v.validate_contract_terms(
+                kind=self.kind,
+                billing_period=self.billing_period,
+                quantity=self.quantity,
+                unit_price=self.unit_price,
+                fixed_amount=self.fixed_amount,
+                estimated_amount=self.estimated_amount,
+                partner_id=self.partner_id,
+                partner_share=self.partner_share,
+                vat_rate=self.vat_rate,
+            ),
         )
 
 
@@ -359,7 +385,7 @@ class InvoiceQuerySet(models.QuerySet["Invoice"]):
         return self.unpaid().filter(due_date__lt=on or today())
 
 
-class Invoice(models.Model):
+class Invoice(RulesFirst):
     series = models.CharField(_("series"), max_length=5, default=DEFAULT_SERIES)
     number = models.CharField(
         _("number"),
@@ -430,8 +456,10 @@ class Invoice(models.Model):
             models.CheckConstraint(
                 condition=Q(due_date__gte=F("issue_date")), name="services_invoice_due_after_issue"
             ),
+            # gross = net + VAT, within half a cent: SQLite adds the stored decimals as REALs.
             models.CheckConstraint(
-                condition=Q(gross_amount=F("net_amount") + F("vat_amount")),
+                condition=Q(gross_amount__gt=F("net_amount") + F("vat_amount") - Value(HALF_CENT))
+                & Q(gross_amount__lt=F("net_amount") + F("vat_amount") + Value(HALF_CENT)),
                 name="services_invoice_gross_is_net_plus_vat",
             ),
             models.CheckConstraint(
@@ -543,7 +571,7 @@ class Invoice(models.Model):
                 self.validate_credit_total(target)
 
 
-class InvoiceLine(models.Model):
+class InvoiceLine(RulesFirst):
     invoice = models.ForeignKey(
         Invoice, on_delete=models.CASCADE, related_name="lines", verbose_name=_("invoice")
     )
@@ -598,7 +626,7 @@ class PaymentQuerySet(models.QuerySet["Payment"]):
         return self.filter(date__range=year_bounds(year))
 
 
-class Payment(models.Model):
+class Payment(RulesFirst):
     """Money received for an issued invoice (gross, VAT included).
 
     `net_amount` = round(amount × invoice net / invoice gross), stored by the action
@@ -667,7 +695,7 @@ class MarginRuleQuerySet(models.QuerySet["MarginRule"]):
         return qs if end is None else qs.filter(valid_from__lte=end)
 
 
-class MarginRule(models.Model):
+class MarginRule(RulesFirst):
     """The cooperative's share of its members' turnover, for a period of validity.
 
     Flat: a structure rate and a guarantee-fund rate (historically 5.50 + 2.00 = 7.5 %).
@@ -729,7 +757,7 @@ class MarginRule(models.Model):
             v.validate_no_overlap(overlapping_rule_name=other.name if other else None)
 
 
-class MarginBand(models.Model):
+class MarginBand(RulesFirst):
     rule = models.ForeignKey(
         MarginRule, on_delete=models.CASCADE, related_name="bands", verbose_name=_("rule")
     )
@@ -761,7 +789,7 @@ class MarginBand(models.Model):
         v.validate_rate(self.fund_rate, field="fund_rate")
 
 
-class MemberTurnover(models.Model):
+class MemberTurnover(RulesFirst):
     """What the members invoiced through the cooperative in a month (VAT excluded)."""
 
     month = models.DateField(_("month"), unique=True, help_text=_("The first day of the month."))

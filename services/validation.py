@@ -9,7 +9,7 @@ same words; the database constraints in `models.py` back them up.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -96,6 +96,18 @@ ERR_BANDED_RULE_NO_FLAT_RATES = _("A banded rule takes its rates from its bands;
 ERR_BANDS_NEED_ZERO = _("The bands of a banded rule must include one starting at 0.")
 ERR_BANDS_DUPLICATE = _("Two bands cannot start at the same turnover.")
 ERR_BANDS_ONLY_BANDED = _("Only a banded rule has bands.")
+
+
+def collect(*checks: Callable[[], object]) -> None:
+    """Run independent checks and raise all their errors at once (a form shows them together)."""
+    errors: dict[str, list[ValidationError]] = {}
+    for check in checks:
+        try:
+            check()
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
 
 
 # --- Clients -------------------------------------------------------------------------

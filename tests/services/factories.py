@@ -31,7 +31,9 @@ def service(code: str = "it-licensing") -> ServiceLine:
 
 
 def line(amount: str = "100.00", vat: str = "21.00", quantity: str = "1", text: str = "Service") -> LineInput:
-    return LineInput(description=text, quantity=Decimal(quantity), unit_price=Decimal(amount), vat_rate=Decimal(vat))
+    return LineInput(
+        description=text, quantity=Decimal(quantity), unit_price=Decimal(amount), vat_rate=Decimal(vat)
+    )
 
 
 class ClientFactory(factory.django.DjangoModelFactory):

@@ -1,0 +1,100 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from services import actions
+from services import validation as v
+from services.models import Client, Payment
+from tests.services.factories import InvoiceFactory, PaymentFactory, line
+from tests.services.helpers import error_codes
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+def test_a_payment_stores_its_net_part_for_the_cash_basis(acme: Client) -> None:
+    invoice = InvoiceFactory(client=acme)
+    payment = actions.payment_record(
+        invoice=invoice, date=date(2024, 3, 20), amount=D("10.00"), method="card"
+    )
+    payment.refresh_from_db()
+    assert (payment.amount, payment.net_amount, payment.method) == (D("10.00"), D("8.26"), "card")
+
+
+def test_partial_payments_add_up_to_the_gross_but_never_above(acme: Client) -> None:
+    invoice = InvoiceFactory(client=acme)
+    PaymentFactory(invoice=invoice, amount=D("100.00"))
+    PaymentFactory(invoice=invoice, amount=D("21.00"))
+    with pytest.raises(ValidationError) as error:
+        PaymentFactory(invoice=invoice, amount=D("0.01"))
+    assert error.value.message_dict["amount"] == [
+        str(v.ERR_PAYMENT_EXCEEDS_GROSS % {"total": D("121.01"), "gross": D("121.00")})
+    ]
+    assert invoice.payments.count() == 2
+
+
+def test_a_payment_must_be_positive(acme: Client) -> None:
+    invoice = InvoiceFactory(client=acme)
+    for amount in (D("0"), D("-5.00")):
+        with pytest.raises(ValidationError) as error:
+            PaymentFactory(invoice=invoice, amount=amount)
+        assert error.value.message_dict["amount"] == [str(v.ERR_PAYMENT_NOT_POSITIVE)]
+
+
+@pytest.mark.parametrize("status", ["draft", "cancelled"])
+def test_no_payment_on_a_draft_or_cancelled_invoice(acme: Client, status: str) -> None:
+    invoice = InvoiceFactory(client=acme, status=status)
+    with pytest.raises(ValidationError) as error:
+        PaymentFactory(invoice=invoice, amount=D("1.00"))
+    assert error.value.message_dict["invoice"] == [str(v.ERR_PAYMENT_INVOICE_NOT_ISSUED)]
+    assert not Payment.objects.exists()
+
+
+def test_no_payment_on_a_credit_note(acme: Client) -> None:
+    note = actions.credit_note_create(
+        invoice=InvoiceFactory(client=acme), issue_date=date(2024, 3, 2), status="issued"
+    )
+    with pytest.raises(ValidationError) as error:
+        PaymentFactory(invoice=note, amount=D("1.00"))
+    assert error.value.message_dict["invoice"] == [str(v.ERR_PAYMENT_ON_CREDIT_NOTE)]
+
+
+def test_a_full_payment_pays_what_is_left(acme: Client) -> None:
+    invoice = InvoiceFactory(client=acme, lines=[line("100.00"), line("33.33", vat="10")])
+    PaymentFactory(invoice=invoice, amount=D("50.00"))
+    payment = actions.invoice_record_full_payment(invoice=invoice, date=date(2024, 4, 1))
+    assert payment.amount == invoice.gross_amount - D("50.00") == D("107.66")
+    with pytest.raises(ValidationError) as error:
+        actions.invoice_record_full_payment(invoice=invoice, date=date(2024, 4, 2))
+    assert error_codes(error.value) == ["nothing_to_pay"]
+
+
+def test_a_full_payment_after_a_partial_credit_pays_the_credited_balance(acme: Client) -> None:
+    invoice = InvoiceFactory(client=acme)
+    actions.credit_note_create(
+        invoice=invoice, issue_date=date(2024, 3, 5), lines=[line("-50.00")], status="issued"
+    )
+    payment = actions.invoice_record_full_payment(invoice=invoice, date=date(2024, 4, 1))
+    assert payment.amount == D("60.50")
+
+
+def test_a_full_payment_on_a_draft_is_refused(acme: Client) -> None:
+    with pytest.raises(ValidationError) as error:
+        actions.invoice_record_full_payment(
+            invoice=InvoiceFactory(client=acme, status="draft"), date=date(2024, 4, 1)
+        )
+    assert error.value.message_dict["invoice"] == [str(v.ERR_PAYMENT_INVOICE_NOT_ISSUED)]
+
+
+def test_editing_a_payment_rechecks_the_limit_and_recomputes_its_net_part(acme: Client) -> None:
+    invoice = InvoiceFactory(client=acme)
+    payment = PaymentFactory(invoice=invoice, amount=D("60.50"))
+    payment.amount = D("121.00")
+    actions.payment_save(payment=payment)
+    payment.refresh_from_db()
+    assert payment.net_amount == D("100.00")
+    payment.amount = D("121.01")
+    with pytest.raises(ValidationError):
+        actions.payment_save(payment=payment)
