@@ -131,6 +131,22 @@ class DeadlineFilter(admin.SimpleListFilter):
         return queryset
 
 
+class FilterParametersAllowed:
+    """Accept exactly the parameters of our own list filters (e.g. `category__code__exact`).
+
+    Django only recognises a relational parameter when it is a filter's field path; these filters
+    are SimpleListFilters whose parameter spells the lookup in full, for stable drill-down links.
+    """
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        own = {
+            item.parameter_name
+            for item in self.list_filter  # type: ignore[attr-defined]
+            if isinstance(item, type) and issubclass(item, admin.SimpleListFilter)
+        }
+        return lookup in own or super().lookup_allowed(lookup, value, request)  # type: ignore[misc]
+
+
 # --- Funding sources -----------------------------------------------------------------------------------
 
 
@@ -218,7 +234,7 @@ class AgreementReceiptInline(admin.TabularInline):
 
 
 @admin.register(SupportAgreement)
-class SupportAgreementAdmin(admin.ModelAdmin):
+class SupportAgreementAdmin(FilterParametersAllowed, admin.ModelAdmin):
     list_display = ("title", "source", "committed_amount", "period_start", "period_end")
     list_filter = (SourceCodeFilter, ("source__kind", admin.ChoicesFieldListFilter))
     list_select_related = ("source",)
@@ -276,7 +292,7 @@ class TotalChangeListMixin:
 
 
 @admin.register(FundingReceipt)
-class FundingReceiptAdmin(TotalChangeListMixin, admin.ModelAdmin):
+class FundingReceiptAdmin(FilterParametersAllowed, TotalChangeListMixin, admin.ModelAdmin):
     list_display = ("date", "source", "amount", "reference", "agreement", "description")
     list_filter = (year_filter("date"), ("source__kind", admin.ChoicesFieldListFilter), SourceCodeFilter)
     list_select_related = ("source", "agreement")
@@ -407,7 +423,7 @@ class LoanRepaymentAdmin(TotalChangeListMixin, admin.ModelAdmin):
 
 
 @admin.register(SharedServiceCost)
-class SharedServiceCostAdmin(admin.ModelAdmin):
+class SharedServiceCostAdmin(FilterParametersAllowed, admin.ModelAdmin):
     list_display = (
         "year",
         "service",
@@ -506,7 +522,7 @@ class CostBudgetAdmin(admin.ModelAdmin):
 
 
 @admin.register(Expense)
-class ExpenseAdmin(TotalChangeListMixin, admin.ModelAdmin):
+class ExpenseAdmin(FilterParametersAllowed, TotalChangeListMixin, admin.ModelAdmin):
     list_display = ("date", "reference", "supplier", "category", "amount", "description")
     list_filter = (year_filter("date"), CategoryCodeFilter)
     list_select_related = ("category",)

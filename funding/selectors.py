@@ -97,8 +97,8 @@ def funding_year(*, year: int) -> FundingYear:
             source_names[row["source__code"]] = row["source__name"]
 
     repaid = LoanRepayment.objects.up_to(end).aggregate(
-        interest=_sum("interest", filter=Q(date__gte=start)),
-        principal=_sum("principal", filter=Q(date__gte=start)),
+        interest_in_year=_sum("interest", filter=Q(date__gte=start)),
+        principal_in_year=_sum("principal", filter=Q(date__gte=start)),
         principal_to_date=_sum("principal"),
     )
     drawn_to_date = FundingReceipt.objects.drawdowns().up_to(end).aggregate(total=_sum("amount"))["total"]
@@ -130,8 +130,8 @@ def funding_year(*, year: int) -> FundingYear:
         in_kind_by_source=in_kind,
         in_kind_shared_services=round_money(sum(in_kind.values(), ZERO)),
         loan_drawdowns=round_money(drawdowns),
-        loan_interest=_money(repaid["interest"]),
-        loan_principal_repaid=_money(repaid["principal"]),
+        loan_interest=_money(repaid["interest_in_year"]),
+        loan_principal_repaid=_money(repaid["principal_in_year"]),
         loan_outstanding_year_end=_money(drawn_to_date) - _money(repaid["principal_to_date"]),
         costs_by_category=costs,
         expenses_total=round_money(sum(costs.values(), ZERO)),
@@ -190,27 +190,27 @@ def loan_position(*, loan: Loan, on: date | None = None) -> LoanPosition:
     """Three queries: schedule totals and next instalment, repayments up to `on`."""
     day = on or today()
     schedule = loan.schedule.aggregate(
-        interest=_sum("interest"),
-        instalments=_sum("instalment"),
+        interest_total=_sum("interest"),
+        instalments_total=_sum("instalment"),
         due=Count("pk", filter=Q(due_date__lte=day)),
     )
     next_row = loan.schedule.filter(due_date__gt=day).order_by("number").first()
     repaid = loan.repayments.filter(date__lte=day).aggregate(
-        principal=_sum("principal"),
-        interest=_sum("interest"),
-        prepaid=_sum("principal", filter=Q(kind=RepaymentKind.PREPAYMENT)),
+        principal_total=_sum("principal"),
+        interest_total=_sum("interest"),
+        prepaid_total=_sum("principal", filter=Q(kind=RepaymentKind.PREPAYMENT)),
         paid=Count("pk", filter=Q(instalment_number__isnull=False)),
     )
-    principal_repaid = _money(repaid["principal"])
+    principal_repaid = _money(repaid["principal_total"])
     scheduled_balance = next_row.balance + next_row.principal if next_row is not None else ZERO
     outstanding = ZERO if day < loan.start_date else round_money(loan.principal) - principal_repaid
     return LoanPosition(
         on=day,
-        scheduled_interest_total=_money(schedule["interest"]),
-        scheduled_instalments_total=_money(schedule["instalments"]),
+        scheduled_interest_total=_money(schedule["interest_total"]),
+        scheduled_instalments_total=_money(schedule["instalments_total"]),
         principal_repaid=principal_repaid,
-        interest_paid=_money(repaid["interest"]),
-        prepaid=_money(repaid["prepaid"]),
+        interest_paid=_money(repaid["interest_total"]),
+        prepaid=_money(repaid["prepaid_total"]),
         outstanding=outstanding,
         scheduled_balance=round_money(scheduled_balance),
         next_due=next_row.due_date if next_row else None,
