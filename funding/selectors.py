@@ -43,18 +43,21 @@ def _money(value: Decimal | int | None) -> Decimal:
 @dataclass(frozen=True)
 class FundingYear:
     year: int
+    # source code -> Σ receipts dated in the year from parent_support, grant and other sources (non-zero)
     external_receipts_by_source: dict[str, Decimal]
+    # shared_services source code -> Σ (standalone cost − share paid) of its costs of the year (non-zero)
     in_kind_by_source: dict[str, Decimal]
-    in_kind_shared_services: Decimal
-    loan_drawdowns: Decimal
-    loan_interest: Decimal
-    loan_principal_repaid: Decimal
+    in_kind_shared_services: Decimal  # Σ of in_kind_by_source
+    loan_drawdowns: Decimal  # Σ receipts dated in the year from loan sources: financing, not income
+    loan_interest: Decimal  # Σ interest of the loan repayments dated in the year: a cost
+    loan_principal_repaid: Decimal  # Σ principal of the loan repayments dated in the year: not a cost
+    # Σ loan-source receipts up to 31 December − Σ repayment principal up to 31 December
     loan_outstanding_year_end: Decimal
-    costs_by_category: dict[str, Decimal]
-    expenses_total: Decimal
-    budgeted_costs: Decimal | None
-    budgeted_by_category: dict[str, Decimal]
-    source_names: dict[str, str]
+    costs_by_category: dict[str, Decimal]  # every category code (zeros included) -> Σ expenses of the year
+    expenses_total: Decimal  # Σ of costs_by_category
+    budgeted_costs: Decimal | None  # total of the latest approved budget of the year; None without one
+    budgeted_by_category: dict[str, Decimal]  # that budget's lines by category code ({} without one)
+    source_names: dict[str, str]  # code -> name of every source in the two dicts above
 
 
 def funding_year(*, year: int) -> FundingYear:
