@@ -36,7 +36,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from smartiberica.lib.admin_filters import year_filter
 from smartiberica.lib.dates import current_year, today
@@ -128,7 +128,7 @@ class PaymentStateFilter(admin.SimpleListFilter):
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
         return [
             ("paid", PaymentState.PAID.label),
-            ("unpaid", _("unpaid")),
+            ("unpaid", pgettext_lazy("invoice payment state", "unpaid")),
             ("partial", PaymentState.PARTIAL.label),
             ("overdue", PaymentState.OVERDUE.label),
         ]
@@ -169,6 +169,15 @@ class BigListAdmin(admin.ModelAdmin):
     show_facets = admin.ShowFacets.NEVER
     list_per_page = 50
 
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        # The parameters of our own filters (e.g. service_line__code__exact) are allowed as such.
+        own = {
+            f.parameter_name
+            for f in self.list_filter
+            if isinstance(f, type) and issubclass(f, admin.SimpleListFilter)
+        }
+        return lookup in own or super().lookup_allowed(lookup, value, request)
+
 
 def _report_errors(
     request: HttpRequest, admin_obj: admin.ModelAdmin, obj: Any, error: ValidationError
@@ -199,7 +208,7 @@ class ServiceLineAdmin(admin.ModelAdmin):
 
 
 @admin.register(RevenueTarget)
-class RevenueTargetAdmin(admin.ModelAdmin):
+class RevenueTargetAdmin(BigListAdmin):
     list_display = ("service_line", "year", "amount", "actual_display", "achieved_display")
     list_select_related = ("service_line",)
     list_filter = (TargetYearFilter, service_line_filter("service_line"))
@@ -505,7 +514,7 @@ class InvoiceAdmin(BigListAdmin):
             },
         )
 
-    @admin.display(description=_("paid"))
+    @admin.display(description=_("amount paid"))
     def paid_display(self, obj: Invoice) -> Decimal:
         return round_money(getattr(obj, "paid_total", None) or ZERO)
 

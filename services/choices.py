@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ContractKind(models.TextChoices):
@@ -23,16 +24,16 @@ PERIOD_MONTHS = {BillingPeriod.MONTHLY: 1, BillingPeriod.QUARTERLY: 3, BillingPe
 
 
 class ContractStatus(models.TextChoices):
-    DRAFT = "draft", _("draft")
-    ACTIVE = "active", _("active")
-    ENDED = "ended", _("ended")
-    CANCELLED = "cancelled", _("cancelled")
+    DRAFT = "draft", pgettext_lazy("contract status", "draft")
+    ACTIVE = "active", pgettext_lazy("contract status", "active")
+    ENDED = "ended", pgettext_lazy("contract status", "ended")
+    CANCELLED = "cancelled", pgettext_lazy("contract status", "cancelled")
 
 
 class InvoiceStatus(models.TextChoices):
-    DRAFT = "draft", _("draft")
-    ISSUED = "issued", _("issued")
-    CANCELLED = "cancelled", _("cancelled")
+    DRAFT = "draft", pgettext_lazy("invoice status", "draft")
+    ISSUED = "issued", pgettext_lazy("invoice status", "issued")
+    CANCELLED = "cancelled", pgettext_lazy("invoice status", "cancelled")
 
 
 class PaymentState(models.TextChoices):
@@ -40,7 +41,7 @@ class PaymentState(models.TextChoices):
 
     NOT_DUE = "not_due", _("not paid yet")
     PARTIAL = "partial", _("partially paid")
-    PAID = "paid", _("paid")
+    PAID = "paid", pgettext_lazy("invoice payment state", "paid")
     OVERDUE = "overdue", _("overdue")
     NONE = "none", _("not applicable")
 

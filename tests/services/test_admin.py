@@ -1,0 +1,429 @@
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test import Client as HttpClient
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from services import actions
+from services.models import Client, Contract, Invoice, MarginRule, MemberTurnover, Payment
+from tests.services.factories import (
+    ClientFactory,
+    ContractFactory,
+    InvoiceFactory,
+    PaymentFactory,
+    line,
+    service,
+)
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+MODELS = [
+    "invoice",
+    "payment",
+    "contract",
+    "client",
+    "partner",
+    "serviceline",
+    "revenuetarget",
+    "memberturnover",
+    "marginrule",
+]
+
+
+def changelist(model: str) -> str:
+    return reverse(f"admin:services_{model}_changelist")
+
+
+def result_pks(response: Any) -> set[int]:
+    return {obj.pk for obj in response.context["cl"].result_list}
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_staff_open_every_list_and_add_page(staff_client: HttpClient, model: str) -> None:
+    assert staff_client.get(changelist(model)).status_code == 200
+    assert staff_client.get(reverse(f"admin:services_{model}_add")).status_code == 200
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_board_members_read_but_cannot_add(board_client: HttpClient, model: str) -> None:
+    assert board_client.get(changelist(model)).status_code == 200
+    assert board_client.get(reverse(f"admin:services_{model}_add")).status_code == 403
+
+
+def test_board_members_see_an_invoice_read_only_and_no_actions(
+    board_client: HttpClient, acme: Client
+) -> None:
+    invoice = InvoiceFactory(client=acme, status="draft")
+    page = board_client.get(reverse("admin:services_invoice_change", args=[invoice.pk]))
+    assert page.status_code == 200
+    assert page.context["has_change_permission"] is False
+    listing = board_client.get(changelist("invoice"))
+    assert listing.context["cl"].model_admin.get_actions(listing.wsgi_request) == {}
+    refused = board_client.post(
+        changelist("invoice"), {"action": "mark_issued", "_selected_action": [invoice.pk]}
+    )
+    assert refused.status_code in (200, 302, 403)
+    invoice.refresh_from_db()
+    assert invoice.status == "draft"
+
+
+def make_rows(model: str, count: int, start: int) -> None:
+    for i in range(start, start + count):
+        client = ClientFactory(name=f"Bulk {i:03d}")
+        if model == "client":
+            continue
+        invoice = InvoiceFactory(client=client, issue_date=date(2024, i % 12 + 1, 1))
+        if model == "payment":
+            PaymentFactory(invoice=invoice, amount=D("10.00"))
+        if model == "contract":
+            ContractFactory(client=client)
+
+
+@pytest.mark.parametrize("model", ["invoice", "payment", "contract", "client"])
+def test_a_list_costs_the_same_queries_for_one_and_fifty_rows(staff_client: HttpClient, model: str) -> None:
+    make_rows(model, 1, 0)
+    staff_client.get(changelist(model))  # warm the session and content-type caches
+    with CaptureQueriesContext(connection) as one:
+        assert staff_client.get(changelist(model)).status_code == 200
+    make_rows(model, 49, 1)
+    with CaptureQueriesContext(connection) as fifty:
+        response = staff_client.get(changelist(model))
+    assert len(response.context["cl"].result_list) == 50
+    assert len(fifty) == len(one), [q["sql"] for q in fifty.captured_queries]
+    assert not any("DISTINCT" in q["sql"].upper() for q in fifty.captured_queries)
+
+
+@pytest.mark.parametrize("model", ["invoice", "payment", "contract", "client"])
+def test_a_filtered_list_does_not_count_the_whole_table(staff_client: HttpClient, model: str) -> None:
+    make_rows(model, 3, 0)
+    with CaptureQueriesContext(connection) as queries:
+        response = staff_client.get(changelist(model), {"q": "Bulk 001"})
+    assert response.status_code == 200
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert len(counts) == 1, counts  # the filtered count only, no full-table count
+    assert response.context["cl"].full_result_count is None
+
+
+def test_the_documented_drill_down_parameters_filter_invoices(staff_client: HttpClient, acme: Client) -> None:
+    wanted = InvoiceFactory(client=acme, issue_date=date(2024, 6, 1))
+    InvoiceFactory(client=acme, issue_date=date(2023, 6, 1))
+    InvoiceFactory(client=acme, issue_date=date(2024, 6, 1), status="draft")
+    InvoiceFactory(client=acme, issue_date=date(2024, 6, 1), service_line=service("prl-training"))
+    InvoiceFactory(client=ClientFactory(), issue_date=date(2024, 6, 1))
+    url = (
+        f"{changelist('invoice')}?issue_date_year=2024&status__exact=issued"
+        f"&service_line__code__exact=it-licensing&client__id__exact={acme.pk}"
+    )
+    response = staff_client.get(url)
+    assert response.status_code == 200
+    assert result_pks(response) == {wanted.pk}
+
+
+def test_payment_and_contract_drill_downs_work(staff_client: HttpClient, acme: Client) -> None:
+    payment = PaymentFactory(invoice=InvoiceFactory(client=acme), date=date(2024, 4, 1), amount=D("5.00"))
+    PaymentFactory(invoice=InvoiceFactory(client=ClientFactory()), date=date(2024, 4, 1), amount=D("5.00"))
+    PaymentFactory(invoice=payment.invoice, date=date(2025, 4, 1), amount=D("5.00"))
+    response = staff_client.get(
+        f"{changelist('payment')}?date_year=2024&invoice__service_line__code__exact=it-licensing"
+        f"&invoice__client__id__exact={acme.pk}&method__exact=transfer"
+    )
+    assert result_pks(response) == {payment.pk}
+    contract = ContractFactory(client=acme)
+    ContractFactory(client=acme, status="draft")
+    response = staff_client.get(
+        f"{changelist('contract')}?status__exact=active&kind__exact=recurring"
+        f"&service_line__code__exact=it-licensing&client__id__exact={acme.pk}"
+    )
+    assert result_pks(response) == {contract.pk}
+
+
+@time_machine.travel("2024-06-01 10:00:00+02:00")
+def test_the_payment_and_credit_note_filters_work(staff_client: HttpClient, acme: Client) -> None:
+    overdue = InvoiceFactory(client=acme, issue_date=date(2024, 3, 1))
+    paid = InvoiceFactory(client=acme, issue_date=date(2024, 3, 1))
+    PaymentFactory(invoice=paid, amount=D("121.00"))
+    note = actions.credit_note_create(
+        invoice=paid, issue_date=date(2024, 3, 2), lines=[line("-1.00")], status="issued"
+    )
+    assert result_pks(staff_client.get(f"{changelist('invoice')}?payment=overdue")) == {overdue.pk}
+    assert result_pks(staff_client.get(f"{changelist('invoice')}?payment=paid")) == {paid.pk}
+    assert result_pks(staff_client.get(f"{changelist('invoice')}?credit_note=yes")) == {note.pk}
+
+
+def test_search_finds_invoices_by_number_prefix_client_name_or_tax_id(
+    staff_client: HttpClient, acme: Client
+) -> None:
+    mine = InvoiceFactory(client=acme)
+    other = InvoiceFactory(client=ClientFactory(name="Other SL"))
+    assert result_pks(staff_client.get(changelist("invoice"), {"q": "F2024-0001"})) == {mine.pk}
+    assert result_pks(staff_client.get(changelist("invoice"), {"q": "F2024"})) == {mine.pk, other.pk}
+    assert result_pks(staff_client.get(changelist("invoice"), {"q": "2024-0001"})) == set()
+    assert result_pks(staff_client.get(changelist("invoice"), {"q": "acme"})) == {mine.pk}
+    assert result_pks(staff_client.get(changelist("invoice"), {"q": "b-58818501"})) == {mine.pk}
+
+
+def management(prefix: str, total: int, initial: int = 0) -> dict[str, str]:
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def invoice_form(client: Client, lines: list[tuple[str, str, str, str]], **header: str) -> dict[str, str]:
+    data = {
+        "series": "F",
+        "number": "",
+        "client": str(client.pk),
+        "contract": "",
+        "service_line": str(service().pk),
+        "corrects": "",
+        "issue_date": "2024-05-02",
+        "due_date": "",
+        "notes": "",
+        **management("lines", len(lines)),
+        **management("payments", 0),
+    }
+    for i, (description, quantity, price, vat) in enumerate(lines):
+        data |= {
+            f"lines-{i}-description": description,
+            f"lines-{i}-quantity": quantity,
+            f"lines-{i}-unit_price": price,
+            f"lines-{i}-vat_rate": vat,
+        }
+    data.update(header)
+    return data
+
+
+def test_an_invoice_is_entered_on_one_page_and_its_totals_computed(
+    staff_client: HttpClient, acme: Client
+) -> None:
+    data = invoice_form(acme, [("Teams licences", "40", "12", "21"), ("Set-up", "1", "100", "10")])
+    response = staff_client.post(reverse("admin:services_invoice_add"), data)
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    invoice = Invoice.objects.get()
+    assert (invoice.net_amount, invoice.vat_amount, invoice.gross_amount) == (
+        D("580.00"),
+        D("110.80"),
+        D("690.80"),
+    )
+    assert (invoice.status, invoice.number, invoice.due_date) == ("draft", None, date(2024, 6, 1))
+    page = staff_client.get(reverse("admin:services_invoice_change", args=[invoice.pk]))
+    assert "services-invoice-totals" in page.content.decode()
+    assert "services/admin.css" in page.content.decode()
+
+
+def test_editing_a_draft_recomputes_its_totals(staff_client: HttpClient, acme: Client) -> None:
+    invoice = InvoiceFactory(client=acme, status="draft")
+    existing = invoice.lines.get()
+    data = invoice_form(acme, [("Service", "3", "100", "21")], issue_date="2024-03-01")
+    data |= management("lines", 1, initial=1) | {
+        "lines-0-id": str(existing.pk),
+        "lines-0-invoice": str(invoice.pk),
+    }
+    response = staff_client.post(reverse("admin:services_invoice_change", args=[invoice.pk]), data)
+    assert response.status_code == 302
+    invoice.refresh_from_db()
+    assert (invoice.net_amount, invoice.gross_amount) == (D("300.00"), D("363.00"))
+
+
+def test_the_invoice_form_shows_the_rules_as_errors(staff_client: HttpClient, acme: Client) -> None:
+    data = invoice_form(acme, [("Refund", "1", "-50", "21")], due_date="2024-05-01")
+    response = staff_client.post(reverse("admin:services_invoice_add"), data)
+    assert response.status_code == 200
+    errors = str(response.context["errors"])
+    assert "La fecha de vencimiento no puede ser anterior a la fecha de emisión." in errors
+    assert not Invoice.objects.exists()
+
+
+def test_an_excessive_credit_note_is_refused_by_the_form(staff_client: HttpClient, acme: Client) -> None:
+    original = InvoiceFactory(client=acme)
+    data = invoice_form(acme, [("Credit", "-2", "100", "21")], corrects=str(original.pk), series="R")
+    response = staff_client.post(reverse("admin:services_invoice_add"), data)
+    assert response.status_code == 200
+    assert "más que su" in str(response.context["inline_admin_formsets"][0].formset.non_form_errors())
+    assert not original.credit_notes.exists()
+
+
+def test_an_issued_invoice_is_read_only_but_its_notes(staff_client: HttpClient, acme: Client) -> None:
+    invoice = InvoiceFactory(client=acme)
+    page = staff_client.get(reverse("admin:services_invoice_change", args=[invoice.pk]))
+    admin_form = page.context["adminform"]
+    assert set(admin_form.form.fields) == {"notes"}
+    lines_formset = page.context["inline_admin_formsets"][0]
+    assert lines_formset.has_add_permission is False
+
+
+def test_the_mark_as_issued_action_numbers_drafts_and_reports_errors(
+    staff_client: HttpClient, acme: Client
+) -> None:
+    drafts = [InvoiceFactory(client=acme, status="draft", issue_date=date(2024, 2, d)) for d in (2, 1)]
+    empty = actions.invoice_create(client=acme, service_line=service(), issue_date=date(2024, 2, 3), lines=[])
+    response = staff_client.post(
+        changelist("invoice"),
+        {"action": "mark_issued", "_selected_action": [d.pk for d in drafts] + [empty.pk]},
+        follow=True,
+    )
+    texts = [str(m) for m in response.context["messages"]]
+    assert "2 facturas emitidas." in texts
+    assert any("al menos una línea" in t for t in texts)
+    assert [Invoice.objects.get(pk=d.pk).number for d in drafts] == ["F2024-0002", "F2024-0001"]
+
+
+@time_machine.travel("2024-07-01 10:00:00+02:00")
+def test_the_record_full_payment_action_pays_the_balance_today(
+    staff_client: HttpClient, acme: Client
+) -> None:
+    invoice = InvoiceFactory(client=acme)
+    PaymentFactory(invoice=invoice, amount=D("21.00"))
+    response = staff_client.post(
+        changelist("invoice"),
+        {"action": "record_full_payment", "_selected_action": [invoice.pk]},
+        follow=True,
+    )
+    assert "1 cobro registrado." in [str(m) for m in response.context["messages"]]
+    payment = invoice.payments.order_by("-id").first()
+    assert (payment.amount, payment.date, payment.net_amount) == (D("100.00"), date(2024, 7, 1), D("82.64"))
+
+
+def test_the_cancel_action_refuses_an_invoice_with_payments(staff_client: HttpClient, acme: Client) -> None:
+    invoice = PaymentFactory(invoice=InvoiceFactory(client=acme), amount=D("1.00")).invoice
+    staff_client.post(changelist("invoice"), {"action": "cancel_invoices", "_selected_action": [invoice.pk]})
+    invoice.refresh_from_db()
+    assert invoice.status == "issued"
+
+
+def test_a_payment_entered_in_the_admin_stores_its_net_part(staff_client: HttpClient, acme: Client) -> None:
+    invoice = InvoiceFactory(client=acme)
+    data = {
+        "invoice": str(invoice.pk),
+        "date": "2024-04-01",
+        "amount": "60.50",
+        "method": "transfer",
+        "reference": "",
+    }
+    response = staff_client.post(reverse("admin:services_payment_add"), data)
+    assert response.status_code == 302
+    assert Payment.objects.get().net_amount == D("50.00")
+    data["amount"] = "60.51"
+    response = staff_client.post(reverse("admin:services_payment_add"), data)
+    assert response.status_code == 200
+    assert "más que el importe total" in str(response.context["errors"])
+
+
+def test_the_invoice_autocomplete_for_payments_offers_issued_invoices_only(
+    staff_client: HttpClient, acme: Client
+) -> None:
+    issued = InvoiceFactory(client=acme)
+    InvoiceFactory(client=acme, status="draft")
+    response = staff_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "services", "model_name": "payment", "field_name": "invoice", "term": "acme"},
+    )
+    assert [r["id"] for r in response.json()["results"]] == [str(issued.pk)]
+
+
+def test_deleting_a_client_with_invoices_is_refused_in_the_admin(
+    staff_client: HttpClient, acme: Client
+) -> None:
+    InvoiceFactory(client=acme)
+    url = reverse("admin:services_client_delete", args=[acme.pk])
+    page = staff_client.get(url)
+    assert page.context["protected"]
+    assert "requeriría eliminar los siguientes objetos relacionados protegidos" in page.content.decode()
+    staff_client.post(url, {"post": "yes"})
+    assert Client.objects.filter(pk=acme.pk).exists()
+
+
+def test_a_client_without_invoices_can_be_deleted(staff_client: HttpClient) -> None:
+    client = ClientFactory()
+    staff_client.post(reverse("admin:services_client_delete", args=[client.pk]), {"post": "yes"})
+    assert not Client.objects.filter(pk=client.pk).exists()
+
+
+def test_the_client_form_normalises_and_validates_the_tax_id(staff_client: HttpClient) -> None:
+    add = reverse("admin:services_client_add")
+    base = {"name": "Acme", "contact": "", "email": "", "notes": ""}
+    assert staff_client.post(add, base | {"tax_id": "b-58818501"}).status_code == 302
+    assert Client.objects.get().tax_id == "B58818501"
+    response = staff_client.post(add, base | {"tax_id": "B58818502"})
+    assert "no es un NIF" in str(response.context["errors"])
+    response = staff_client.post(add, base | {"tax_id": "US-12-3456789", "is_foreign": "on"})
+    assert response.status_code == 302
+
+
+@time_machine.travel("2024-03-10 10:00:00+01:00")
+def test_the_contract_action_drafts_the_current_period_once(staff_client: HttpClient, acme: Client) -> None:
+    recurring = ContractFactory(client=acme, start_date=date(2024, 1, 15))
+    fixed = ContractFactory(client=acme, kind="fixed_fee", billing_period="", fixed_amount=D("10"))
+    post = {"action": "draft_current_period_invoices", "_selected_action": [recurring.pk, fixed.pk]}
+    response = staff_client.post(changelist("contract"), post, follow=True)
+    texts = [str(m) for m in response.context["messages"]]
+    assert "1 borrador de factura creado." in texts
+    assert any("1 contrato omitido" in t for t in texts)
+    staff_client.post(changelist("contract"), post)
+    drafted = Invoice.objects.get(contract=recurring)
+    assert (drafted.period_start, drafted.status) == (date(2024, 2, 15), "draft")
+    assert not Contract.objects.get(pk=fixed.pk).invoices.exists()
+
+
+def test_member_turnover_list_shows_the_rates_applied(
+    staff_client: HttpClient, historical_rule: MarginRule
+) -> None:
+    actions.member_turnover_record(month=date(2024, 1, 1), turnover=D("1000.00"))
+    response = staff_client.get(changelist("memberturnover"))
+    content = response.content.decode()
+    assert "5.50 + 2.00" in content
+    assert "55,00" in content
+
+
+def test_a_banded_rule_without_a_zero_band_is_refused_by_the_form(staff_client: HttpClient) -> None:
+    data = {
+        "name": "Pilot",
+        "valid_from": "2020-01-01",
+        "valid_to": "",
+        "kind": "banded",
+        "structure_rate": "",
+        "fund_rate": "",
+        **management("bands", 1),
+        "bands-0-lower_bound": "1000",
+        "bands-0-structure_rate": "5",
+        "bands-0-fund_rate": "2",
+    }
+    response = staff_client.post(reverse("admin:services_marginrule_add"), data)
+    assert response.status_code == 200
+    assert not MarginRule.objects.exists()
+    data["bands-0-lower_bound"] = "0"
+    assert staff_client.post(reverse("admin:services_marginrule_add"), data).status_code == 302
+
+
+def test_a_month_form_refuses_a_day_other_than_the_first(
+    staff_client: HttpClient, historical_rule: MarginRule
+) -> None:
+    data = {
+        "month": "2024-01-15",
+        "turnover": "100",
+        "active_members": "",
+        "structure_rate": "",
+        "fund_rate": "",
+    }
+    response = staff_client.post(reverse("admin:services_memberturnover_add"), data)
+    assert response.status_code == 200
+    assert not MemberTurnover.objects.exists()
+
+
+def test_revenue_targets_show_the_actual_revenue(staff_client: HttpClient, acme: Client) -> None:
+    actions.revenue_target_set(service_line=service(), year=2024, amount=D("400.00"))
+    InvoiceFactory(client=acme, issue_date=date(2024, 2, 1))
+    InvoiceFactory(client=acme, issue_date=date(2023, 2, 1))
+    response = staff_client.get(f"{changelist('revenuetarget')}?year=2024")
+    [target] = response.context["cl"].result_list
+    assert target.actual == D("100.00")
+    assert "25.0 %" in response.content.decode()
