@@ -602,3 +602,22 @@ def margin_rule_create(
 def payments_total(*, invoice: Invoice) -> Decimal:
     """Sum of the payments received for an invoice."""
     return round_money(invoice.payments.aggregate(total=Sum("amount", default=ZERO))["total"])
+
+
+@transaction.atomic
+def records_wipe() -> None:
+    """Delete every services record, keeping the service lines (reference data).
+
+    For `load_demo --reset`: children first, since most links are protected.
+    Numbering counters go too, so a reloaded story numbers from 1 again.
+    """
+    Payment.objects.all().delete()
+    Invoice.objects.filter(corrects__isnull=False).delete()
+    Invoice.objects.all().delete()
+    InvoiceNumberCounter.objects.all().delete()
+    Contract.objects.all().delete()
+    Partner.objects.all().delete()
+    Client.objects.all().delete()
+    RevenueTarget.objects.all().delete()
+    MemberTurnover.objects.all().delete()
+    MarginRule.objects.all().delete()

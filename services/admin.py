@@ -44,7 +44,7 @@ from smartiberica.lib.money import ZERO, round_money
 
 from . import actions
 from . import validation as v
-from .calculations import compute_totals, line_net
+from .calculations import ContractTerms, compute_totals, expected_revenue, line_net
 from .choices import ContractKind, ContractStatus, InvoiceStatus, PaymentState
 from .models import (
     Client,
@@ -59,7 +59,7 @@ from .models import (
     RevenueTarget,
     ServiceLine,
 )
-from .selectors import month_margin
+from .selectors import COUNTED_CONTRACT_STATUSES, month_margin
 
 # --- Filters whose choices never come from the filtered (big) table --------------------------
 
@@ -162,7 +162,22 @@ class TargetYearFilter(admin.SimpleListFilter):
         return queryset
 
 
-class BigListAdmin(admin.ModelAdmin):
+class ProtectedFirstAdmin(admin.ModelAdmin):
+    """When related rows are protected (PROTECT), say so rather than "missing permission".
+
+    Issued invoices are never deletable, so without this the delete page of a
+    client with invoices would blame the user's permissions instead of explaining
+    that its invoices protect it.
+    """
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected:
+            perms_needed = set()
+        return deleted, model_count, perms_needed, protected
+
+
+class BigListAdmin(ProtectedFirstAdmin):
     """Settings shared by the lists that grow every week."""
 
     show_full_result_count = False
@@ -196,7 +211,7 @@ class RevenueTargetInline(admin.TabularInline):
 
 
 @admin.register(ServiceLine)
-class ServiceLineAdmin(admin.ModelAdmin):
+class ServiceLineAdmin(ProtectedFirstAdmin):
     list_display = ("code", "name_es", "name_fr", "name_en", "active")
     list_filter = ("active",)
     search_fields = ("code", "name_es", "name_fr", "name_en")
@@ -276,8 +291,10 @@ class ContractAdmin(BigListAdmin):
         "start_date",
         "end_date",
         "partner",
+        "expected_display",
     )
     list_select_related = ("client", "service_line", "partner")
+    readonly_fields = ("expected_display",)
     list_filter = (
         "status",
         "kind",
@@ -306,7 +323,24 @@ class ContractAdmin(BigListAdmin):
             },
         ),
         (_("Partner"), {"fields": ("partner", "partner_share")}),
+        (None, {"fields": ("expected_display",)}),
     )
+
+    @admin.display(description=_("expected revenue this year"))
+    def expected_display(self, obj: Contract) -> Decimal | str:
+        if obj.pk is None or obj.status not in COUNTED_CONTRACT_STATUSES:
+            return "—"
+        terms = ContractTerms(
+            kind=obj.kind,
+            start_date=obj.start_date,
+            end_date=obj.end_date,
+            billing_period=obj.billing_period,
+            quantity=obj.quantity,
+            unit_price=obj.unit_price,
+            fixed_amount=obj.fixed_amount,
+            estimated_amount=obj.estimated_amount,
+        )
+        return expected_revenue(terms, current_year())
 
     @admin.action(description=_("Draft the invoices of the current period"), permissions=["change"])
     def draft_current_period_invoices(self, request: HttpRequest, queryset: QuerySet[Contract]) -> None:
@@ -477,6 +511,17 @@ class InvoiceAdmin(BigListAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return super().get_queryset(request).with_balance()  # type: ignore[attr-defined]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Only drafts may disappear: an issued number must stay in the series (cancel instead).
+        if obj is not None and obj.status != InvoiceStatus.DRAFT:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        found = super().get_actions(request)
+        found.pop("delete_selected", None)  # it would not check each invoice's status
+        return found
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         computed = ("status", "totals_display", "paid_display", "payment_display", "period_start")

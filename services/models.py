@@ -417,7 +417,7 @@ class Invoice(RulesFirst):
         ServiceLine, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("service line")
     )
     status = models.CharField(
-        _("status"), max_length=10, choices=InvoiceStatus.choices, default=InvoiceStatus.DRAFT, editable=True
+        _("status"), max_length=10, choices=InvoiceStatus.choices, default=InvoiceStatus.DRAFT
     )
     corrects = models.ForeignKey(
         "self",

@@ -234,6 +234,11 @@ def services_year(*, year: int, basis: Basis = "accrual") -> ServicesYear:
     )
 
 
+def service_lines_by_code() -> dict[str, ServiceLine]:
+    """Every service line (active or not), by code: one query."""
+    return {line.code: line for line in ServiceLine.objects.order_by("code")}
+
+
 def services_years_with_data() -> list[int]:
     """Sorted years with an issued invoice, a payment or a member-turnover month (three queries)."""
     years: set[int] = set()

@@ -427,3 +427,22 @@ def test_revenue_targets_show_the_actual_revenue(staff_client: HttpClient, acme:
     [target] = response.context["cl"].result_list
     assert target.actual == D("100.00")
     assert "25.0 %" in response.content.decode()
+
+
+def test_only_draft_invoices_can_be_deleted(staff_client: HttpClient, acme: Client) -> None:
+    issued = InvoiceFactory(client=acme)
+    draft = InvoiceFactory(client=acme, status="draft")
+    assert staff_client.get(reverse("admin:services_invoice_delete", args=[issued.pk])).status_code == 403
+    staff_client.post(reverse("admin:services_invoice_delete", args=[draft.pk]), {"post": "yes"})
+    assert list(Invoice.objects.all()) == [issued]
+    listing = staff_client.get(changelist("invoice"))
+    assert "delete_selected" not in listing.context["cl"].model_admin.get_actions(listing.wsgi_request)
+
+
+@time_machine.travel("2024-05-01 10:00:00+02:00")
+def test_the_contract_list_shows_the_revenue_expected_this_year(
+    staff_client: HttpClient, acme: Client
+) -> None:
+    ContractFactory(client=acme, start_date=date(2024, 7, 1))  # 6 × 40 × 12
+    response = staff_client.get(changelist("contract"))
+    assert "2880,00" in response.content.decode()

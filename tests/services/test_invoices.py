@@ -224,3 +224,20 @@ def test_two_clients_are_not_mixed_up_in_numbers(acme: Client) -> None:
     other = ClientFactory()
     numbers = [InvoiceFactory(client=c).number for c in (acme, other, acme)]
     assert numbers == ["F2024-0001", "F2024-0002", "F2024-0003"]
+
+
+def test_wiping_the_records_keeps_only_the_service_lines(acme: Client, historical_rule: object) -> None:
+    from services.models import Contract, MarginRule, MemberTurnover, Payment, ServiceLine
+
+    invoice = InvoiceFactory(client=acme)
+    PaymentFactory(invoice=invoice, amount=D("1.00"))
+    actions.credit_note_create(invoice=invoice, issue_date=date(2024, 3, 5), status="issued")
+    ContractFactory(client=acme)
+    actions.member_turnover_record(month=date(2024, 1, 1), turnover=D("1"))
+    actions.records_wipe()
+    assert not any(
+        m.objects.exists()
+        for m in (Invoice, Payment, Client, Contract, MemberTurnover, MarginRule, InvoiceNumberCounter)
+    )
+    assert ServiceLine.objects.count() == 5
+    assert InvoiceFactory(client=ClientFactory()).number == "F2024-0001"

@@ -195,3 +195,15 @@ def test_years_with_data_come_from_issued_invoices_payments_and_member_turnover(
     PaymentFactory(invoice=invoice, date=date(2023, 1, 5), amount=D("1.00"))
     actions.member_turnover_record(month=date(2020, 3, 1), turnover=D("1"))
     assert services_years_with_data() == [2020, 2021, 2023]
+
+
+def test_service_lines_by_code_returns_every_line() -> None:
+    lines = services_lines()
+    assert set(lines) == CODES
+    assert lines["crowdfunding"].code == "crowdfunding"
+
+
+def services_lines() -> dict[str, Any]:
+    from services.selectors import service_lines_by_code
+
+    return service_lines_by_code()
