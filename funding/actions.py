@@ -543,3 +543,22 @@ def expense_update(
     with transaction.atomic():
         _set(expense, date=date, category=category, supplier=supplier, amount=amount, description=description)
         return _save(expense)
+
+
+# --- Starting over ---------------------------------------------------------------------------------
+
+
+def records_wipe() -> None:
+    """Delete every funding record, keeping the expense categories (reference data).
+
+    For `load_demo --reset`: children first, since sources and loans are protected.
+    """
+    with transaction.atomic():
+        Expense.objects.all().delete()
+        CostBudget.objects.all().delete()
+        LoanRepayment.objects.all().delete()
+        Loan.objects.all().delete()
+        FundingReceipt.objects.all().delete()
+        SharedServiceCost.objects.all().delete()
+        SupportAgreement.objects.all().delete()
+        FundingSource.objects.all().delete()

@@ -58,6 +58,7 @@ class FundingYear:
     budgeted_costs: Decimal | None  # total of the latest approved budget of the year; None without one
     budgeted_by_category: dict[str, Decimal]  # that budget's lines by category code ({} without one)
     source_names: dict[str, str]  # code -> name of every source in the two dicts above
+    category_names: dict[str, str]  # code -> name (in the active language) of every category
 
 
 def funding_year(*, year: int) -> FundingYear:
@@ -106,7 +107,8 @@ def funding_year(*, year: int) -> FundingYear:
     )
     drawn_to_date = FundingReceipt.objects.drawdowns().up_to(end).aggregate(total=_sum("amount"))["total"]
 
-    costs = {code: ZERO for code in ExpenseCategory.objects.values_list("code", flat=True)}
+    categories = list(ExpenseCategory.objects.all())
+    costs = {category.code: ZERO for category in categories}
     spent = Expense.objects.in_year(year).values("category__code").annotate(total=_sum("amount")).order_by()
     for row in spent:
         costs[row["category__code"]] = _money(row["total"])
@@ -141,7 +143,13 @@ def funding_year(*, year: int) -> FundingYear:
         budgeted_costs=budgeted,
         budgeted_by_category=budgeted_by_category,
         source_names=source_names,
+        category_names={category.code: category.name for category in categories},
     )
+
+
+def categories_by_code() -> dict[str, ExpenseCategory]:
+    """Every expense category, keyed by its stable code (for importers and the demo)."""
+    return {category.code: category for category in ExpenseCategory.objects.all()}
 
 
 def funding_years_with_data() -> list[int]:

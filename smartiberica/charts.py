@@ -76,21 +76,21 @@ def _percent_label(value: float) -> str:
 
 
 def _chart(kind: Callable[..., Any], *, title: str, formatter: Callable[[float], str], **options: Any) -> Any:
-    chart = kind(
-        style=STYLE,
-        title=title,
-        js=[],
-        disable_xml_declaration=True,
-        legend_at_bottom=True,
-        legend_at_bottom_columns=3,
-        value_formatter=formatter,
-        width=760,
-        height=380,
-        margin=12,
-        truncate_legend=40,
-        no_data_text=_("No data"),
-        **options,
-    )
+    settings: dict[str, Any] = {
+        "style": STYLE,
+        "title": title,
+        "js": [],
+        "disable_xml_declaration": True,
+        "legend_at_bottom": True,
+        "legend_at_bottom_columns": 3,
+        "value_formatter": formatter,
+        "width": 760,
+        "height": 380,
+        "margin": 12,
+        "truncate_legend": 40,
+        "no_data_text": _("No data"),
+    }
+    chart = kind(**{**settings, **options})
     chart.add_xml_filter(_strip_scripts)
     return chart
 

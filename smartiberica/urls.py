@@ -14,6 +14,8 @@ urlpatterns = [
     path("years/<int:year>/export.csv", views.export_csv, name="year-csv"),
     path("api/years/<int:year>/", views.api_year, name="api-year"),
     path("healthz", views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin's).
+    path("favicon.ico", views.favicon),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The login page has a language switcher too, so it must work signed out.

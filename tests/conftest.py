@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from smartiberica.roles import BOARD, STAFF
 
@@ -28,8 +30,20 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _default_language_and_empty_cache() -> Iterator[None]:
+    # LocaleMiddleware leaves the last request's language active in this thread, and
+    # the cache outlives a test: start every test from Spanish and an empty cache.
+    translation.activate(django_settings.LANGUAGE_CODE)
+    cache.clear()
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fast_offline_settings(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # No cache: every request makes the same queries, so query counts are exact.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     # Hashed static names need a collectstatic run; tests render with plain names.
     settings.STORAGES = {
         **settings.STORAGES,

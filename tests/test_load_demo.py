@@ -1,14 +1,31 @@
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
 from io import StringIO
 from typing import Any
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
 
+from funding import actions as funding_actions
+from smartiberica.figures import yearly_figures, years_with_data
+from smartiberica.models import DemoDataset
 from smartiberica.roles import BOARD, STAFF
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _the_story_is_told_up_to_a_fixed_day() -> Iterator[None]:
+    with time_machine.travel("2026-11-26 10:00:00+01:00", tick=False):
+        yield
+
+
+D = Decimal
 
 
 def load(*args: str) -> str:
@@ -17,30 +34,89 @@ def load(*args: str) -> str:
     return out.getvalue()
 
 
+def snapshot() -> list[dict[str, Any]]:
+    return [yearly_figures(year=y).as_json() for y in years_with_data()]
+
+
 def test_it_refuses_to_run_with_debug_off_unless_forced(settings: Any) -> None:
     settings.DEBUG = False
     with pytest.raises(CommandError, match="--force"):
         load()
     assert not get_user_model().objects.exists()
-    load("--force")
-    assert get_user_model().objects.count() == 3
+    assert years_with_data() == []
 
 
-def test_it_creates_the_three_demo_users_and_prints_their_logins(settings: Any) -> None:
+def test_it_tells_the_story_from_2017_to_today(settings: Any) -> None:
     settings.DEBUG = True
     out = load("--password", "s3cret")
+    assert "Loaded the story 2017–2026" in out
+    assert "board  / s3cret" in out
     users = {u.username: u for u in get_user_model().objects.all()}
     assert list(users["board"].groups.values_list("name", flat=True)) == [BOARD]
     assert list(users["staff"].groups.values_list("name", flat=True)) == [STAFF]
-    assert users["admin"].is_superuser
-    assert not users["board"].is_superuser
+    assert users["admin"].is_superuser and not users["board"].is_superuser
     assert all(u.check_password("s3cret") for u in users.values())
-    assert "board  / s3cret" in out
+
+    assert years_with_data()[0] == 2017 and years_with_data()[-1] == 2026
+    y = {year: yearly_figures(year=year) for year in range(2017, 2027)}
+    # Mutualised services until 2018, counted in kind; their end in 2019 is a cost jump.
+    assert y[2017].in_kind_shared_services > 0 and y[2018].in_kind_shared_services > 0
+    assert y[2019].in_kind_shared_services == 0
+    assert y[2019].total_costs > y[2018].total_costs + D("20000")
+    assert y[2020].total_costs > y[2018].total_costs
+    # Smart Belgium's support shrinks to nothing after 2020.
+    belgium = [y[year].external_support_by_source.get("smart-belgium", D(0)) for year in range(2017, 2023)]
+    assert belgium == sorted(belgium, reverse=True) and belgium[-1] == 0
+    assert y[2022].ratios.top_funder_share == D("0.0000") and y[2022].top_funder is None
+    # The Fiare loan: drawn in 2020, repaid by 2025 (with a prepayment in 2023).
+    assert y[2020].loan_drawdowns == D("60000.00")
+    assert y[2020].loan_outstanding_year_end > y[2022].loan_outstanding_year_end > 0
+    assert y[2025].loan_outstanding_year_end == 0
+    # The 2020 budget was revised down and the revision is the one in force.
+    assert y[2020].budgeted_costs is not None and y[2019].budgeted_costs is not None
+    assert y[2020].budgeted_costs < y[2019].budgeted_costs
+    # New services from 2021; self-financing climbs past 100 %.
+    assert y[2020].services_revenue == 0 and y[2021].services_revenue > 0
+    assert y[2024].ratios.self_financing > y[2020].ratios.self_financing
+    assert y[2023].ratios.self_financing > 1 and y[2020].ratios.self_financing < D("0.6")
+    # Cash and accrual differ: late and partial payments cross year ends.
+    assert yearly_figures(year=2024, basis="cash").services_revenue != y[2024].services_revenue
+
+
+def test_every_page_says_it_is_demo_data(settings: Any) -> None:
+    settings.DEBUG = True
+    load()
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="board"))
+    for url in ("/years/2024/", "/years/", "/admin/services/invoice/"):
+        assert "Datos de demostración" in client.get(url).content.decode(), url
 
 
 def test_running_it_twice_changes_nothing(settings: Any) -> None:
     settings.DEBUG = True
     load()
-    before = list(get_user_model().objects.order_by("pk").values())
+    users = list(get_user_model().objects.order_by("pk").values())
+    figures = snapshot()
+    assert "already loaded" in load()
+    assert list(get_user_model().objects.order_by("pk").values()) == users
+    assert snapshot() == figures
+    assert DemoDataset.objects.count() == 1
+
+
+def test_reset_starts_over(settings: Any) -> None:
+    settings.DEBUG = True
     load()
-    assert list(get_user_model().objects.order_by("pk").values()) == before
+    figures = snapshot()
+    board_pk = get_user_model().objects.get(username="board").pk
+    load("--reset")
+    assert snapshot() == figures
+    assert get_user_model().objects.get(username="board").pk != board_pk
+    assert DemoDataset.objects.count() == 1
+
+
+def test_it_refuses_to_mix_the_story_with_real_records(settings: Any) -> None:
+    settings.DEBUG = True
+    source = funding_actions.source_create(code="real", name="Real", kind="grant")
+    funding_actions.receipt_create(source=source, date=date(2024, 1, 1), amount=D("1.00"), reference="R-1")
+    with pytest.raises(CommandError, match="--reset"):
+        load()

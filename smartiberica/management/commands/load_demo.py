@@ -1,7 +1,9 @@
-"""Load the demo: the three demo users (and, as the apps grow, the cooperative's story).
+"""Load the demo: Smart Ibérica's story from 2017 to today, and three demo users.
 
-Idempotent: running it twice changes nothing. Refuses to run with debug off
-unless --force is given, because it creates accounts with a known password.
+Idempotent: running it twice changes nothing (the story is loaded once, the users
+are only corrected). --reset deletes every record and the demo users first.
+Refuses to run with debug off unless --force is given, because it creates
+accounts with a known password.
 """
 
 from __future__ import annotations
@@ -11,9 +13,17 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from funding import actions as funding_actions
+from services import actions as services_actions
+from smartiberica import demo
+from smartiberica.context_processors import DEMO_CACHE_KEY
+from smartiberica.figures import years_with_data
+from smartiberica.lib.dates import today
+from smartiberica.models import DemoDataset
 from smartiberica.roles import BOARD, STAFF
 
 DEMO_USERS = (
@@ -41,9 +51,30 @@ class Command(BaseCommand):
         password: str = options["password"]
         with transaction.atomic():
             if options["reset"]:
+                # Invoices and payments refer to nothing in funding, so they go first.
+                services_actions.records_wipe()
+                funding_actions.records_wipe()
+                DemoDataset.objects.all().delete()
                 get_user_model().objects.filter(username__in=[u[0] for u in DEMO_USERS]).delete()
             for username, group_name, is_staff, is_superuser in DEMO_USERS:
                 self._ensure_user(username, group_name, is_staff, is_superuser, password)
+            if DemoDataset.objects.exists():
+                self.stdout.write("The demo story is already loaded: nothing to do (--reset starts over).")
+            elif years_with_data():
+                raise CommandError(
+                    "The database already holds records that are not the demo's: "
+                    "refusing to mix them (--reset deletes every record first)."
+                )
+            else:
+                until = today()
+                summary = demo.load(today=until)
+                DemoDataset.objects.create(story_until=until)
+                self.stdout.write(
+                    f"Loaded the story {demo.FIRST_YEAR}–{until.year}: {summary.invoices} invoices, "
+                    f"{summary.payments} payments, {summary.expenses} expenses, {summary.receipts} receipts, "
+                    f"{summary.months} months of member turnover."
+                )
+        cache.delete(DEMO_CACHE_KEY)
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Log in with:"))
         for username, group_name, _, is_superuser in DEMO_USERS:
             role = "superuser" if is_superuser else group_name
