@@ -41,6 +41,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from funding import actions, selectors
 from funding import validation as v
@@ -151,7 +152,7 @@ class FilterParametersAllowed:
 
 
 @admin.register(FundingSource)
-class FundingSourceAdmin(admin.ModelAdmin):
+class FundingSourceAdmin(SimpleHistoryAdmin):
     list_display = ("code", "name", "kind", "counterparty", "active_from", "active_to")
     list_filter = ("kind",)
     search_fields = ("code", "name", "counterparty")
@@ -234,7 +235,7 @@ class AgreementReceiptInline(admin.TabularInline):
 
 
 @admin.register(SupportAgreement)
-class SupportAgreementAdmin(FilterParametersAllowed, admin.ModelAdmin):
+class SupportAgreementAdmin(FilterParametersAllowed, SimpleHistoryAdmin):
     list_display = ("title", "source", "committed_amount", "period_start", "period_end")
     list_filter = (SourceCodeFilter, ("source__kind", admin.ChoicesFieldListFilter))
     list_select_related = ("source",)
@@ -252,7 +253,7 @@ class SupportAgreementAdmin(FilterParametersAllowed, admin.ModelAdmin):
 
 
 @admin.register(Obligation)
-class ObligationAdmin(admin.ModelAdmin):
+class ObligationAdmin(SimpleHistoryAdmin):
     """Reports and justifications owed to funders; `?deadline=attention` lists what needs doing."""
 
     list_display = ("due_date", "description", "agreement", "status", "deadline")
@@ -292,7 +293,7 @@ class TotalChangeListMixin:
 
 
 @admin.register(FundingReceipt)
-class FundingReceiptAdmin(FilterParametersAllowed, TotalChangeListMixin, admin.ModelAdmin):
+class FundingReceiptAdmin(FilterParametersAllowed, TotalChangeListMixin, SimpleHistoryAdmin):
     list_display = ("date", "source", "amount", "reference", "agreement", "description")
     list_filter = (year_filter("date"), ("source__kind", admin.ChoicesFieldListFilter), SourceCodeFilter)
     list_select_related = ("source", "agreement")
@@ -335,7 +336,7 @@ class LoanScheduleInline(admin.TabularInline):
 
 
 @admin.register(Loan)
-class LoanAdmin(admin.ModelAdmin):
+class LoanAdmin(SimpleHistoryAdmin):
     list_display = (
         "reference",
         "source",
@@ -382,7 +383,7 @@ class LoanAdmin(admin.ModelAdmin):
 
 
 @admin.register(LoanRepayment)
-class LoanRepaymentAdmin(TotalChangeListMixin, admin.ModelAdmin):
+class LoanRepaymentAdmin(TotalChangeListMixin, SimpleHistoryAdmin):
     """Repayments made. A prepayment (kind) re-generates the rest of the loan's schedule when saved."""
 
     list_display = ("date", "loan", "kind", "instalment_number", "interest", "principal")
@@ -423,7 +424,7 @@ class LoanRepaymentAdmin(TotalChangeListMixin, admin.ModelAdmin):
 
 
 @admin.register(SharedServiceCost)
-class SharedServiceCostAdmin(FilterParametersAllowed, admin.ModelAdmin):
+class SharedServiceCostAdmin(FilterParametersAllowed, SimpleHistoryAdmin):
     list_display = (
         "year",
         "service",
@@ -463,7 +464,7 @@ class SharedServiceCostAdmin(FilterParametersAllowed, admin.ModelAdmin):
 
 
 @admin.register(ExpenseCategory)
-class ExpenseCategoryAdmin(admin.ModelAdmin):
+class ExpenseCategoryAdmin(SimpleHistoryAdmin):
     list_display = ("code", "name_es", "name_fr", "name_en", "position")
     search_fields = ("code", "name_es", "name_fr", "name_en")
     ordering = ("position", "code")
@@ -477,7 +478,7 @@ class CostBudgetLineInline(admin.TabularInline):
 
 
 @admin.register(CostBudget)
-class CostBudgetAdmin(admin.ModelAdmin):
+class CostBudgetAdmin(SimpleHistoryAdmin):
     list_display = ("year", "version", "label", "status", "approved_on", "total")
     list_filter = (IntegerYearFilter, "status")
     search_fields = ("label",)
@@ -522,7 +523,7 @@ class CostBudgetAdmin(admin.ModelAdmin):
 
 
 @admin.register(Expense)
-class ExpenseAdmin(FilterParametersAllowed, TotalChangeListMixin, admin.ModelAdmin):
+class ExpenseAdmin(FilterParametersAllowed, TotalChangeListMixin, SimpleHistoryAdmin):
     list_display = ("date", "reference", "supplier", "category", "amount", "description")
     list_filter = (year_filter("date"), CategoryCodeFilter)
     list_select_related = ("category",)

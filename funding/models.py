@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from funding import validation as v
 from funding.loan_schedule import Prepayment
@@ -57,6 +58,8 @@ AGREEMENT_KINDS = (SourceKind.PARENT_SUPPORT, SourceKind.GRANT)
 
 
 class FundingSource(models.Model):
+    history = HistoricalRecords()
+
     code = models.SlugField(
         _("code"),
         max_length=40,
@@ -112,6 +115,8 @@ class FundingSource(models.Model):
 
 
 class SupportAgreement(models.Model):
+    history = HistoricalRecords()
+
     source = models.ForeignKey(
         FundingSource,
         on_delete=models.PROTECT,
@@ -152,6 +157,8 @@ class SupportAgreement(models.Model):
 
 
 class ExpectedTranche(models.Model):
+    history = HistoricalRecords()
+
     agreement = models.ForeignKey(
         SupportAgreement, on_delete=models.CASCADE, related_name="tranches", verbose_name=_("agreement")
     )
@@ -199,6 +206,8 @@ class ObligationQuerySet(models.QuerySet):
 
 
 class Obligation(models.Model):
+    history = HistoricalRecords()
+
     agreement = models.ForeignKey(
         SupportAgreement, on_delete=models.CASCADE, related_name="obligations", verbose_name=_("agreement")
     )
@@ -238,6 +247,8 @@ class FundingReceiptQuerySet(InYearQuerySet):
 
 
 class FundingReceipt(models.Model):
+    history = HistoricalRecords()
+
     source = models.ForeignKey(
         FundingSource, on_delete=models.PROTECT, related_name="receipts", verbose_name=_("funding source")
     )
@@ -298,6 +309,8 @@ PERIODS_PER_YEAR = {Frequency.MONTHLY: 12, Frequency.QUARTERLY: 4}
 
 
 class Loan(models.Model):
+    history = HistoricalRecords()
+
     source = models.ForeignKey(
         FundingSource,
         on_delete=models.PROTECT,
@@ -452,6 +465,8 @@ class RepaymentKind(models.TextChoices):
 
 
 class LoanRepayment(models.Model):
+    history = HistoricalRecords()
+
     loan = models.ForeignKey(
         Loan, on_delete=models.PROTECT, related_name="repayments", verbose_name=_("loan")
     )
@@ -549,6 +564,8 @@ class SharedServiceCost(models.Model):
     avoided cost (standalone − share paid) as in-kind support, so nothing is counted twice.
     """
 
+    history = HistoricalRecords()
+
     source = models.ForeignKey(
         FundingSource,
         on_delete=models.PROTECT,
@@ -629,6 +646,8 @@ class SharedServiceCost(models.Model):
 
 
 class ExpenseCategory(TranslatedName):
+    history = HistoricalRecords()
+
     code = models.SlugField(
         _("code"),
         max_length=40,
@@ -661,6 +680,8 @@ class CostBudgetQuerySet(models.QuerySet):
 
 
 class CostBudget(models.Model):
+    history = HistoricalRecords()
+
     year = models.PositiveSmallIntegerField(_("year"), validators=[v.validate_year])
     version = models.PositiveSmallIntegerField(_("version"), default=1, validators=[v.validate_version])
     label = models.CharField(_("label"), max_length=120, help_text=_("e.g. initial, revised in June."))
@@ -716,6 +737,8 @@ class CostBudget(models.Model):
 
 
 class CostBudgetLine(models.Model):
+    history = HistoricalRecords()
+
     budget = models.ForeignKey(
         CostBudget, on_delete=models.CASCADE, related_name="lines", verbose_name=_("budget")
     )
@@ -746,6 +769,8 @@ class CostBudgetLine(models.Model):
 
 
 class Expense(models.Model):
+    history = HistoricalRecords()
+
     date = models.DateField(_("date"), db_index=True)
     category = models.ForeignKey(
         ExpenseCategory, on_delete=models.PROTECT, related_name="expenses", verbose_name=_("category")

@@ -37,6 +37,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
+from simple_history.admin import SimpleHistoryAdmin
 
 from smartiberica.lib.admin_filters import year_filter
 from smartiberica.lib.dates import current_year, today
@@ -162,7 +163,7 @@ class TargetYearFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ProtectedFirstAdmin(admin.ModelAdmin):
+class ProtectedFirstAdmin(SimpleHistoryAdmin):
     """When related rows are protected (PROTECT), say so rather than "missing permission".
 
     Issued invoices are never deletable, so without this the delete page of a
@@ -271,7 +272,7 @@ class ClientAdmin(BigListAdmin):
 
 
 @admin.register(Partner)
-class PartnerAdmin(admin.ModelAdmin):
+class PartnerAdmin(SimpleHistoryAdmin):
     list_display = ("name",)
     search_fields = ("name",)
 
@@ -655,7 +656,7 @@ class PaymentAdmin(BigListAdmin):
 
 
 @admin.register(MemberTurnover)
-class MemberTurnoverAdmin(admin.ModelAdmin):
+class MemberTurnoverAdmin(SimpleHistoryAdmin):
     list_display = (
         "month_display",
         "turnover",
@@ -727,6 +728,6 @@ class MarginBandInline(admin.TabularInline):
 
 
 @admin.register(MarginRule)
-class MarginRuleAdmin(admin.ModelAdmin):
+class MarginRuleAdmin(SimpleHistoryAdmin):
     list_display = ("name", "valid_from", "valid_to", "kind", "structure_rate", "fund_rate")
     inlines = [MarginBandInline]

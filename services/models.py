@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from smartiberica.lib.dates import today, year_bounds
 from smartiberica.lib.money import ZERO, round_money
@@ -71,6 +72,8 @@ class RulesFirst(models.Model):
 class ServiceLine(RulesFirst, TranslatedName):
     """A line of self-financing business (seeded codes are stable; staff may add more)."""
 
+    history = HistoricalRecords()
+
     code = models.SlugField(_("code"), max_length=40, unique=True)
     active = models.BooleanField(_("active"), default=True)
 
@@ -88,6 +91,8 @@ class ServiceLine(RulesFirst, TranslatedName):
 
 class RevenueTarget(RulesFirst):
     """The income budget of a service line for a year, compared with the actual revenue."""
+
+    history = HistoricalRecords()
 
     service_line = models.ForeignKey(
         ServiceLine, on_delete=models.CASCADE, related_name="targets", verbose_name=_("service line")
@@ -120,6 +125,8 @@ class RevenueTarget(RulesFirst):
 
 
 class Client(RulesFirst):
+    history = HistoricalRecords()
+
     name = models.CharField(_("name"), max_length=200)
     tax_id = models.CharField(
         _("tax id"),
@@ -157,6 +164,8 @@ class Client(RulesFirst):
 class Partner(models.Model):
     """A partner that shares the revenue of some contracts (e.g. Nanoma for crowdfunding advice)."""
 
+    history = HistoricalRecords()
+
     name = models.CharField(_("name"), max_length=200, unique=True)
     notes = models.TextField(_("notes"), blank=True)
 
@@ -181,6 +190,8 @@ class ContractQuerySet(models.QuerySet["Contract"]):
 
 
 class Contract(RulesFirst):
+    history = HistoricalRecords()
+
     client = models.ForeignKey(
         Client, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("client")
     )
@@ -386,6 +397,8 @@ class InvoiceQuerySet(models.QuerySet["Invoice"]):
 
 
 class Invoice(RulesFirst):
+    history = HistoricalRecords()
+
     series = models.CharField(_("series"), max_length=5, default=DEFAULT_SERIES)
     number = models.CharField(
         _("number"),
@@ -572,6 +585,8 @@ class Invoice(RulesFirst):
 
 
 class InvoiceLine(RulesFirst):
+    history = HistoricalRecords()
+
     invoice = models.ForeignKey(
         Invoice, on_delete=models.CASCADE, related_name="lines", verbose_name=_("invoice")
     )
@@ -633,6 +648,8 @@ class Payment(RulesFirst):
     when the payment is recorded, so that the cash-basis revenue of a year is a plain
     SQL sum (invoice totals never change after issue).
     """
+
+    history = HistoricalRecords()
 
     invoice = models.ForeignKey(
         Invoice, on_delete=models.PROTECT, related_name="payments", verbose_name=_("invoice")
@@ -703,6 +720,8 @@ class MarginRule(RulesFirst):
     whole turnover of the month.
     """
 
+    history = HistoricalRecords()
+
     name = models.CharField(_("name"), max_length=120)
     valid_from = models.DateField(_("valid from"), help_text=_("First day of a month."))
     valid_to = models.DateField(
@@ -758,6 +777,8 @@ class MarginRule(RulesFirst):
 
 
 class MarginBand(RulesFirst):
+    history = HistoricalRecords()
+
     rule = models.ForeignKey(
         MarginRule, on_delete=models.CASCADE, related_name="bands", verbose_name=_("rule")
     )
@@ -791,6 +812,8 @@ class MarginBand(RulesFirst):
 
 class MemberTurnover(RulesFirst):
     """What the members invoiced through the cooperative in a month (VAT excluded)."""
+
+    history = HistoricalRecords()
 
     month = models.DateField(_("month"), unique=True, help_text=_("The first day of the month."))
     turnover = models.DecimalField(_("members' turnover"), **MONEY)

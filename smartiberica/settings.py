@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "simple_history",
     "funding",
     "services",
     # Last on purpose: its post_migrate hook grants the roles their permissions,
@@ -86,6 +87,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "smartiberica.context_processors.DemoFlagMiddleware",
+    # Records the user behind every change in the audit trail.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -49,6 +50,21 @@ def _fast_offline_settings(settings: Any) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def seeded_reference_data(transactional_db: None) -> None:
+    """The rows data migrations seed, which a transactional test's flush removed.
+
+    (Roles and permissions come back by themselves: the flush re-runs post_migrate.)
+    """
+    from django.apps import apps
+
+    for module, function in (
+        ("funding.migrations.0002_seed_expense_categories", "seed_expense_categories"),
+        ("services.migrations.0002_seed_service_lines", "seed_service_lines"),
+    ):
+        getattr(importlib.import_module(module), function)(apps, None)
 
 
 PASSWORD = "correct horse battery staple"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
 from collections.abc import Iterator
@@ -32,21 +31,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/browser/" in str(item.path).replace(os.sep, "/"):
             item.add_marker(pytest.mark.browser)
-
-
-@pytest.fixture
-def seeded_reference_data(transactional_db: None) -> None:
-    """The rows data migrations seed, which a transactional test's flush removed.
-
-    (Roles and permissions come back by themselves: the flush re-runs post_migrate.)
-    """
-    from django.apps import apps
-
-    for module, function in (
-        ("funding.migrations.0002_seed_expense_categories", "seed_expense_categories"),
-        ("services.migrations.0002_seed_service_lines", "seed_service_lines"),
-    ):
-        getattr(importlib.import_module(module), function)(apps, None)
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,8 @@ PER_THREAD = 10
 
 
 @pytest.mark.postgresql
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("seeded_reference_data")
 def test_concurrent_issues_get_numbers_one_to_n_without_gaps_or_duplicates() -> None:
     client = ClientFactory()
     drafts = [
@@ -51,7 +52,8 @@ def test_concurrent_issues_get_numbers_one_to_n_without_gaps_or_duplicates() -> 
 
 
 @pytest.mark.postgresql
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("seeded_reference_data")
 def test_the_first_issues_of_a_new_year_race_to_create_the_counter_safely() -> None:
     client = ClientFactory()
     drafts = [
