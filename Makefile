@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo test lint check pytest serve messages clean
+.PHONY: install demo test lint check pytest serve messages clean loadtest
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is required, found " + sys.version.split()[0] if sys.version_info < (3, 11) else 0)'
@@ -42,16 +42,22 @@ pytest: install
 
 test: lint check pytest
 
+# Production-like: gunicorn (gunicorn.conf.py, GUNICORN_WORKERS) with whitenoise serving
+# the collected, compressed static files.
 serve: install
 	$(MANAGE) migrate --noinput
-	$(MANAGE) collectstatic --noinput
-	$(MANAGE) runserver $(HOST):$(PORT)
+	$(MANAGE) collectstatic --noinput -v0
+	GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py smartiberica.wsgi
 
 # Re-extract the strings to translate and compile the catalogs (needs GNU gettext
 # for extraction only; compiling is pure Python).
 messages: install
 	$(MANAGE) translations --update
 	$(MANAGE) translations --compile
+
+# Load test on loopback (needs wrk: apt-get install wrk): gunicorn with 2 workers, 60 s.
+loadtest: install
+	$(BIN)/python bench/load_test.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis
