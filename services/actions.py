@@ -621,3 +621,76 @@ def records_wipe() -> None:
     RevenueTarget.objects.all().delete()
     MemberTurnover.objects.all().delete()
     MarginRule.objects.all().delete()
+
+
+# --- Imports: many ordinary invoices at once ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PreparedInvoice:
+    """An ordinary invoice and its lines, validated and not yet written (see `invoices_save_batch`)."""
+
+    invoice: Invoice
+    lines: list[InvoiceLine]
+
+
+def invoice_prepare(
+    *,
+    client: Client,
+    service_line: ServiceLine,
+    issue_date: date,
+    lines: Iterable[LineLike],
+    number: str,
+    status: str = InvoiceStatus.ISSUED,
+    contract: Contract | None = None,
+    due_date: date | None = None,
+    notes: str = "",
+) -> PreparedInvoice:
+    """Validate an issued or cancelled ordinary invoice with a given number, without writing it.
+
+    The same checks as `invoice_create(status=…)` (lines, totals, `full_clean()`), except the
+    uniqueness of the number, which the caller checks for a whole batch (the database's unique
+    constraint backs it up). Credit notes go through `invoice_create(corrects=…)`, which locks and
+    re-checks the original.
+    """
+    if status not in (InvoiceStatus.ISSUED, InvoiceStatus.CANCELLED):
+        raise ValidationError(
+            {"status": ValidationError(_("Unknown invoice status."), code="invalid_status")}
+        )
+    invoice = Invoice(
+        client=client,
+        service_line=service_line,
+        contract=contract,
+        issue_date=issue_date,
+        due_date=due_date,
+        number=number,
+        series=DEFAULT_SERIES,
+        status=InvoiceStatus.DRAFT,
+        notes=notes,
+    )
+    built = _build_lines(invoice, lines)
+    v.validate_has_lines(len(built))
+    _apply_totals(invoice, built)
+    invoice.status = status
+    invoice.full_clean(validate_unique=False)
+    return PreparedInvoice(invoice=invoice, lines=built)
+
+
+@transaction.atomic
+def invoices_save_batch(*, prepared: Sequence[PreparedInvoice], user: Any = None) -> list[Invoice]:
+    """Write prepared invoices and their lines in a few queries, with their history rows.
+
+    The audit trail records `user` (None: the system) as the author of every row.
+    """
+    from simple_history.utils import bulk_create_with_history
+
+    if not prepared:
+        return []
+    invoices = bulk_create_with_history([p.invoice for p in prepared], Invoice, default_user=user)
+    lines = []
+    for item, invoice in zip(prepared, invoices, strict=True):
+        for line in item.lines:
+            line.invoice = invoice
+            lines.append(line)
+    bulk_create_with_history(lines, InvoiceLine, default_user=user)
+    return invoices

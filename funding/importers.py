@@ -1,0 +1,238 @@
+"""Imports of funding records (public contract 2): funding sources, funding receipts, expenses.
+
+Each importer parses a row with `smartiberica.lib.importing.RowReader` and writes through
+`funding.actions`, so an import refuses what the admin refuses, with the same words. Run them with
+`smartiberica.lib.importing.run_import` (the `import_records` command and the admin do).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from django.utils.translation import gettext_lazy as _
+
+from funding import actions, selectors
+from funding.models import Expense, ExpenseCategory, FundingReceipt, FundingSource
+from smartiberica.lib.importing import CREATED, UNCHANGED, UPDATED, Applied, Importer, RowReader, differences
+
+ERR_UNKNOWN_SOURCE = _("No funding source has the code “%(code)s”.")
+ERR_UNKNOWN_CATEGORY = _("No expense category has the code “%(code)s”.")
+
+
+def _outcome(instance_exists: bool, changes: dict[str, tuple[str, str]]) -> str:
+    if not instance_exists:
+        return CREATED
+    return UPDATED if changes else UNCHANGED
+
+
+# --- Funding sources ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    code: str
+    name: str
+    kind: str
+
+
+class FundingSourceImporter(Importer):
+    kind = "funding-sources"
+    required = ("code", "name", "kind")
+    field_columns: ClassVar[dict[str, str]] = {"code": "code", "name": "name", "kind": "kind"}
+    default_column = "code"
+    key_column = "code"
+
+    def parse(self, reader: RowReader) -> SourceRow:
+        return SourceRow(code=reader.text("code"), name=reader.text("name"), kind=reader.text("kind").lower())
+
+    def key(self, parsed: SourceRow) -> Hashable:
+        return parsed.code
+
+    def apply(self, parsed: SourceRow, row: int) -> Applied:
+        source = FundingSource.objects.filter(code=parsed.code).first()
+        wanted = {"name": parsed.name, "kind": parsed.kind}
+        if source is None:
+            actions.source_create(code=parsed.code, name=parsed.name, kind=parsed.kind)
+            return Applied(CREATED, parsed.code)
+        changes = differences({"name": source.name, "kind": source.kind}, wanted)
+        if changes:
+            actions.source_update(source=source, name=parsed.name, kind=parsed.kind)
+        return Applied(_outcome(True, changes), parsed.code, changes)
+
+
+# --- Receipts --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReceiptRow:
+    date: date | None
+    source: FundingSource | None
+    amount: Decimal | None
+    reference: str
+    description: str | None  # None: the column is absent (leave the stored one)
+
+
+class _SourceLookup:
+    def start(self, columns: list[str]) -> None:
+        super().start(columns)  # type: ignore[misc]
+        self.sources = {source.code: source for source in FundingSource.objects.all()}
+
+    def source(self, reader: RowReader, column: str = "source") -> FundingSource | None:
+        code = reader.text(column)
+        if not code:
+            return None
+        found = self.sources.get(code)
+        if found is None:
+            reader.fail(column, ERR_UNKNOWN_SOURCE % {"code": code})
+        return found
+
+
+class FundingReceiptImporter(_SourceLookup, Importer):
+    kind = "funding-receipts"
+    required = ("date", "source", "amount", "reference")
+    optional = ("description",)
+    field_columns: ClassVar[dict[str, str]] = {
+        "date": "date",
+        "source": "source",
+        "amount": "amount",
+        "reference": "reference",
+        "description": "description",
+        "agreement": "source",
+    }
+    default_column = "reference"
+    key_column = "reference"
+
+    def parse(self, reader: RowReader) -> ReceiptRow:
+        return ReceiptRow(
+            date=reader.date("date"),
+            source=self.source(reader),
+            amount=reader.amount("amount"),
+            reference=reader.text("reference"),
+            description=reader.text("description", required=False) if reader.has("description") else None,
+        )
+
+    def key(self, parsed: ReceiptRow) -> Hashable:
+        return (parsed.source.pk if parsed.source else None, parsed.reference)
+
+    def apply(self, parsed: ReceiptRow, row: int) -> Applied:
+        assert parsed.source is not None and parsed.date is not None and parsed.amount is not None
+        key = f"{parsed.source.code} {parsed.reference}"
+        receipt = FundingReceipt.objects.filter(source=parsed.source, reference=parsed.reference).first()
+        if receipt is None:
+            actions.receipt_create(
+                source=parsed.source,
+                date=parsed.date,
+                amount=parsed.amount,
+                reference=parsed.reference,
+                description=parsed.description or "",
+            )
+            return Applied(CREATED, key)
+        wanted: dict[str, Any] = {"date": parsed.date, "amount": parsed.amount}
+        if parsed.description is not None:
+            wanted["description"] = parsed.description
+        before = {"date": receipt.date, "amount": receipt.amount, "description": receipt.description}
+        changes = differences(before, wanted)
+        if changes:
+            actions.receipt_update(
+                receipt=receipt, date=parsed.date, amount=parsed.amount, description=parsed.description
+            )
+        return Applied(_outcome(True, changes), key, changes)
+
+
+# --- Expenses --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExpenseRow:
+    date: date | None
+    category: ExpenseCategory | None
+    supplier: str
+    amount: Decimal | None
+    reference: str
+    description: str | None
+
+
+class ExpenseImporter(Importer):
+    kind = "expenses"
+    required = ("date", "category", "supplier", "amount", "reference")
+    optional = ("description",)
+    field_columns: ClassVar[dict[str, str]] = {
+        "date": "date",
+        "category": "category",
+        "supplier": "supplier",
+        "amount": "amount",
+        "reference": "reference",
+        "description": "description",
+    }
+    default_column = "reference"
+    key_column = "reference"
+
+    def start(self, columns: list[str]) -> None:
+        super().start(columns)
+        self.categories = selectors.categories_by_code()
+
+    def parse(self, reader: RowReader) -> ExpenseRow:
+        code = reader.text("category")
+        category = self.categories.get(code) if code else None
+        if code and category is None:
+            reader.fail("category", ERR_UNKNOWN_CATEGORY % {"code": code})
+        return ExpenseRow(
+            date=reader.date("date"),
+            category=category,
+            supplier=reader.text("supplier"),
+            amount=reader.amount("amount"),
+            reference=reader.text("reference"),
+            description=reader.text("description", required=False) if reader.has("description") else None,
+        )
+
+    def key(self, parsed: ExpenseRow) -> Hashable:
+        return parsed.reference
+
+    def apply(self, parsed: ExpenseRow, row: int) -> Applied:
+        assert parsed.category is not None and parsed.date is not None and parsed.amount is not None
+        expense = Expense.objects.filter(reference=parsed.reference).select_related("category").first()
+        if expense is None:
+            actions.expense_create(
+                date=parsed.date,
+                category=parsed.category,
+                supplier=parsed.supplier,
+                amount=parsed.amount,
+                reference=parsed.reference,
+                description=parsed.description or "",
+            )
+            return Applied(CREATED, parsed.reference)
+        wanted: dict[str, Any] = {
+            "date": parsed.date,
+            "category": parsed.category.code,
+            "supplier": parsed.supplier,
+            "amount": parsed.amount,
+        }
+        if parsed.description is not None:
+            wanted["description"] = parsed.description
+        before = {
+            "date": expense.date,
+            "category": expense.category.code,
+            "supplier": expense.supplier,
+            "amount": expense.amount,
+            "description": expense.description,
+        }
+        changes = differences(before, wanted)
+        if changes:
+            actions.expense_update(
+                expense=expense,
+                date=parsed.date,
+                category=parsed.category,
+                supplier=parsed.supplier,
+                amount=parsed.amount,
+                description=parsed.description,
+            )
+        return Applied(_outcome(True, changes), parsed.reference, changes)
+
+
+IMPORTERS: dict[str, type[Importer]] = {
+    importer.kind: importer for importer in (FundingSourceImporter, FundingReceiptImporter, ExpenseImporter)
+}
