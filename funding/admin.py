@@ -44,6 +44,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from funding import actions, selectors
+from funding import resources as exports
 from funding import validation as v
 from funding.models import (
     CostBudget,
@@ -63,6 +64,7 @@ from funding.models import (
 )
 from smartiberica.lib.admin_filters import FIRST_YEAR, year_filter
 from smartiberica.lib.dates import current_year, today
+from smartiberica.lib.import_admin import RecordsImportExportMixin
 from smartiberica.lib.money import ZERO, round_money
 
 # --- List filters (static or tiny choices: never a SELECT DISTINCT over a big table) --------------------
@@ -152,7 +154,9 @@ class FilterParametersAllowed:
 
 
 @admin.register(FundingSource)
-class FundingSourceAdmin(SimpleHistoryAdmin):
+class FundingSourceAdmin(RecordsImportExportMixin, SimpleHistoryAdmin):
+    importer_class = exports.FundingSourceResource.importer_class
+    resource_classes = [exports.FundingSourceResource]
     list_display = ("code", "name", "kind", "counterparty", "active_from", "active_to")
     list_filter = ("kind",)
     search_fields = ("code", "name", "counterparty")
@@ -293,7 +297,11 @@ class TotalChangeListMixin:
 
 
 @admin.register(FundingReceipt)
-class FundingReceiptAdmin(FilterParametersAllowed, TotalChangeListMixin, SimpleHistoryAdmin):
+class FundingReceiptAdmin(
+    RecordsImportExportMixin, FilterParametersAllowed, TotalChangeListMixin, SimpleHistoryAdmin
+):
+    importer_class = exports.FundingReceiptResource.importer_class
+    resource_classes = [exports.FundingReceiptResource]
     list_display = ("date", "source", "amount", "reference", "agreement", "description")
     list_filter = (year_filter("date"), ("source__kind", admin.ChoicesFieldListFilter), SourceCodeFilter)
     list_select_related = ("source", "agreement")
@@ -523,7 +531,11 @@ class CostBudgetAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Expense)
-class ExpenseAdmin(FilterParametersAllowed, TotalChangeListMixin, SimpleHistoryAdmin):
+class ExpenseAdmin(
+    RecordsImportExportMixin, FilterParametersAllowed, TotalChangeListMixin, SimpleHistoryAdmin
+):
+    importer_class = exports.ExpenseResource.importer_class
+    resource_classes = [exports.ExpenseResource]
     list_display = ("date", "reference", "supplier", "category", "amount", "description")
     list_filter = (year_filter("date"), CategoryCodeFilter)
     list_select_related = ("category",)

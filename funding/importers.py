@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from django.utils.translation import gettext_lazy as _
 
 from funding import actions, selectors
+from funding import validation as v
 from funding.models import Expense, ExpenseCategory, FundingReceipt, FundingSource
 from smartiberica.lib.importing import CREATED, UNCHANGED, UPDATED, Applied, Importer, RowReader, differences
 
@@ -110,7 +111,7 @@ class FundingReceiptImporter(_SourceLookup, Importer):
         return ReceiptRow(
             date=reader.date("date"),
             source=self.source(reader),
-            amount=reader.amount("amount"),
+            amount=reader.amount("amount", validators=[v.validate_positive_amount]),
             reference=reader.text("reference"),
             description=reader.text("description", required=False) if reader.has("description") else None,
         )
@@ -184,7 +185,7 @@ class ExpenseImporter(Importer):
             date=reader.date("date"),
             category=category,
             supplier=reader.text("supplier"),
-            amount=reader.amount("amount"),
+            amount=reader.amount("amount", validators=[v.validate_positive_amount]),
             reference=reader.text("reference"),
             description=reader.text("description", required=False) if reader.has("description") else None,
         )

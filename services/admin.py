@@ -41,9 +41,11 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from smartiberica.lib.admin_filters import year_filter
 from smartiberica.lib.dates import current_year, today
+from smartiberica.lib.import_admin import RecordsImportExportMixin
 from smartiberica.lib.money import ZERO, round_money
 
 from . import actions
+from . import resources as exports
 from . import validation as v
 from .calculations import ContractTerms, compute_totals, expected_revenue, line_net
 from .choices import ContractKind, ContractStatus, InvoiceStatus, PaymentState
@@ -470,7 +472,9 @@ HEADER_FIELDS = (
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(BigListAdmin):
+class InvoiceAdmin(RecordsImportExportMixin, BigListAdmin):
+    importer_class = exports.InvoiceResource.importer_class
+    resource_classes = [exports.InvoiceResource]
     list_display = (
         "number_display",
         "issue_date",
@@ -630,7 +634,9 @@ class InvoiceAdmin(BigListAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(BigListAdmin):
+class PaymentAdmin(RecordsImportExportMixin, BigListAdmin):
+    importer_class = exports.PaymentResource.importer_class
+    resource_classes = [exports.PaymentResource]
     list_display = ("date", "invoice", "client_display", "amount", "net_amount", "method", "reference")
     list_select_related = ("invoice", "invoice__client")
     list_filter = (
@@ -656,7 +662,9 @@ class PaymentAdmin(BigListAdmin):
 
 
 @admin.register(MemberTurnover)
-class MemberTurnoverAdmin(SimpleHistoryAdmin):
+class MemberTurnoverAdmin(RecordsImportExportMixin, SimpleHistoryAdmin):
+    importer_class = exports.MemberTurnoverResource.importer_class
+    resource_classes = [exports.MemberTurnoverResource]
     list_display = (
         "month_display",
         "turnover",

@@ -12,7 +12,7 @@ drafts go through the usual one-invoice actions.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -48,6 +48,18 @@ ERR_CREDIT_NOTE_NEEDS_CORRECTS = _(
 )
 
 BATCH_SIZE = 1000
+
+
+def _rate(field: str) -> Callable[[Decimal], None]:
+    return lambda value: v.validate_rate(value, field=field)
+
+
+def _payment_positive(amount: Decimal) -> None:
+    # The first rule of `validate_payment`, which needs the invoice for the others.
+    if amount <= 0:
+        raise ValidationError(v.ERR_PAYMENT_NOT_POSITIVE, code="payment_not_positive")
+
+
 STATUSES = [InvoiceStatus.ISSUED.value, InvoiceStatus.CANCELLED.value]
 
 
@@ -164,9 +176,7 @@ class InvoiceImporter(Importer):
         if code and service is None:
             reader.fail("service", ERR_UNKNOWN_SERVICE % {"code": code})
         net_amount = reader.amount("net_amount")
-        vat_rate = reader.amount("vat_rate")
-        if vat_rate is not None:
-            self._check(reader, lambda: v.validate_rate(vat_rate, field="vat_rate"))
+        vat_rate = reader.amount("vat_rate", validators=[_rate("vat_rate")])
         status = reader.choice("status", STATUSES, default=InvoiceStatus.ISSUED)
         due_date = reader.date("due_date", required=False)
         contract = self._contract(reader)
@@ -193,14 +203,6 @@ class InvoiceImporter(Importer):
             corrects=corrects,
             corrects_given=reader.has("corrects"),
         )
-
-    @staticmethod
-    def _check(reader: RowReader, check: Any) -> None:
-        try:
-            check()
-        except ValidationError as error:
-            for message in error.messages:
-                reader.fail("vat_rate", message)
 
     def _tax_id(self, reader: RowReader) -> str:
         raw = reader.text("client_tax_id")
@@ -403,7 +405,7 @@ class PaymentImporter(Importer):
         if number and invoice is None:
             reader.fail("invoice", ERR_UNKNOWN_INVOICE % {"number": number})
         day = reader.date("date")
-        amount = reader.amount("amount")
+        amount = reader.amount("amount", validators=[_payment_positive])
         reader.check()
         assert invoice is not None and day is not None and amount is not None
         return PaymentRow(invoice=invoice, date=day, amount=amount)
@@ -450,10 +452,10 @@ class MemberTurnoverImporter(Importer):
 
     def parse(self, reader: RowReader) -> TurnoverRow | None:
         month = reader.month("month")
-        values: dict[str, Any] = {"turnover": reader.amount("turnover")}
+        values: dict[str, Any] = {"turnover": reader.amount("turnover", validators=[v.validate_turnover])}
         for column in ("structure_rate", "fund_rate"):
             if reader.has(column):
-                values[column] = reader.amount(column, required=False)
+                values[column] = reader.amount(column, required=False, validators=[_rate(column)])
         if reader.has("active_members"):
             values["active_members"] = reader.integer("active_members", required=False)
         reader.check()

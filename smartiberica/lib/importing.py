@@ -101,6 +101,12 @@ class ImportResult:
             "unchanged": self.unchanged,
         }
 
+    @property
+    def grouped_reports(self) -> list[tuple[str, list[RowReport]]]:
+        """The reports kept, new rows first, then changed, then unchanged (for the preview)."""
+        groups = [(o, [r for r in self.reports if r.outcome == o]) for o in (CREATED, UPDATED, UNCHANGED)]
+        return [(outcome, reports) for outcome, reports in groups if reports]
+
     def error_lines(self) -> list[str]:
         if self.unreadable is not None:
             return [self.unreadable]
@@ -116,6 +122,9 @@ class RowInvalid(Exception):
     def __init__(self, errors: list[tuple[str, str]]) -> None:
         super().__init__(errors)
         self.errors = errors
+
+
+Validators = tuple[Callable[[Any], object], ...] | list[Callable[[Any], object]]
 
 
 class RowReader:
@@ -135,17 +144,31 @@ class RowReader:
     def fail(self, column: str, message: object) -> None:
         self.errors.append((column, str(message)))
 
-    def _read(self, column: str, parse: Callable[[str], Any], *, required: bool) -> Any:
+    def _read(
+        self, column: str, parse: Callable[[str], Any], *, required: bool, validators: Validators = ()
+    ) -> Any:
         text = self.raw(column)
         if not text:
             if required:
                 self.fail(column, ERR_REQUIRED)
             return None
         try:
-            return parse(text)
+            value = parse(text)
         except ParseError as error:
             self.fail(column, error.message)
             return None
+        return self.validate(column, value, validators)
+
+    def validate(self, column: str, value: Any, validators: Validators) -> Any:
+        """Run the apps' own rules on a value (the admin's validators), reporting on `column`."""
+        for validator in validators:
+            try:
+                validator(value)
+            except ValidationError as error:
+                for message in error.messages:
+                    self.fail(column, message)
+                return None
+        return value
 
     def text(self, column: str, *, required: bool = True, max_length: int | None = None) -> str:
         text = self.raw(column)
@@ -164,8 +187,8 @@ class RowReader:
             return default
         return text
 
-    def amount(self, column: str, *, required: bool = True) -> Decimal | None:
-        return self._read(column, parse_amount, required=required)
+    def amount(self, column: str, *, required: bool = True, validators: Validators = ()) -> Decimal | None:
+        return self._read(column, parse_amount, required=required, validators=validators)
 
     def date(self, column: str, *, required: bool = True) -> date | None:
         return self._read(column, parse_date, required=required)
@@ -173,8 +196,8 @@ class RowReader:
     def month(self, column: str, *, required: bool = True) -> date | None:
         return self._read(column, parse_month, required=required)
 
-    def integer(self, column: str, *, required: bool = True) -> int | None:
-        return self._read(column, parse_integer, required=required)
+    def integer(self, column: str, *, required: bool = True, validators: Validators = ()) -> int | None:
+        return self._read(column, parse_integer, required=required, validators=validators)
 
     def check(self) -> None:
         if self.errors:

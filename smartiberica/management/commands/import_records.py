@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from smartiberica.imports import KINDS, import_records
 
@@ -49,7 +50,15 @@ class Command(BaseCommand):
         if not result.ok:
             lines = result.error_lines()
             if result.unreadable is None:
-                lines.append(_("%(count)s errors: nothing was imported.") % {"count": len(result.errors)})
+                count = len(result.errors)
+                lines.append(
+                    ngettext(
+                        "%(count)s error: nothing was imported.",
+                        "%(count)s errors: nothing was imported.",
+                        count,
+                    )
+                    % {"count": count}
+                )
             self.fail(lines)
         summary = f"{options['kind']}: {result.summary()}"
         if result.dry_run:

@@ -1,0 +1,214 @@
+"""Imports and exports of records in the admin, on top of django-import-export.
+
+Exports are django-import-export's (CSV and XLSX, the changelist's filters apply), with one
+`RecordsResource` per kind whose columns are exactly those of the import (public contract 2), so
+an exported file re-imports as it is, unchanged.
+
+Imports keep django-import-export's buttons, URLs and permission hooks but replace its two-step
+workflow by ours (`RecordsImportMixin.import_action` / `process_import`): the upload is checked by
+the same importer as `manage.py import_records`, inside a transaction that is always rolled back,
+and the preview shows the new, changed and refused rows; nothing is written until the user
+confirms, and the confirmation runs the importer again, all or nothing. django-import-export's own
+workflow imports row by row through its `Resource.import_row`, with its own parsing and messages:
+it cannot give the contract's dialects, row numbers and all-or-nothing semantics. The resources
+delegate `import_data` to the importer too, so even a programmatic import through them applies
+the same rules.
+
+Only staff (the users who may add and change a kind of record) see the import and export
+buttons; board members, who may only view, get neither.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Any, ClassVar
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.loader import select_template
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from import_export import resources
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ExportForm
+from import_export.results import Error, Result, RowResult
+
+from smartiberica.lib.importing import CREATED, UNCHANGED, UPDATED, Importer, ImportResult, run_import
+from smartiberica.lib.tabular import UnreadableFile
+
+PREVIEW_ROWS = 200  # rows of each outcome listed in the preview (all are counted)
+UPLOAD_DIR = Path(tempfile.gettempdir()) / "smartiberica-imports"
+TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+ERR_NO_FILE = _("Choose a file to import.")
+ERR_UPLOAD_EXPIRED = _("The uploaded file is no longer available: upload it again.")
+
+
+# --- Resources: the export columns are the import columns -------------------------------------------
+
+
+class RecordsResource(resources.ModelResource):
+    """A kind's export; `import_data` runs the kind's importer (all or nothing, same messages)."""
+
+    importer_class: ClassVar[type[Importer]]
+
+    def import_data(
+        self, dataset: Any, dry_run: bool = False, raise_errors: bool = False, **kwargs: Any
+    ) -> Result:
+        user = kwargs.get("user")
+        data = dataset.export("csv").encode("utf-8")
+        outcome = run_import(self.importer_class(user=user), data, dry_run=dry_run, keep_reports=len(dataset))
+        if raise_errors and not outcome.ok:
+            raise ValidationError(outcome.error_lines())
+        return as_import_export_result(outcome)
+
+
+_IMPORT_TYPES = {
+    CREATED: RowResult.IMPORT_TYPE_NEW,
+    UPDATED: RowResult.IMPORT_TYPE_UPDATE,
+    UNCHANGED: RowResult.IMPORT_TYPE_SKIP,
+}
+
+
+def as_import_export_result(outcome: ImportResult) -> Result:
+    """Our outcome in django-import-export's terms (rows new / update / skip / invalid)."""
+    result = Result()
+    result.add_dataset_headers(outcome.columns)
+    if outcome.unreadable is not None:
+        result.append_base_error(Error(UnreadableFile(outcome.unreadable)))
+        return result
+    for error in outcome.errors:
+        result.append_invalid_row(error.row, {}, ValidationError({error.column: [error.message]}))
+    for report in outcome.reports:
+        row = RowResult()
+        row.import_type = _IMPORT_TYPES[report.outcome]
+        row.diff = [report.values.get(c, "") for c in outcome.columns]
+        result.append_row_result(row)
+        result.increment_row_result_total(row)
+    return result
+
+
+# --- The admin ---------------------------------------------------------------------------------------
+
+
+def _upload_path(token: str) -> Path:
+    if not TOKEN.match(token or ""):
+        raise FileNotFoundError(token)
+    return UPLOAD_DIR / token
+
+
+class RecordsImportExportMixin(ImportExportMixin):
+    """Add to a ModelAdmin (before SimpleHistoryAdmin) with `importer_class` and `resource_classes`."""
+
+    importer_class: ClassVar[type[Importer]]
+    import_template_name = "admin/imports/import.html"
+    export_formats: ClassVar[list[type]] = [CSV, XLSX]  # type: ignore[misc]
+    # Every column, always: a file with columns left out would not re-import.
+    export_form_class = ExportForm
+
+    # Permissions: staff only ---------------------------------------------------------------------------
+
+    def _may_write(self, request: HttpRequest) -> bool:
+        opts = self.opts  # type: ignore[attr-defined]
+        return request.user.has_perm(f"{opts.app_label}.add_{opts.model_name}") and request.user.has_perm(
+            f"{opts.app_label}.change_{opts.model_name}"
+        )
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        return self._may_write(request)
+
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        return self._may_write(request)
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        # Keep the model's own changelist template (e.g. the filtered total) under the buttons.
+        opts = self.opts  # type: ignore[attr-defined]
+        self.ie_base_change_list_template = select_template(
+            [
+                f"admin/{opts.app_label}/{opts.model_name}/change_list.html",
+                f"admin/{opts.app_label}/change_list.html",
+                "admin/change_list.html",
+            ]
+        )
+        return super().changelist_view(request, extra_context)
+
+    # The import: upload, preview, confirm ----------------------------------------------------------
+
+    def _context(self, request: HttpRequest, **extra: Any) -> dict[str, Any]:
+        opts = self.opts  # type: ignore[attr-defined]
+        importer = self.importer_class
+        return {
+            **self.admin_site.each_context(request),  # type: ignore[attr-defined]
+            "title": gettext("Import %(records)s") % {"records": opts.verbose_name_plural},
+            "opts": opts,
+            "kind": importer.kind,
+            "required_columns": importer.required,
+            "optional_columns": importer.optional,
+            "preview_rows": PREVIEW_ROWS,
+            **extra,
+        }
+
+    def _render(self, request: HttpRequest, **extra: Any) -> TemplateResponse:
+        request.current_app = self.admin_site.name  # type: ignore[attr-defined]
+        return TemplateResponse(request, [self.import_template_name], self._context(request, **extra))
+
+    def _run(self, request: HttpRequest, path: Path, *, dry_run: bool) -> ImportResult:
+        with path.open("rb") as stream:
+            return run_import(
+                self.importer_class(user=request.user), stream, dry_run=dry_run, keep_reports=PREVIEW_ROWS
+            )
+
+    def import_action(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        """GET: the upload form. POST: the preview (nothing written) and, if valid, a confirm button."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        if request.method != "POST":
+            return self._render(request)
+        upload = request.FILES.get("import_file")
+        if upload is None:
+            return self._render(request, form_error=ERR_NO_FILE)
+        UPLOAD_DIR.mkdir(mode=0o700, exist_ok=True)
+        token = uuid.uuid4().hex
+        path = _upload_path(token)
+        with path.open("wb") as stored:
+            for chunk in upload.chunks():
+                stored.write(chunk)
+        result = self._run(request, path, dry_run=True)
+        if not result.ok:
+            path.unlink(missing_ok=True)
+        return self._render(request, result=result, token=token, file_name=upload.name, preview=True)
+
+    def process_import(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        """The confirmation: import the previewed file for real, all or nothing."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseRedirect(reverse(f"admin:{self._info()}_import"))
+        token = request.POST.get("token", "")
+        file_name = request.POST.get("file_name", "")
+        try:
+            path = _upload_path(token)
+            if not path.is_file():
+                raise FileNotFoundError(token)
+        except FileNotFoundError:
+            return self._render(request, form_error=ERR_UPLOAD_EXPIRED)
+        result = self._run(request, path, dry_run=False)
+        path.unlink(missing_ok=True)
+        if not result.ok:  # the records changed since the preview: show why, nothing was written
+            return self._render(request, result=result, file_name=file_name, preview=False)
+        messages.success(
+            request,
+            gettext("%(file)s imported: %(summary)s") % {"file": file_name, "summary": result.summary()},
+        )
+        return HttpResponseRedirect(reverse(f"admin:{self._info()}_changelist"))
+
+    def _info(self) -> str:
+        opts = self.opts  # type: ignore[attr-defined]
+        return f"{opts.app_label}_{opts.model_name}"
