@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo test lint check pytest serve messages clean loadtest
+.PHONY: install demo test lint check pytest serve messages clean bench loadtest
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is required, found " + sys.version.split()[0] if sys.version_info < (3, 11) else 0)'
@@ -58,6 +58,11 @@ messages: install
 # Load test on loopback (needs wrk: apt-get install wrk): gunicorn with 2 workers, 60 s.
 loadtest: install
 	$(BIN)/python bench/load_test.py
+
+# Benchmarks (not part of `make test`): PostgreSQL with 1,000,000 invoices and SQLite with
+# 100,000, data generated once and reused; writes docs/benchmarks.md. See README "Benchmarks".
+bench: install
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis

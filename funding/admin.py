@@ -66,6 +66,7 @@ from smartiberica.lib.admin_filters import FIRST_YEAR, year_filter
 from smartiberica.lib.dates import current_year, today
 from smartiberica.lib.import_admin import RecordsImportExportMixin
 from smartiberica.lib.money import ZERO, round_money
+from smartiberica.lib.paginator import EstimatedCountPaginator
 
 # --- List filters (static or tiny choices: never a SELECT DISTINCT over a big table) --------------------
 
@@ -308,6 +309,7 @@ class FundingReceiptAdmin(
     search_fields = ("reference", "description", "source__name", "source__code")
     autocomplete_fields = ("source", "agreement")
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
     ordering = ("-date", "-pk")
 
 
@@ -542,4 +544,5 @@ class ExpenseAdmin(
     search_fields = ("reference", "supplier", "description")
     autocomplete_fields = ("category",)
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
     ordering = ("-date", "-pk")

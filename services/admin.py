@@ -26,11 +26,13 @@ service code.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import OuterRef, QuerySet, Subquery, Sum
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
@@ -43,6 +45,7 @@ from smartiberica.lib.admin_filters import year_filter
 from smartiberica.lib.dates import current_year, today
 from smartiberica.lib.import_admin import RecordsImportExportMixin
 from smartiberica.lib.money import ZERO, round_money
+from smartiberica.lib.paginator import EstimatedCountPaginator
 
 from . import actions
 from . import resources as exports
@@ -186,6 +189,7 @@ class BigListAdmin(ProtectedFirstAdmin):
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     list_per_page = 50
+    paginator = EstimatedCountPaginator  # no COUNT(*) of the whole table on unfiltered PostgreSQL lists
 
     def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
         # The parameters of our own filters (e.g. service_line__code__exact) are allowed as such.
@@ -471,6 +475,10 @@ HEADER_FIELDS = (
 )
 
 
+# What an invoice number (or the start of one) looks like: series, year, dash, digits.
+INVOICE_NUMBER_PREFIX = re.compile(r"^[A-Za-z]{1,5}\d{4}-\d*$")
+
+
 @admin.register(Invoice)
 class InvoiceAdmin(RecordsImportExportMixin, BigListAdmin):
     importer_class = exports.InvoiceResource.importer_class
@@ -535,7 +543,15 @@ class InvoiceAdmin(RecordsImportExportMixin, BigListAdmin):
         return computed
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet[Any], search_term: str) -> Any:
-        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if INVOICE_NUMBER_PREFIX.match(term):
+            # Only a number looks like F2024-00…: a case-sensitive prefix match on it alone uses
+            # the index on number, where istartswith (UPPER) OR the client's name scans the table.
+            results, may_have_duplicates = queryset.filter(number__startswith=term.upper()), False
+            if connection.vendor == "sqlite":  # its LIKE ignores case, so only a range uses the index
+                results = results.filter(number__gte=term.upper(), number__lt=term.upper() + "\U0010ffff")
+        else:
+            results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         normalized = v.normalize_tax_id(search_term)
         if normalized and normalized != search_term:
             results |= queryset.filter(client__tax_id=normalized)

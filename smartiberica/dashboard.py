@@ -15,7 +15,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from smartiberica import charts, drilldown
-from smartiberica.figures import Basis, YearlyFigures, yearly_figures, years_with_data
+from smartiberica.figures import Basis, YearlyFigures, yearly_figures_many, years_with_data
 from smartiberica.lib.dates import current_year
 from smartiberica.lib.money import ratio
 
@@ -313,7 +313,7 @@ def _page_years(year: int) -> list[int]:
 
 def year_page(*, year: int, basis: Basis) -> YearPage:
     years = _page_years(year)
-    by_year = {y: yearly_figures(year=y, basis=basis) for y in years if y <= year}
+    by_year = yearly_figures_many(years=[y for y in years if y <= year], basis=basis)
     figures = by_year[year]
     previous = by_year.get(year - 1)
     series = [by_year[y] for y in sorted(by_year)]
@@ -372,7 +372,8 @@ class YearsPage:
 
 def years_page(*, basis: Basis) -> YearsPage:
     years = years_with_data() or [current_year()]
-    series = [yearly_figures(year=y, basis=basis) for y in years]
+    by_year = yearly_figures_many(years=years, basis=basis)
+    series = [by_year[y] for y in years]
     return YearsPage(
         series=series,
         charts={
