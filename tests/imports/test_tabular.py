@@ -1,7 +1,10 @@
 import io
+import re
 from datetime import date
+from typing import Any
 
 import pytest
+from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
@@ -141,3 +144,69 @@ def test_truncated_workbooks_are_refused_cleanly(cut: int) -> None:
     buffer = io.BytesIO()
     workbook.save(buffer)
     _reads_cleanly(buffer.getvalue()[:cut])
+
+
+# --- The whole import command on mangled files: only clean refusals -----------------------------------
+
+KIND_FILES = {
+    "expenses": (
+        b"date;category;supplier;amount;reference\n05/01/2024;it;Acme;1,5;E-1\n06/01/2024;it;B;2;E-2\n"
+    ),
+    "invoices": (
+        b"number,issue_date,client,client_tax_id,service,net_amount,vat_rate,status,corrects\n"
+        b"F2024-0001,2024-01-10,Hachette,A28765436,project-support,1000,21,issued,\n"
+        b"R2024-0001,2024-02-01,Hachette,A28765436,project-support,-400,21,,F2024-0001\n"
+    ),
+    "payments": b"invoice,date,amount\nF2024-0001,2024-02-01,100\n",
+    "member-turnover": b"month,turnover,structure_rate,fund_rate\n2024-01,1000,5.5,2\n",
+    "funding-sources": b"code,name,kind\nsb,Smart Belgium,parent_support\n",
+    "funding-receipts": b"date,source,amount,reference\n2021-01-05,sb,100,R-1\n",
+}
+
+
+def _command_refuses_cleanly(kind: str, data: bytes, tmp_path: Any) -> None:
+    path = tmp_path / "mangled"
+    path.write_bytes(data)
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("import_records", kind, str(path), "--dry-run", stdout=out, stderr=err)
+    except SystemExit as exit_:
+        assert exit_.code == 1
+        lines = err.getvalue().splitlines()
+        assert lines, "a refusal says why"
+        assert "Traceback" not in err.getvalue()
+        assert all(ROW_ERROR.match(line) for line in lines[:-1]) or len(lines) == 1
+    else:
+        assert out.getvalue().startswith(f"{kind}: ")
+
+
+ROW_ERROR = re.compile(r"^row \d+, column [a-z_]+: .+")
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    kind=st.sampled_from(sorted(KIND_FILES)),
+    cut=st.integers(min_value=0, max_value=400),
+    junk=st.binary(max_size=40)
+    | st.text(alphabet=st.sampled_from(list(';,"\t\r\n\x00é€ab1-/')), max_size=40).map(str.encode),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "latin-1", "utf-16", "cp1252"]),
+    delimiter=st.sampled_from([";", ",", "\t", "|"]),
+)
+def test_the_import_command_refuses_mangled_files_cleanly(
+    kind: str, cut: int, junk: bytes, encoding: str, delimiter: str, tmp_path: Any
+) -> None:
+    text = KIND_FILES[kind].decode().replace(",", delimiter).replace(";", delimiter)
+    data = text.encode(encoding, errors="replace")[:cut] + junk
+    _command_refuses_cleanly(kind, data, tmp_path)
+
+
+@pytest.mark.django_db
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(kind=st.sampled_from(sorted(KIND_FILES)), data=st.binary(max_size=600))
+def test_the_import_command_refuses_random_bytes_cleanly(kind: str, data: bytes, tmp_path: Any) -> None:
+    _command_refuses_cleanly(kind, data, tmp_path)
