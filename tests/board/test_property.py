@@ -1,0 +1,312 @@
+"""For generated records, every figure equals an independent plain-Decimal recomputation.
+
+The records are written through the apps' actions (as staff would), on whichever
+database the suite runs on (SQLite or PostgreSQL); the expected figures are computed
+here from the generated values alone, straight from the domain brief's definitions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase
+
+from funding import actions as funding
+from funding.selectors import categories_by_code
+from services import actions as services
+from services.selectors import service_lines_by_code
+from smartiberica.figures import yearly_figures
+
+YEAR = 2024
+CENT = Decimal("0.01")
+SERVICES = ("project-support", "it-licensing", "prl-training", "admin-services", "crowdfunding")
+CATEGORIES = (
+    "staff",
+    "premises",
+    "it",
+    "professional-services",
+    "shared-services",
+    "financial",
+    "travel",
+    "other",
+)
+CLIENTS = (("Hachette Livre", "FR04602060147"), ("Tierra Viva", "F41527318"), ("Nodo Coop", "F21938477"))
+SOURCES = (("smart-belgium", "parent_support"), ("junta", "grant"), ("mecenas", "other"), ("fiare", "loan"))
+
+
+def r(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def ratio(num: Decimal, den: Decimal) -> str | None:
+    return None if den == 0 else str((num / den).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
+
+
+money = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("9999.99"), places=2)
+days = st.dates(min_value=date(YEAR - 1, 11, 1), max_value=date(YEAR + 1, 2, 28))
+
+
+@dataclass
+class InvoiceSpec:
+    client: int
+    service: int
+    issued_on: date
+    net: Decimal
+    vat: Decimal
+    status: str
+    credit_share: int  # percent of the net credited by a credit note (0: none)
+    payments: list[tuple[date, int]]  # (date, percent of what is due)
+
+
+invoices = st.builds(
+    InvoiceSpec,
+    client=st.integers(0, len(CLIENTS) - 1),
+    service=st.integers(0, len(SERVICES) - 1),
+    issued_on=days,
+    net=money,
+    vat=st.sampled_from([Decimal("0.00"), Decimal("4.00"), Decimal("10.00"), Decimal("21.00")]),
+    status=st.sampled_from(["issued", "issued", "issued", "cancelled", "draft"]),
+    credit_share=st.sampled_from([0, 0, 0, 10, 50, 100]),
+    payments=st.lists(st.tuples(days, st.integers(1, 60)), max_size=2),
+)
+months = st.dictionaries(
+    st.integers(1, 12),
+    st.tuples(
+        st.decimals(min_value=Decimal("0.00"), max_value=Decimal("250000.00"), places=2),
+        st.one_of(
+            st.none(),
+            st.tuples(
+                st.decimals(min_value=Decimal("0"), max_value=Decimal("10"), places=2),
+                st.decimals(min_value=Decimal("0"), max_value=Decimal("3"), places=2),
+            ),
+        ),
+    ),
+    max_size=6,
+)
+receipts = st.lists(st.tuples(st.integers(0, len(SOURCES) - 1), days, money), max_size=6)
+expenses = st.lists(st.tuples(st.integers(0, len(CATEGORIES) - 1), days, money), max_size=8)
+repayments = st.lists(st.tuples(days, money, money), max_size=3)
+shared = st.lists(st.tuples(money, money, money), max_size=2)  # share, extra total, avoided
+budget = st.one_of(
+    st.none(), st.lists(st.tuples(st.integers(0, len(CATEGORIES) - 1), money), min_size=1, max_size=3)
+)
+
+
+class FiguresEqualAPlainRecomputation(TestCase):
+    maxDiff = None
+
+    @settings(
+        max_examples=50,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+        derandomize=True,
+    )
+    @given(
+        invoices=st.lists(invoices, max_size=6),
+        months=months,
+        receipts=receipts,
+        expenses=expenses,
+        repayments=repayments,
+        shared=shared,
+        budget=budget,
+    )
+    def test_every_figure_matches(
+        self,
+        invoices: list[InvoiceSpec],
+        months: dict[int, tuple[Decimal, tuple[Decimal, Decimal] | None]],
+        receipts: list[tuple[int, date, Decimal]],
+        expenses: list[tuple[int, date, Decimal]],
+        repayments: list[tuple[date, Decimal, Decimal]],
+        shared: list[tuple[Decimal, Decimal, Decimal]],
+        budget: list[tuple[int, Decimal]] | None,
+    ) -> None:
+        lines = service_lines_by_code()
+        categories = categories_by_code()
+        clients = [services.client_get_or_create(name=n, tax_id=t)[0] for n, t in CLIENTS]
+
+        accrual_by_service = dict.fromkeys(SERVICES, Decimal(0))
+        cash_by_service = dict.fromkeys(SERVICES, Decimal(0))
+        by_client: dict[str, Decimal] = {}
+        for spec in invoices:
+            service = SERVICES[spec.service]
+            line = services.LineInput("Servicio", Decimal(1), spec.net, spec.vat)
+            invoice = services.invoice_create(
+                client=clients[spec.client],
+                service_line=lines[service],
+                issue_date=spec.issued_on,
+                lines=[line],
+            )
+            if spec.status == "draft":
+                continue
+            invoice = services.invoice_issue(invoice=invoice)
+            vat = r(spec.net * spec.vat / 100)
+            gross = spec.net + vat
+            assert (invoice.net_amount, invoice.vat_amount, invoice.gross_amount) == (spec.net, vat, gross)
+            if spec.status == "cancelled":
+                services.invoice_cancel(invoice=invoice)
+                continue
+            counted = spec.issued_on.year == YEAR
+            if counted:
+                accrual_by_service[service] += spec.net
+                by_client[CLIENTS[spec.client][0]] = (
+                    by_client.get(CLIENTS[spec.client][0], Decimal(0)) + spec.net
+                )
+            due = gross
+            credit_net = r(spec.net * spec.credit_share / 100)
+            if credit_net > 0:
+                credit = services.credit_note_create(
+                    invoice=invoice,
+                    issue_date=spec.issued_on + timedelta(days=3),
+                    lines=[services.LineInput("Abono", Decimal(-1), credit_net, spec.vat)],
+                )
+                credit = services.invoice_issue(invoice=credit)
+                credit_vat = r(-credit_net * spec.vat / 100)
+                assert credit.gross_amount == -credit_net + credit_vat
+                due += credit.gross_amount
+                if credit.issue_date.year == YEAR:
+                    accrual_by_service[service] -= credit_net
+                    name = CLIENTS[spec.client][0]
+                    by_client[name] = by_client.get(name, Decimal(0)) - credit_net
+            for paid_on, percent in spec.payments:
+                amount = r(due * percent / 100)
+                if amount <= 0:
+                    continue
+                services.payment_record(invoice=invoice, date=paid_on, amount=amount)
+                due -= amount
+                if paid_on.year == YEAR:
+                    cash_by_service[service] += r(amount * spec.net / gross)
+
+        services.margin_rule_create(
+            name="Regla",
+            valid_from=date(2020, 1, 1),
+            structure_rate=Decimal("5.50"),
+            fund_rate=Decimal("2.00"),
+        )
+        margin = fund = Decimal(0)
+        for month, (turnover, rates) in months.items():
+            structure_rate, fund_rate = rates or (Decimal("5.50"), Decimal("2.00"))
+            services.member_turnover_record(
+                month=date(YEAR, month, 1),
+                turnover=turnover,
+                structure_rate=rates[0] if rates else None,
+                fund_rate=rates[1] if rates else None,
+            )
+            margin += r(turnover * structure_rate / 100)
+            fund += r(turnover * fund_rate / 100)
+
+        sources = {
+            code: funding.source_create(code=code, name=code.title(), kind=kind) for code, kind in SOURCES
+        }
+        external: dict[str, Decimal] = {}
+        drawdowns = Decimal(0)
+        drawn_to_year_end = Decimal(0)
+        for n, (index, day, amount) in enumerate(receipts):
+            code, kind = SOURCES[index]
+            funding.receipt_create(source=sources[code], date=day, amount=amount, reference=f"R{n}")
+            if kind == "loan":
+                drawn_to_year_end += amount if day.year <= YEAR else 0
+                drawdowns += amount if day.year == YEAR else 0
+            elif day.year == YEAR:
+                external[code] = external.get(code, Decimal(0)) + amount
+
+        coops = funding.source_create(code="coops", name="Coops", kind="shared_services")
+        for n, (share, extra, avoided) in enumerate(shared):
+            funding.shared_service_cost_create(
+                source=coops,
+                year=YEAR,
+                service=f"S{n}",
+                total_cost=share + extra,
+                share_paid=share,
+                standalone_cost=share + avoided,
+            )
+            external["coops"] = external.get("coops", Decimal(0)) + avoided
+
+        costs = dict.fromkeys(CATEGORIES, Decimal(0))
+        for n, (index, day, amount) in enumerate(expenses):
+            funding.expense_create(
+                date=day,
+                category=categories[CATEGORIES[index]],
+                supplier="P",
+                amount=amount,
+                reference=f"E{n}",
+            )
+            if day.year == YEAR:
+                costs[CATEGORIES[index]] += amount
+
+        interest = principal = repaid_to_year_end = Decimal(0)
+        if repayments:
+            loan = funding.loan_create(
+                source=sources["fiare"],
+                reference="L",
+                principal=Decimal("90000.00"),
+                annual_rate=Decimal("3.00"),
+                term_instalments=24,
+                start_date=date(YEAR - 2, 1, 1),
+            )
+            for day, paid_interest, paid_principal in repayments:
+                funding.loan_record_repayment(
+                    loan=loan, date=day, interest=paid_interest, principal=paid_principal
+                )
+                if day.year == YEAR:
+                    interest += paid_interest
+                    principal += paid_principal
+                if day.year <= YEAR:
+                    repaid_to_year_end += paid_principal
+
+        budgeted = None
+        if budget:
+            amounts = {categories[CATEGORIES[i]]: amount for i, amount in dict(budget).items()}
+            draft = funding.budget_create(year=YEAR, label="B", lines=amounts)
+            funding.budget_approve(budget=draft, on=date(YEAR - 1, 12, 1))
+            budgeted = sum(amounts.values(), Decimal(0))
+
+        # The definitions, recomputed from the generated values alone.
+        external = {code: amount for code, amount in external.items() if amount != 0}
+        services_revenue = sum(accrual_by_service.values(), Decimal(0))
+        own = services_revenue + margin
+        support = sum(external.values(), Decimal(0))
+        total_costs = sum(costs.values(), Decimal(0)) + interest
+        streams = [s for s in [*accrual_by_service.values(), margin, *external.values()] if s > 0]
+        hhi = (
+            str((sum(s * s for s in streams) / sum(streams) ** 2).quantize(Decimal("0.0001"), ROUND_HALF_UP))
+            if streams
+            else None
+        )
+        top = max(external.values(), default=Decimal(0))
+        largest_client = max((a for a in by_client.values() if a != 0), default=Decimal(0))
+        expected = {
+            "services_revenue": str(r(services_revenue)),
+            "member_margin": str(r(margin)),
+            "guarantee_fund": str(r(fund)),
+            "own_revenue": str(r(own)),
+            "revenue_by_service": {code: str(r(v)) for code, v in accrual_by_service.items()},
+            "external_support": str(r(support)),
+            "external_support_by_source": {code: str(r(v)) for code, v in sorted(external.items())},
+            "loan_drawdowns": str(r(drawdowns)),
+            "loan_interest": str(r(interest)),
+            "loan_principal_repaid": str(r(principal)),
+            "loan_outstanding_year_end": str(r(drawn_to_year_end - repaid_to_year_end)),
+            "total_costs": str(r(total_costs)),
+            "costs_by_category": {code: str(r(v)) for code, v in costs.items()},
+            "budgeted_costs": None if budgeted is None else str(r(budgeted)),
+            "funding_gap": str(r(total_costs - own)),
+            "ratios": {
+                "self_financing": ratio(own, total_costs),
+                "own_revenue_share": ratio(own, own + support),
+                "top_funder_share": ratio(top, own + support),
+                "hhi": hhi,
+                "budget_execution": None if budgeted is None else ratio(total_costs, budgeted),
+                "client_concentration": ratio(largest_client, services_revenue),
+            },
+        }
+        actual = yearly_figures(year=YEAR).as_json()
+        self.assertEqual({key: actual[key] for key in expected}, expected)
+
+        cash = yearly_figures(year=YEAR, basis="cash").as_json()
+        self.assertEqual(cash["revenue_by_service"], {code: str(r(v)) for code, v in cash_by_service.items()})
+        self.assertEqual(cash["services_revenue"], str(r(sum(cash_by_service.values(), Decimal(0)))))
+        self.assertEqual(cash["member_margin"], expected["member_margin"])
