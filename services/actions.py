@@ -672,7 +672,9 @@ def invoice_prepare(
     v.validate_has_lines(len(built))
     _apply_totals(invoice, built)
     invoice.status = status
-    invoice.full_clean(validate_unique=False)
+    # The client, service line and contract are rows the caller read from the database: their
+    # existence is not queried again for every invoice (the foreign keys back it up).
+    invoice.full_clean(exclude=["client", "service_line", "contract"], validate_unique=False)
     return PreparedInvoice(invoice=invoice, lines=built)
 
 
