@@ -552,9 +552,9 @@ class InvoiceAdmin(RecordsImportExportMixin, BigListAdmin):
                 results = results.filter(number__gte=term.upper(), number__lt=term.upper() + "\U0010ffff")
         else:
             results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        normalized = v.normalize_tax_id(search_term)
-        if normalized and normalized != search_term:
-            results |= queryset.filter(client__tax_id=normalized)
+            normalized = v.normalize_tax_id(search_term)
+            if normalized and normalized != search_term:
+                results |= queryset.filter(client__tax_id=normalized)
         # Autocompletes: a payment is for an issued invoice; a credit note corrects one.
         if request.GET.get("app_label") == "services" and request.GET.get("model_name") in {
             "payment",
