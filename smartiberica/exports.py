@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -111,51 +113,68 @@ def to_csv(figures: YearlyFigures) -> str:
     return buffer.getvalue()
 
 
-def _write_table(ws: object, header: list[str], body: list[list[object]], formats: list[str | None]) -> None:
-    ws.append(header)  # type: ignore[attr-defined]
-    for cell in ws[ws.max_row]:  # type: ignore[attr-defined]
-        cell.font = BOLD
+def _sheet(workbook: Workbook, title: str, widths: Sequence[int]) -> Any:
+    # Write-only sheets stream their rows: column widths must be set before any row.
+    sheet = workbook.create_sheet(title[:31])
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    return sheet
+
+
+def _row(
+    sheet: Any, values: Sequence[object], formats: Sequence[str | None] = (), *, bold: bool = False
+) -> None:
+    cells = []
+    for index, value in enumerate(values):
+        cell = WriteOnlyCell(sheet, value=value)
+        number_format = formats[index] if index < len(formats) else None
+        if number_format and value is not None:
+            cell.number_format = number_format
+        if bold:
+            cell.font = BOLD
+        cells.append(cell)
+    sheet.append(cells)
+
+
+def _table(
+    sheet: Any, header: Sequence[str], body: Sequence[Sequence[object]], formats: Sequence[str | None]
+) -> None:
+    _row(sheet, header, bold=True)
     for values in body:
-        ws.append(values)  # type: ignore[attr-defined]
-        row = ws.max_row  # type: ignore[attr-defined]
-        for column, number_format in enumerate(formats, start=1):
-            if number_format:
-                ws.cell(row=row, column=column).number_format = number_format  # type: ignore[attr-defined]
-    for column in range(1, len(header) + 1):
-        ws.column_dimensions[get_column_letter(column)].width = 18 if column > 1 else 42  # type: ignore[attr-defined]
+        _row(sheet, values, formats)
 
 
 def to_xlsx(figures: YearlyFigures) -> bytes:
+    """The year as a workbook, written in write-only (streaming) mode."""
     labels = _labels()
-    workbook = Workbook()
-    summary = workbook.active
-    summary.title = _("Summary")[:31]
-    summary.append([_("Yearly figures %(year)s") % {"year": figures.year}])
-    summary["A1"].font = Font(bold=True, size=14)
-    basis = _("accrual basis") if figures.basis == "accrual" else _("cash basis")
-    summary.append([basis])
-    summary.append([])
-    body: list[list[object]] = [[labels[k], getattr(figures, k)] for k in SUMMARY_MONEY]
-    _write_table(summary, [_("Figure"), _("Amount (€)")], body, [None, MONEY_FORMAT])
-    summary.append([])
-    ratio_rows = [[labels[k], getattr(figures.ratios, k)] for k in RATIO_NAMES]
-    summary.append([_("Ratio"), _("Value")])
-    for cell in summary[summary.max_row]:
-        cell.font = BOLD
-    for name, value in ratio_rows:
-        summary.append([name, value])
-        summary.cell(row=summary.max_row, column=2).number_format = (
-            INDEX_FORMAT if name == labels["hhi"] else PERCENT_FORMAT
-        )
-    summary.append(
-        [_("Top funder"), figures.source_names.get(figures.top_funder or "", figures.top_funder or "")]
-    )
+    names = {**figures.service_names, **figures.source_names, **figures.category_names}
+    workbook = Workbook(write_only=True)
 
-    revenue = workbook.create_sheet(_("Revenue")[:31])
+    summary = _sheet(workbook, _("Summary"), [42, 18])
+    _row(summary, [_("Yearly figures %(year)s") % {"year": figures.year}], bold=True)
+    _row(summary, [_("accrual basis") if figures.basis == "accrual" else _("cash basis")])
+    _row(summary, [])
+    _table(
+        summary,
+        [_("Figure"), _("Amount (€)")],
+        [[labels[key], getattr(figures, key)] for key in SUMMARY_MONEY],
+        [None, MONEY_FORMAT],
+    )
+    _row(summary, [])
+    _row(summary, [_("Ratio"), _("Value")], bold=True)
+    for key in RATIO_NAMES:
+        _row(
+            summary,
+            [labels[key], getattr(figures.ratios, key)],
+            [None, INDEX_FORMAT if key == "hhi" else PERCENT_FORMAT],
+        )
+    _row(summary, [_("Top funder"), names.get(figures.top_funder or "", figures.top_funder or "")])
+
+    revenue = _sheet(workbook, _("Revenue"), [42, 18, 18, 18])
     targets = figures.revenue_targets
-    body = [
+    body: list[list[object]] = [
         [
-            figures.service_names.get(code, code),
+            names.get(code, code),
             amount,
             targets.get(code),
             ratio(amount, targets[code]) if targets.get(code) else None,
@@ -163,23 +182,22 @@ def to_xlsx(figures: YearlyFigures) -> bytes:
         for code, amount in figures.revenue_by_service.items()
     ]
     body.append([_("Member margin"), figures.member_margin, None, None])
-    _write_table(
+    _table(
         revenue,
         [_("Service line"), _("Revenue (€)"), _("Target (€)"), _("Achieved")],
         body,
         [None, MONEY_FORMAT, MONEY_FORMAT, PERCENT_FORMAT],
     )
-    if body:
-        chart = BarChart()
-        chart.type = "bar"
-        chart.title = _("Revenue by service line")
-        chart.add_data(Reference(revenue, min_col=2, min_row=1, max_row=len(body) + 1), titles_from_data=True)
-        chart.set_categories(Reference(revenue, min_col=1, min_row=2, max_row=len(body) + 1))
-        chart.height, chart.width = 8, 16
-        revenue.add_chart(chart, "F2")
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = _("Revenue by service line")
+    chart.add_data(Reference(revenue, min_col=2, min_row=1, max_row=len(body) + 1), titles_from_data=True)
+    chart.set_categories(Reference(revenue, min_col=1, min_row=2, max_row=len(body) + 1))
+    chart.height, chart.width = 8, 16
+    revenue.add_chart(chart, "F2")
 
-    clients = workbook.create_sheet(_("Clients")[:31])
-    _write_table(
+    clients = _sheet(workbook, _("Clients"), [42, 18, 18, 12])
+    _table(
         clients,
         [_("Client"), _("Tax id"), _("Revenue (€)"), _("Share")],
         [
@@ -189,53 +207,42 @@ def to_xlsx(figures: YearlyFigures) -> bytes:
         [None, None, MONEY_FORMAT, PERCENT_FORMAT],
     )
 
-    support = workbook.create_sheet(_("External support")[:31])
-    _write_table(
+    support = _sheet(workbook, _("External support"), [42, 18])
+    _table(
         support,
         [_("Source"), _("Amount (€)")],
-        [
-            [figures.source_names.get(code, code), amount]
-            for code, amount in figures.external_support_by_source.items()
-        ]
+        [[names.get(code, code), amount] for code, amount in figures.external_support_by_source.items()]
         + [[_("Loan drawdowns (financing)"), figures.loan_drawdowns]],
         [None, MONEY_FORMAT],
     )
 
-    costs = workbook.create_sheet(_("Costs")[:31])
-    cost_rows = []
+    costs = _sheet(workbook, _("Costs"), [42, 18, 18, 18, 12])
+    cost_rows: list[list[object]] = []
     for code, actual in figures.costs_by_category.items():
         budget = figures.budgeted_by_category.get(code)
-        cost_rows.append(
-            [
-                figures.category_names.get(code, code),
-                budget,
-                actual,
-                None if budget is None else actual - budget,
-                None if budget is None else ratio(actual - budget, budget),
-            ]
-        )
+        variance = None if budget is None else actual - budget
+        share = None if budget is None else ratio(actual - budget, budget)
+        cost_rows.append([names.get(code, code), budget, actual, variance, share])
     cost_rows.append([_("Loan interest"), None, figures.loan_interest, None, None])
     cost_rows.append([_("Total costs"), figures.budgeted_costs, figures.total_costs, None, None])
-    _write_table(
+    _table(
         costs,
         [_("Category"), _("Budget (€)"), _("Actual (€)"), _("Variance (€)"), _("Variance")],
         cost_rows,
         [None, MONEY_FORMAT, MONEY_FORMAT, MONEY_FORMAT, PERCENT_FORMAT],
     )
 
-    loan = workbook.create_sheet(_("Loan")[:31])
-    _write_table(
+    loan = _sheet(workbook, _("Loan"), [42, 18])
+    loan_keys = ("loan_drawdowns", "loan_interest", "loan_principal_repaid", "loan_outstanding_year_end")
+    _table(
         loan,
         [_("Figure"), _("Amount (€)")],
-        [
-            [labels[k], getattr(figures, k)]
-            for k in ("loan_drawdowns", "loan_interest", "loan_principal_repaid", "loan_outstanding_year_end")
-        ],
+        [[labels[k], getattr(figures, k)] for k in loan_keys],
         [None, MONEY_FORMAT],
     )
 
-    months = workbook.create_sheet(_("Months")[:31])
-    _write_table(
+    months = _sheet(workbook, _("Months"), [18, 22])
+    _table(
         months,
         [_("Month"), _("Services revenue (€)")],
         [[f"{figures.year}-{m:02d}", a] for m, a in sorted(figures.revenue_by_month.items())],
