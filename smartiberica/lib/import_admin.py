@@ -20,8 +20,10 @@ buttons; board members, who may only view, get neither.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import tempfile
+import time
 import uuid
 from pathlib import Path
 from typing import Any, ClassVar
@@ -46,6 +48,7 @@ from smartiberica.lib.tabular import UnreadableFile
 PREVIEW_ROWS = 200  # rows of each outcome listed in the preview (all are counted)
 UPLOAD_DIR = Path(tempfile.gettempdir()) / "smartiberica-imports"
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
+UPLOAD_TTL_SECONDS = 24 * 3600  # previews never confirmed are removed after a day
 
 ERR_NO_FILE = _("Choose a file to import.")
 ERR_UPLOAD_EXPIRED = _("The uploaded file is no longer available: upload it again.")
@@ -96,6 +99,14 @@ def as_import_export_result(outcome: ImportResult) -> Result:
 
 
 # --- The admin ---------------------------------------------------------------------------------------
+
+
+def _remove_stale_uploads() -> None:
+    cutoff = time.time() - UPLOAD_TTL_SECONDS
+    for path in UPLOAD_DIR.glob("*"):
+        with contextlib.suppress(OSError):
+            if TOKEN.match(path.name) and path.stat().st_mtime < cutoff:
+                path.unlink()
 
 
 def _upload_path(token: str) -> Path:
@@ -175,6 +186,7 @@ class RecordsImportExportMixin(ImportExportMixin):
         if upload is None:
             return self._render(request, form_error=ERR_NO_FILE)
         UPLOAD_DIR.mkdir(mode=0o700, exist_ok=True)
+        _remove_stale_uploads()
         token = uuid.uuid4().hex
         path = _upload_path(token)
         with path.open("wb") as stored:

@@ -197,3 +197,19 @@ def test_the_resource_import_delegates_to_the_importer(imported_examples: dict[s
     result = ExpenseResource().import_data(dataset, dry_run=False)
     assert not result.has_validation_errors()
     assert Expense.objects.get(reference="E-NEW").amount == Decimal("12.50")
+
+
+def test_previews_never_confirmed_are_removed_after_a_day(staff_client: Client) -> None:
+    import os
+    import time
+
+    from smartiberica.lib.import_admin import UPLOAD_DIR
+
+    page = upload(staff_client, "funding-sources", SOURCES.encode())
+    stale = UPLOAD_DIR / page.context["token"]
+    assert stale.is_file()
+    old = time.time() - 2 * 24 * 3600
+    os.utime(stale, (old, old))
+    fresh = upload(staff_client, "funding-sources", SOURCES.encode())
+    assert not stale.exists()
+    assert (UPLOAD_DIR / fresh.context["token"]).is_file()
