@@ -41,6 +41,7 @@ from funding.models import (
     SupportAgreement,
 )
 from smartiberica.lib.dates import today
+from smartiberica.lib.history import bulk_create_audited
 
 M = TypeVar("M", bound=models.Model)
 
@@ -492,7 +493,7 @@ def _copy_budget(budget: CostBudget, *, year: int, label: str) -> CostBudget:
         ]
         for line in lines:
             line.full_clean()
-        CostBudgetLine.objects.bulk_create(lines)
+        bulk_create_audited(lines, CostBudgetLine)
         return copy
 
 

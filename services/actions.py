@@ -20,6 +20,7 @@ from django.db.models import Sum
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from smartiberica.lib.history import bulk_create_audited
 from smartiberica.lib.money import ZERO, round_money
 
 from . import validation as v
@@ -118,16 +119,19 @@ def _next_number(*, series: str, year: int) -> str:
     constraint and re-reads), then locked with SELECT … FOR UPDATE until the
     caller's transaction ends, so concurrent issues queue up and get 1, 2, 3…
     SQLite has no row locks but its IMMEDIATE transactions serialise writers.
-    Numbers already taken (imported invoices) are skipped.
+    After imported numbers it continues from the highest one taken.
     """
     InvoiceNumberCounter.objects.get_or_create(series=series, year=year)
     counter = InvoiceNumberCounter.objects.select_for_update().get(series=series, year=year)
-    sequence = counter.last
-    while True:
-        sequence += 1
+    sequence = counter.last + 1
+    candidate = format_number(series, year, sequence)
+    if Invoice.objects.filter(number=candidate).exists():
+        # Imported invoices kept their own numbers: continue after the highest of the
+        # series and year (one query), never filling holes behind later numbers.
+        prefix = format_number(series, year, 0)[:-4]
+        taken = Invoice.objects.filter(number__startswith=prefix).values_list("number", flat=True)
+        sequence = 1 + max((int(n[len(prefix) :]) for n in taken if n[len(prefix) :].isdigit()), default=0)
         candidate = format_number(series, year, sequence)
-        if not Invoice.objects.filter(number=candidate).exists():
-            break
     counter.last = sequence
     counter.save(update_fields=["last"])
     return candidate
@@ -286,7 +290,7 @@ def invoice_create(
     _apply_totals(invoice, built)
     invoice.full_clean()
     invoice.save()
-    InvoiceLine.objects.bulk_create(built)
+    bulk_create_audited(built, InvoiceLine)
     if status == InvoiceStatus.ISSUED:
         return invoice_issue(invoice=invoice)
     if status == InvoiceStatus.CANCELLED:
@@ -303,7 +307,7 @@ def invoice_set_lines(*, invoice: Invoice, lines: Iterable[LineLike]) -> Invoice
     v.validate_is_draft(locked.status)
     built = _build_lines(locked, lines)
     locked.lines.all().delete()
-    InvoiceLine.objects.bulk_create(built)
+    bulk_create_audited(built, InvoiceLine)
     return invoice_recompute_totals(invoice=_refresh(invoice, locked))
 
 
@@ -595,7 +599,7 @@ def margin_rule_create(
     ]
     for band in band_objects:
         band.full_clean()
-    MarginBand.objects.bulk_create(band_objects)
+    bulk_create_audited(band_objects, MarginBand)
     return rule
 
 
