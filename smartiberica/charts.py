@@ -99,24 +99,12 @@ def _svg(chart: Any) -> str:
     return str(chart.render(is_unicode=True))
 
 
-def resources_mix(series: Sequence[YearlyFigures]) -> str:
+def resources_mix(years: Sequence[int], rows: Sequence[tuple[str, Sequence[Decimal]]]) -> str:
     """Stacked bars per year: own revenue by service line, member margin, support by source."""
     chart = _chart(pygal.StackedBar, title=_("Resources mix"), formatter=_money_label)
-    chart.x_labels = [str(f.year) for f in series]
-    services = sorted({code for f in series for code in f.revenue_by_service})
-    sources = sorted({code for f in series for code in f.external_support_by_source})
-    names: dict[str, str] = {}
-    for f in series:
-        names.update(f.service_names)
-        names.update(f.source_names)
-    for code in services:
-        values = [f.revenue_by_service.get(code, Decimal(0)) for f in series]
-        if any(values):
-            chart.add(names.get(code, code), [_to_float(v) for v in values])
-    chart.add(_("Member margin"), [_to_float(f.member_margin) for f in series])
-    for code in sources:
-        label = _("%(source)s (external)") % {"source": names.get(code, code)}
-        chart.add(label, [_to_float(f.external_support_by_source.get(code, Decimal(0))) for f in series])
+    chart.x_labels = [str(year) for year in years]
+    for label, values in rows:
+        chart.add(label, [_to_float(v) for v in values])
     return _svg(chart)
 
 

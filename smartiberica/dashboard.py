@@ -279,6 +279,7 @@ class YearPage:
     money: dict[str, MoneyChange]
     category_names: dict[str, str]
     charts: dict[str, str]
+    mix: list[MixRow]
     revenue: list[Line]
     support: list[Line]
     costs: list[Line]
@@ -301,8 +302,44 @@ class YearPage:
 
 
 def latest_year() -> int:
+    """The latest year with records, not counting years still to come (a draft budget)."""
     years = years_with_data()
-    return years[-1] if years else current_year()
+    past = [year for year in years if year <= current_year()]
+    return (past or years or [current_year()])[-1]
+
+
+@dataclass(frozen=True)
+class MixRow:
+    label: str
+    amounts: list[Decimal]
+    external: bool = False
+
+
+def mix_rows(series: list[YearlyFigures]) -> list[MixRow]:
+    """The resources of each year, stream by stream: the resources-mix chart and its table."""
+    names: dict[str, str] = {}
+    for f in series:
+        names.update(f.service_names)
+        names.update(f.source_names)
+    zero = Decimal("0.00")
+    rows = []
+    for code in sorted({code for f in series for code in f.revenue_by_service}):
+        amounts = [f.revenue_by_service.get(code, zero) for f in series]
+        if any(amounts):
+            rows.append(MixRow(names.get(code, code), amounts))
+    rows.append(MixRow(str(_("Member margin")), [f.member_margin for f in series]))
+    for code in sorted({code for f in series for code in f.external_support_by_source}):
+        amounts = [f.external_support_by_source.get(code, zero) for f in series]
+        rows.append(MixRow(names.get(code, code), amounts, external=True))
+    return rows
+
+
+def _mix_chart(series: list[YearlyFigures], rows: list[MixRow]) -> str:
+    labelled = [
+        (str(_("%(source)s (external)") % {"source": row.label}) if row.external else row.label, row.amounts)
+        for row in rows
+    ]
+    return charts.resources_mix([f.year for f in series], labelled)
 
 
 def _page_years(year: int) -> list[int]:
@@ -318,6 +355,7 @@ def year_page(*, year: int, basis: Basis) -> YearPage:
     previous = by_year.get(year - 1)
     series = [by_year[y] for y in sorted(by_year)]
     category_names = figures.category_names
+    mix = mix_rows(series)
     money = {
         key: MoneyChange(getattr(figures, key), getattr(previous, key) if previous else None)
         for key in (
@@ -341,12 +379,13 @@ def year_page(*, year: int, basis: Basis) -> YearPage:
         money=money,
         category_names=category_names,
         charts={
-            "resources_mix": charts.resources_mix(series),
+            "resources_mix": _mix_chart(series, mix),
             "costs": charts.costs_budget_vs_actual(figures, category_names),
             "self_financing": charts.self_financing_trend(series),
             "loan": charts.loan_outstanding(series),
             "clients": charts.top_clients(figures),
         },
+        mix=mix,
         revenue=revenue_lines(figures),
         support=support_lines(figures),
         costs=cost_lines(figures),
@@ -367,6 +406,7 @@ def year_page(*, year: int, basis: Basis) -> YearPage:
 @dataclass(frozen=True)
 class YearsPage:
     series: list[YearlyFigures]
+    mix: list[MixRow]
     charts: dict[str, str]
 
 
@@ -374,11 +414,13 @@ def years_page(*, basis: Basis) -> YearsPage:
     years = years_with_data() or [current_year()]
     by_year = yearly_figures_many(years=years, basis=basis)
     series = [by_year[y] for y in years]
+    mix = mix_rows(series)
     return YearsPage(
         series=series,
+        mix=mix,
         charts={
             "self_financing": charts.self_financing_trend(series),
-            "resources_mix": charts.resources_mix(series),
+            "resources_mix": _mix_chart(series, mix),
             "loan": charts.loan_outstanding(series),
         },
     )

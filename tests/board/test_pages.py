@@ -213,3 +213,21 @@ def test_the_xlsx_export_holds_numbers_with_number_formats(story: Story, board_c
     assert Decimal(str(sfr.value)) == Decimal("0.9602") and sfr.number_format == PERCENT_FORMAT
     assert {"Ingresos", "Clientes", "Costes", "Préstamo"} <= set(workbook.sheetnames)
     assert workbook["Ingresos"]._charts  # a native bar chart
+
+
+def test_the_resources_mix_chart_has_its_table_of_exact_figures(story: Story, board_client: Client) -> None:
+    page = board_client.get("/years/2024/").context["page"]
+    rows = {row.label: row.amounts for row in page.mix}
+    assert rows["Apoyo a la gestión de proyectos"] == [Decimal("10000.00"), Decimal("19000.00")]
+    assert rows["Margen sobre socios"] == [Decimal("5500.00"), Decimal("11600.00")]
+    assert rows["Junta de Andalucía"] == [Decimal("0.00"), Decimal("5000.00")]
+    html = board_client.get("/years/2024/").content.decode()
+    assert "Composición de los recursos por año" in html
+    assert f"19.000,00{NBSP}€" in html
+
+
+def test_home_skips_years_still_to_come(story: Story, board_client: Client) -> None:
+    from funding import actions as funding_actions
+
+    funding_actions.budget_create(year=2099, label="Far away")
+    assert board_client.get("/")["Location"] == reverse("year", args=[2024])
