@@ -89,6 +89,11 @@ def service_line_filter(path: str) -> type[admin.SimpleListFilter]:
     return ServiceLineFilter
 
 
+# Beyond this many clients the filter lists only the chosen one: thousands of links would
+# weigh on every page, and the search box finds a client by name or tax id.
+CLIENT_FILTER_LIMIT = 50
+
+
 def client_filter(path: str) -> type[admin.SimpleListFilter]:
     """Filter on a client id; the choices come from the clients table, not from a DISTINCT."""
 
@@ -97,10 +102,12 @@ def client_filter(path: str) -> type[admin.SimpleListFilter]:
         parameter_name = f"{path}__id__exact"
 
         def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-            return [
-                (str(pk), name)
-                for pk, name in Client.objects.order_by("name", "id").values_list("id", "name")
-            ]
+            clients = Client.objects.order_by("name", "id").values_list("id", "name")
+            first = list(clients[: CLIENT_FILTER_LIMIT + 1])
+            if len(first) > CLIENT_FILTER_LIMIT:
+                value = self.value()
+                first = list(clients.filter(pk=int(value))) if value and value.isdigit() else []
+            return [(str(pk), name) for pk, name in first]
 
         def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
             value = self.value()

@@ -446,3 +446,19 @@ def test_the_contract_list_shows_the_revenue_expected_this_year(
     ContractFactory(client=acme, start_date=date(2024, 7, 1))  # 6 × 40 × 12
     response = staff_client.get(changelist("contract"))
     assert "2880,00" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_client_filter_lists_only_the_chosen_client_when_there_are_many(
+    staff_client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from services import admin as services_admin
+
+    monkeypatch.setattr(services_admin, "CLIENT_FILTER_LIMIT", 2)
+    clients = [ClientFactory() for _ in range(3)]
+    page = staff_client.get("/admin/services/invoice/")
+    assert all(f"client__id__exact={c.pk}" not in page.content.decode() for c in clients)
+    chosen = staff_client.get(f"/admin/services/invoice/?client__id__exact={clients[1].pk}")
+    html = chosen.content.decode()
+    assert f"client__id__exact={clients[1].pk}" in html
+    assert f"client__id__exact={clients[0].pk}" not in html
