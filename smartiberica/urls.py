@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from smartiberica import views
@@ -23,6 +24,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-admin.site.site_header = "SmartIberica Funding"
-admin.site.site_title = "SmartIberica Funding"
-admin.site.index_title = admin.site.site_header
+admin.site.site_header = _("SmartIberica Funding")
+admin.site.site_title = _("SmartIberica Funding")
+admin.site.index_title = _("Records")
