@@ -20,20 +20,10 @@ from funding.selectors import categories_by_code
 from services import actions as services
 from services.selectors import service_lines_by_code
 from smartiberica.figures import yearly_figures
+from tests.board.inputs import CATEGORIES, SERVICES
 
 YEAR = 2024
 CENT = Decimal("0.01")
-SERVICES = ("project-support", "it-licensing", "prl-training", "admin-services", "crowdfunding")
-CATEGORIES = (
-    "staff",
-    "premises",
-    "it",
-    "professional-services",
-    "shared-services",
-    "financial",
-    "travel",
-    "other",
-)
 CLIENTS = (("Hachette Livre", "FR04602060147"), ("Tierra Viva", "F41527318"), ("Nodo Coop", "F21938477"))
 SOURCES = (("smart-belgium", "parent_support"), ("junta", "grant"), ("mecenas", "other"), ("fiare", "loan"))
 
