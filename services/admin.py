@@ -27,6 +27,7 @@ service code.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -602,55 +603,51 @@ class InvoiceAdmin(RecordsImportExportMixin, BigListAdmin):
         if form.instance.status == InvoiceStatus.DRAFT:
             actions.invoice_recompute_totals(invoice=form.instance)
 
-    @admin.action(description=_("Mark as issued (assigns the number)"), permissions=["change"])
-    def mark_issued(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> None:
+    def _apply_each(
+        self,
+        request: HttpRequest,
+        invoices: Iterable[Invoice],
+        apply: Callable[[Invoice], object],
+        success: Callable[[int], str],
+    ) -> None:
+        """Run an action on each invoice; refusals are reported one by one, successes counted."""
         done = 0
-        for invoice in queryset.order_by("issue_date", "id"):
+        for invoice in invoices:
             try:
-                actions.invoice_issue(invoice=invoice)
+                apply(invoice)
                 done += 1
             except ValidationError as error:
                 _report_errors(request, self, invoice, error)
         if done:
-            self.message_user(
-                request,
-                ngettext("%(count)d invoice issued.", "%(count)d invoices issued.", done) % {"count": done},
-                messages.SUCCESS,
-            )
+            self.message_user(request, success(done) % {"count": done}, messages.SUCCESS)
+
+    @admin.action(description=_("Mark as issued (assigns the number)"), permissions=["change"])
+    def mark_issued(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> None:
+        # In date order, so that the numbers follow the issue dates.
+        self._apply_each(
+            request,
+            queryset.order_by("issue_date", "id"),
+            lambda invoice: actions.invoice_issue(invoice=invoice),
+            lambda n: ngettext("%(count)d invoice issued.", "%(count)d invoices issued.", n),
+        )
 
     @admin.action(description=_("Record full payment (dated today)"), permissions=["change"])
     def record_full_payment(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> None:
-        done = 0
-        for invoice in queryset:
-            try:
-                actions.invoice_record_full_payment(invoice=invoice, date=today())
-                done += 1
-            except ValidationError as error:
-                _report_errors(request, self, invoice, error)
-        if done:
-            self.message_user(
-                request,
-                ngettext("%(count)d payment recorded.", "%(count)d payments recorded.", done)
-                % {"count": done},
-                messages.SUCCESS,
-            )
+        self._apply_each(
+            request,
+            queryset,
+            lambda invoice: actions.invoice_record_full_payment(invoice=invoice, date=today()),
+            lambda n: ngettext("%(count)d payment recorded.", "%(count)d payments recorded.", n),
+        )
 
     @admin.action(description=_("Cancel"), permissions=["change"])
     def cancel_invoices(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> None:
-        done = 0
-        for invoice in queryset:
-            try:
-                actions.invoice_cancel(invoice=invoice)
-                done += 1
-            except ValidationError as error:
-                _report_errors(request, self, invoice, error)
-        if done:
-            self.message_user(
-                request,
-                ngettext("%(count)d invoice cancelled.", "%(count)d invoices cancelled.", done)
-                % {"count": done},
-                messages.SUCCESS,
-            )
+        self._apply_each(
+            request,
+            queryset,
+            lambda invoice: actions.invoice_cancel(invoice=invoice),
+            lambda n: ngettext("%(count)d invoice cancelled.", "%(count)d invoices cancelled.", n),
+        )
 
 
 # --- Payments ----------------------------------------------------------------------------
