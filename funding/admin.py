@@ -28,22 +28,19 @@ Example: ``/admin/funding/expense/?date_year=2024&category__code__exact=it`` lis
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
-from funding import actions, selectors
+from funding import actions, record_actions, selectors
 from funding import resources as exports
 from funding import validation as v
 from funding.models import (
@@ -58,10 +55,10 @@ from funding.models import (
     LoanRepayment,
     LoanScheduleEntry,
     Obligation,
-    RepaymentKind,
     SharedServiceCost,
     SupportAgreement,
 )
+from smartiberica.lib.admin_base import ActionAdmin, LocalizedNumbersMixin, inline_rows
 from smartiberica.lib.admin_filters import FIRST_YEAR, year_filter
 from smartiberica.lib.dates import current_year, today
 from smartiberica.lib.import_admin import RecordsImportExportMixin
@@ -155,13 +152,21 @@ class FilterParametersAllowed:
 
 
 @admin.register(FundingSource)
-class FundingSourceAdmin(RecordsImportExportMixin, SimpleHistoryAdmin):
+class FundingSourceAdmin(RecordsImportExportMixin, ActionAdmin):
     importer_class = exports.FundingSourceResource.importer_class
     resource_classes = [exports.FundingSourceResource]
     list_display = ("code", "name", "kind", "counterparty", "active_from", "active_to")
     list_filter = ("kind",)
     search_fields = ("code", "name", "counterparty")
     ordering = ("name",)
+
+    def save_record(
+        self, request: HttpRequest, obj: FundingSource, form: Any, formsets: Any, change: bool
+    ) -> None:
+        record_actions.source_save(source=obj)
+
+    def delete_record(self, request: HttpRequest, obj: FundingSource) -> None:
+        actions.source_delete(source=obj)
 
     def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
         deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
@@ -185,27 +190,13 @@ class FundingSourceAdmin(RecordsImportExportMixin, SimpleHistoryAdmin):
 # --- Support agreements --------------------------------------------------------------------------------
 
 
-class TrancheFormSet(forms.BaseInlineFormSet):
-    """The expected tranches may not add up to more than the agreement's committed amount."""
-
-    def clean(self) -> None:
-        super().clean()
-        amounts = [
-            form.cleaned_data.get("amount")
-            for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE")
-        ]
-        v.validate_tranches_total(committed=self.instance.committed_amount, tranches=amounts)
-
-
-class ExpectedTrancheInline(admin.TabularInline):
+class ExpectedTrancheInline(LocalizedNumbersMixin, admin.TabularInline):
     model = ExpectedTranche
-    formset = TrancheFormSet
     fields = ("date", "amount")
     extra = 0
 
 
-class ObligationInline(admin.TabularInline):
+class ObligationInline(LocalizedNumbersMixin, admin.TabularInline):
     model = Obligation
     fields = ("description", "due_date", "status", "completed_on")
     extra = 0
@@ -230,7 +221,7 @@ class AgreementReceiptForm(forms.ModelForm):
         return super()._get_validation_exclusions() - {"source"}
 
 
-class AgreementReceiptInline(admin.TabularInline):
+class AgreementReceiptInline(LocalizedNumbersMixin, admin.TabularInline):
     model = FundingReceipt
     form = AgreementReceiptForm
     fields = ("date", "amount", "reference", "description")
@@ -240,13 +231,30 @@ class AgreementReceiptInline(admin.TabularInline):
 
 
 @admin.register(SupportAgreement)
-class SupportAgreementAdmin(FilterParametersAllowed, SimpleHistoryAdmin):
+class SupportAgreementAdmin(FilterParametersAllowed, ActionAdmin):
     list_display = ("title", "source", "committed_amount", "period_start", "period_end")
     list_filter = (SourceCodeFilter, ("source__kind", admin.ChoicesFieldListFilter))
     list_select_related = ("source",)
     search_fields = ("title", "source__name", "source__code")
     autocomplete_fields = ("source",)
     inlines = (ExpectedTrancheInline, AgreementReceiptInline, ObligationInline)
+
+    def save_record(
+        self, request: HttpRequest, obj: SupportAgreement, form: Any, formsets: Any, change: bool
+    ) -> None:
+        tranches = inline_rows(formsets, ExpectedTranche)
+        receipts = inline_rows(formsets, FundingReceipt)
+        obligations = inline_rows(formsets, Obligation)
+        record_actions.agreement_save(
+            agreement=obj,
+            tranches=tranches.changed,
+            receipts=receipts.changed,
+            obligations=obligations.changed,
+            removed=[*tranches.removed, *receipts.removed, *obligations.removed],
+        )
+
+    def delete_record(self, request: HttpRequest, obj: SupportAgreement) -> None:
+        record_actions.agreement_delete(agreement=obj)
 
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
@@ -258,7 +266,7 @@ class SupportAgreementAdmin(FilterParametersAllowed, SimpleHistoryAdmin):
 
 
 @admin.register(Obligation)
-class ObligationAdmin(SimpleHistoryAdmin):
+class ObligationAdmin(ActionAdmin):
     """Reports and justifications owed to funders; `?deadline=attention` lists what needs doing."""
 
     list_display = ("due_date", "description", "agreement", "status", "deadline")
@@ -267,6 +275,14 @@ class ObligationAdmin(SimpleHistoryAdmin):
     search_fields = ("description", "agreement__title", "agreement__source__name")
     autocomplete_fields = ("agreement",)
     ordering = ("due_date",)
+
+    def save_record(
+        self, request: HttpRequest, obj: Obligation, form: Any, formsets: Any, change: bool
+    ) -> None:
+        record_actions.obligation_save(obligation=obj)
+
+    def delete_record(self, request: HttpRequest, obj: Obligation) -> None:
+        record_actions.obligation_delete(obligation=obj)
 
     @admin.display(description=_("deadline"))
     def deadline(self, obligation: Obligation) -> str:
@@ -299,7 +315,7 @@ class TotalChangeListMixin:
 
 @admin.register(FundingReceipt)
 class FundingReceiptAdmin(
-    RecordsImportExportMixin, FilterParametersAllowed, TotalChangeListMixin, SimpleHistoryAdmin
+    RecordsImportExportMixin, FilterParametersAllowed, TotalChangeListMixin, ActionAdmin
 ):
     importer_class = exports.FundingReceiptResource.importer_class
     resource_classes = [exports.FundingReceiptResource]
@@ -312,11 +328,19 @@ class FundingReceiptAdmin(
     paginator = EstimatedCountPaginator
     ordering = ("-date", "-pk")
 
+    def save_record(
+        self, request: HttpRequest, obj: FundingReceipt, form: Any, formsets: Any, change: bool
+    ) -> None:
+        record_actions.receipt_save(receipt=obj)
+
+    def delete_record(self, request: HttpRequest, obj: FundingReceipt) -> None:
+        record_actions.receipt_delete(receipt=obj)
+
 
 # --- The loan ------------------------------------------------------------------------------------------
 
 
-class LoanScheduleInline(admin.TabularInline):
+class LoanScheduleInline(LocalizedNumbersMixin, admin.TabularInline):
     """The generated schedule, read-only; `paid` says whether a repayment was recorded against it."""
 
     model = LoanScheduleEntry
@@ -346,7 +370,7 @@ class LoanScheduleInline(admin.TabularInline):
 
 
 @admin.register(Loan)
-class LoanAdmin(SimpleHistoryAdmin):
+class LoanAdmin(ActionAdmin):
     list_display = (
         "reference",
         "source",
@@ -364,9 +388,11 @@ class LoanAdmin(SimpleHistoryAdmin):
     inlines = (LoanScheduleInline,)
     actions = ("pay_due_instalments",)
 
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        super().save_related(request, form, formsets, change)
-        actions.loan_generate_schedule(loan=form.instance)
+    def save_record(self, request: HttpRequest, obj: Loan, form: Any, formsets: Any, change: bool) -> None:
+        record_actions.loan_save(loan=obj)
+
+    def delete_record(self, request: HttpRequest, obj: Loan) -> None:
+        record_actions.loan_delete(loan=obj)
 
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
@@ -393,7 +419,7 @@ class LoanAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(LoanRepayment)
-class LoanRepaymentAdmin(TotalChangeListMixin, SimpleHistoryAdmin):
+class LoanRepaymentAdmin(TotalChangeListMixin, ActionAdmin):
     """Repayments made. A prepayment (kind) re-generates the rest of the loan's schedule when saved."""
 
     list_display = ("date", "loan", "kind", "instalment_number", "interest", "principal")
@@ -405,36 +431,20 @@ class LoanRepaymentAdmin(TotalChangeListMixin, SimpleHistoryAdmin):
     total_field = "principal"
     ordering = ("-date", "-pk")
 
-    def _regenerate(self, loans: Iterable[Loan]) -> None:
-        for loan in loans:
-            actions.loan_generate_schedule(loan=loan)
+    def save_record(
+        self, request: HttpRequest, obj: LoanRepayment, form: Any, formsets: Any, change: bool
+    ) -> None:
+        record_actions.repayment_save(repayment=obj)
 
-    def save_model(self, request: HttpRequest, obj: LoanRepayment, form: Any, change: bool) -> None:
-        with transaction.atomic():
-            kind_changed = change and "kind" in form.changed_data
-            previous_loan_id = form.initial.get("loan") if change and "loan" in form.changed_data else None
-            super().save_model(request, obj, form, change)
-            if obj.kind == RepaymentKind.PREPAYMENT or kind_changed:
-                loans = [obj.loan]
-                if previous_loan_id is not None:
-                    loans += list(Loan.objects.filter(pk=previous_loan_id))
-                self._regenerate(loans)
-
-    def delete_model(self, request: HttpRequest, obj: LoanRepayment) -> None:
+    def delete_record(self, request: HttpRequest, obj: LoanRepayment) -> None:
         actions.loan_delete_repayment(repayment=obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[LoanRepayment]) -> None:
-        with transaction.atomic():
-            loans = {r.loan for r in queryset.filter(kind=RepaymentKind.PREPAYMENT).select_related("loan")}
-            queryset.delete()
-            self._regenerate(loans)
 
 
 # --- Shared services -----------------------------------------------------------------------------------
 
 
 @admin.register(SharedServiceCost)
-class SharedServiceCostAdmin(FilterParametersAllowed, SimpleHistoryAdmin):
+class SharedServiceCostAdmin(FilterParametersAllowed, ActionAdmin):
     list_display = (
         "year",
         "service",
@@ -449,6 +459,14 @@ class SharedServiceCostAdmin(FilterParametersAllowed, SimpleHistoryAdmin):
     list_select_related = ("source",)
     search_fields = ("service", "source__name", "source__code")
     autocomplete_fields = ("source",)
+
+    def save_record(
+        self, request: HttpRequest, obj: SharedServiceCost, form: Any, formsets: Any, change: bool
+    ) -> None:
+        record_actions.shared_service_cost_save(cost=obj)
+
+    def delete_record(self, request: HttpRequest, obj: SharedServiceCost) -> None:
+        record_actions.shared_service_cost_delete(cost=obj)
 
     @admin.display(description=_("share paid (%)"))
     def share_percent(self, cost: SharedServiceCost) -> Decimal | None:
@@ -474,13 +492,21 @@ class SharedServiceCostAdmin(FilterParametersAllowed, SimpleHistoryAdmin):
 
 
 @admin.register(ExpenseCategory)
-class ExpenseCategoryAdmin(SimpleHistoryAdmin):
+class ExpenseCategoryAdmin(ActionAdmin):
     list_display = ("code", "name_es", "name_fr", "name_en", "position")
     search_fields = ("code", "name_es", "name_fr", "name_en")
     ordering = ("position", "code")
 
+    def save_record(
+        self, request: HttpRequest, obj: ExpenseCategory, form: Any, formsets: Any, change: bool
+    ) -> None:
+        record_actions.category_save(category=obj)
 
-class CostBudgetLineInline(admin.TabularInline):
+    def delete_record(self, request: HttpRequest, obj: ExpenseCategory) -> None:
+        record_actions.category_delete(category=obj)
+
+
+class CostBudgetLineInline(LocalizedNumbersMixin, admin.TabularInline):
     model = CostBudgetLine
     fields = ("category", "amount")
     autocomplete_fields = ("category",)
@@ -488,13 +514,22 @@ class CostBudgetLineInline(admin.TabularInline):
 
 
 @admin.register(CostBudget)
-class CostBudgetAdmin(SimpleHistoryAdmin):
+class CostBudgetAdmin(ActionAdmin):
     list_display = ("year", "version", "label", "status", "approved_on", "total")
     list_filter = (IntegerYearFilter, "status")
     search_fields = ("label",)
     inlines = (CostBudgetLineInline,)
     actions = ("copy_to_next_year", "copy_as_new_version")
     ordering = ("-year", "-version")
+
+    def save_record(
+        self, request: HttpRequest, obj: CostBudget, form: Any, formsets: Any, change: bool
+    ) -> None:
+        lines = inline_rows(formsets, CostBudgetLine)
+        record_actions.budget_save(budget=obj, lines=lines.changed, removed=lines.removed)
+
+    def delete_record(self, request: HttpRequest, obj: CostBudget) -> None:
+        record_actions.budget_delete(budget=obj)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[CostBudget]:
         return super().get_queryset(request).annotate(lines_total=Sum("lines__amount"))
@@ -533,9 +568,7 @@ class CostBudgetAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Expense)
-class ExpenseAdmin(
-    RecordsImportExportMixin, FilterParametersAllowed, TotalChangeListMixin, SimpleHistoryAdmin
-):
+class ExpenseAdmin(RecordsImportExportMixin, FilterParametersAllowed, TotalChangeListMixin, ActionAdmin):
     importer_class = exports.ExpenseResource.importer_class
     resource_classes = [exports.ExpenseResource]
     list_display = ("date", "reference", "supplier", "category", "amount", "description")
@@ -546,3 +579,9 @@ class ExpenseAdmin(
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     ordering = ("-date", "-pk")
+
+    def save_record(self, request: HttpRequest, obj: Expense, form: Any, formsets: Any, change: bool) -> None:
+        record_actions.expense_save(expense=obj)
+
+    def delete_record(self, request: HttpRequest, obj: Expense) -> None:
+        record_actions.expense_delete(expense=obj)

@@ -17,7 +17,16 @@ from simple_history.models import HistoricalRecords
 
 from funding import validation as v
 from funding.loan_schedule import Prepayment
-from smartiberica.lib.dates import today, year_bounds
+from smartiberica.lib.dates import (
+    EARLIEST_RECORD_DATE,
+    latest_record_date,
+    not_before_earliest,
+    today,
+    validate_planned_date,
+    validate_record_date,
+    year_bounds,
+    year_not_before_earliest,
+)
 from smartiberica.lib.money import ratio
 from smartiberica.lib.translated import TranslatedName
 
@@ -72,8 +81,8 @@ class FundingSource(models.Model):
     counterparty = models.CharField(
         _("counterparty"), max_length=200, blank=True, help_text=_("The bank, parent or public body.")
     )
-    active_from = models.DateField(_("active from"), null=True, blank=True)
-    active_to = models.DateField(_("active to"), null=True, blank=True)
+    active_from = models.DateField(_("active from"), null=True, blank=True, validators=[validate_record_date])
+    active_to = models.DateField(_("active to"), null=True, blank=True, validators=[validate_planned_date])
     notes = models.TextField(_("notes"), blank=True)
 
     class Meta:
@@ -88,6 +97,8 @@ class FundingSource(models.Model):
                 name="funding_source_active_to_after_from",
                 violation_error_message=v.ERR_END_BEFORE_START,
             ),
+            not_before_earliest("active_from", name="funding_source_active_from_from_1990", nullable=True),
+            not_before_earliest("active_to", name="funding_source_active_to_from_1990", nullable=True),
             models.CheckConstraint(
                 condition=Q(kind__in=SourceKind.values),
                 name="funding_source_kind_valid",
@@ -126,8 +137,9 @@ class SupportAgreement(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     committed_amount = money_field(_("committed amount"))
-    period_start = models.DateField(_("period start"))
-    period_end = models.DateField(_("period end"))
+    period_start = models.DateField(_("period start"), validators=[validate_record_date])
+    # An agreement may run for several years: its end is a planned date (up to 2099).
+    period_end = models.DateField(_("period end"), validators=[validate_planned_date])
     notes = models.TextField(_("notes"), blank=True)
 
     class Meta:
@@ -145,6 +157,7 @@ class SupportAgreement(models.Model):
                 name="support_agreement_end_after_start",
                 violation_error_message=v.ERR_END_BEFORE_START,
             ),
+            not_before_earliest("period_start", name="support_agreement_start_from_1990"),
         ]
 
     def __str__(self) -> str:
@@ -162,7 +175,8 @@ class ExpectedTranche(models.Model):
     agreement = models.ForeignKey(
         SupportAgreement, on_delete=models.CASCADE, related_name="tranches", verbose_name=_("agreement")
     )
-    date = models.DateField(_("expected on"))
+    # Expected, possibly years ahead under a multi-year agreement: a planned date (up to 2099).
+    date = models.DateField(_("expected on"), validators=[validate_planned_date])
     amount = money_field(_("amount"))
 
     class Meta:
@@ -175,6 +189,7 @@ class ExpectedTranche(models.Model):
                 name="expected_tranche_amount_positive",
                 violation_error_message=v.ERR_AMOUNT_NOT_POSITIVE,
             ),
+            not_before_earliest("date", name="expected_tranche_date_from_1990"),
         ]
 
     def __str__(self) -> str:
@@ -214,11 +229,14 @@ class Obligation(models.Model):
     description = models.CharField(
         _("description"), max_length=250, help_text=_("The report or justification due, e.g. yearly report.")
     )
-    due_date = models.DateField(_("due date"))
+    # A deadline may be years ahead (the final report of a multi-year grant): a planned date.
+    due_date = models.DateField(_("due date"), validators=[validate_planned_date])
     status = models.CharField(
         _("status"), max_length=20, choices=ObligationStatus.choices, default=ObligationStatus.PENDING
     )
-    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    completed_on = models.DateField(
+        _("completed on"), null=True, blank=True, validators=[validate_record_date]
+    )
 
     objects = ObligationQuerySet.as_manager()
 
@@ -232,6 +250,8 @@ class Obligation(models.Model):
                 condition=Q(status__in=ObligationStatus.values),
                 name="obligation_status_valid",
             ),
+            not_before_earliest("due_date", name="obligation_due_date_from_1990"),
+            not_before_earliest("completed_on", name="obligation_completed_on_from_1990", nullable=True),
         ]
 
     def __str__(self) -> str:
@@ -261,7 +281,7 @@ class FundingReceipt(models.Model):
         blank=True,
         help_text=_("The support agreement this money was received under, if any."),
     )
-    date = models.DateField(_("date"), db_index=True)
+    date = models.DateField(_("date"), db_index=True, validators=[validate_record_date])
     amount = money_field(_("amount"))
     reference = models.CharField(_("reference"), max_length=80)
     description = models.CharField(_("description"), max_length=250, blank=True)
@@ -283,6 +303,7 @@ class FundingReceipt(models.Model):
                 name="funding_receipt_amount_positive",
                 violation_error_message=v.ERR_AMOUNT_NOT_POSITIVE,
             ),
+            not_before_earliest("date", name="funding_receipt_date_from_1990"),
         ]
 
     def __str__(self) -> str:
@@ -345,6 +366,7 @@ class Loan(models.Model):
     start_date = models.DateField(
         _("start date"),
         help_text=_("Date the principal is drawn; the first instalment falls one period later."),
+        validators=[validate_record_date],
     )
     frequency = models.CharField(
         _("payment frequency"), max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY
@@ -380,6 +402,7 @@ class Loan(models.Model):
                 condition=Q(frequency__in=Frequency.values),
                 name="loan_frequency_valid",
             ),
+            not_before_earliest("start_date", name="loan_start_date_from_1990"),
         ]
 
     def __str__(self) -> str:
@@ -418,6 +441,7 @@ class Loan(models.Model):
             and self.grace_instalments is not None
             and 0 <= self.grace_instalments < self.term_instalments
             and self.start_date is not None
+            and EARLIEST_RECORD_DATE <= self.start_date <= latest_record_date()
             and self.frequency in Frequency.values
         )
 
@@ -470,7 +494,7 @@ class LoanRepayment(models.Model):
     loan = models.ForeignKey(
         Loan, on_delete=models.PROTECT, related_name="repayments", verbose_name=_("loan")
     )
-    date = models.DateField(_("date"), db_index=True)
+    date = models.DateField(_("date"), db_index=True, validators=[validate_record_date])
     kind = models.CharField(
         _("kind"),
         max_length=12,
@@ -505,6 +529,7 @@ class LoanRepayment(models.Model):
                 condition=Q(kind__in=RepaymentKind.values),
                 name="loan_repayment_kind_valid",
             ),
+            not_before_earliest("date", name="loan_repayment_date_from_1990"),
             models.CheckConstraint(
                 condition=Q(kind=RepaymentKind.INSTALMENT)
                 | Q(kind=RepaymentKind.PREPAYMENT, interest=0, instalment_number__isnull=True),
@@ -598,11 +623,8 @@ class SharedServiceCost(models.Model):
                 name="shared_service_cost_unique_year_service",
                 violation_error_message=v.ERR_SHARED_COST_TAKEN,
             ),
-            models.CheckConstraint(
-                condition=Q(year__gte=v.FIRST_YEAR, year__lte=v.LAST_YEAR),
-                name="shared_service_cost_year_range",
-                violation_error_message=v.ERR_YEAR_OUT_OF_RANGE,
-            ),
+            # The upper bound follows today: the validator checks it.
+            year_not_before_earliest("year", name="shared_service_cost_year_range"),
             models.CheckConstraint(
                 condition=Q(total_cost__gt=0),
                 name="shared_service_cost_total_positive",
@@ -688,7 +710,7 @@ class CostBudget(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=BudgetStatus.choices, default=BudgetStatus.DRAFT
     )
-    approved_on = models.DateField(_("approved on"), null=True, blank=True)
+    approved_on = models.DateField(_("approved on"), null=True, blank=True, validators=[validate_record_date])
     notes = models.TextField(_("notes"), blank=True)
 
     objects = CostBudgetQuerySet.as_manager()
@@ -703,11 +725,7 @@ class CostBudget(models.Model):
                 name="cost_budget_unique_year_version",
                 violation_error_message=v.ERR_BUDGET_VERSION_TAKEN,
             ),
-            models.CheckConstraint(
-                condition=Q(year__gte=v.FIRST_YEAR, year__lte=v.LAST_YEAR),
-                name="cost_budget_year_range",
-                violation_error_message=v.ERR_YEAR_OUT_OF_RANGE,
-            ),
+            year_not_before_earliest("year", name="cost_budget_year_range"),
             models.CheckConstraint(
                 condition=Q(version__gte=1),
                 name="cost_budget_version_from_one",
@@ -727,6 +745,7 @@ class CostBudget(models.Model):
                 name="cost_budget_draft_has_no_date",
                 violation_error_message=v.ERR_DRAFT_WITH_APPROVAL_DATE,
             ),
+            not_before_earliest("approved_on", name="cost_budget_approved_on_from_1990", nullable=True),
         ]
 
     def __str__(self) -> str:
@@ -771,7 +790,7 @@ class CostBudgetLine(models.Model):
 class Expense(models.Model):
     history = HistoricalRecords()
 
-    date = models.DateField(_("date"), db_index=True)
+    date = models.DateField(_("date"), db_index=True, validators=[validate_record_date])
     category = models.ForeignKey(
         ExpenseCategory, on_delete=models.PROTECT, related_name="expenses", verbose_name=_("category")
     )
@@ -798,6 +817,7 @@ class Expense(models.Model):
                 name="expense_amount_positive",
                 violation_error_message=v.ERR_AMOUNT_NOT_POSITIVE,
             ),
+            not_before_earliest("date", name="expense_date_from_1990"),
         ]
 
     def __str__(self) -> str:

@@ -17,15 +17,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from funding.loan_schedule import Prepayment, ScheduleError, french_schedule
-
-FIRST_YEAR = 2000
-LAST_YEAR = 2100
+from smartiberica.lib.dates import validate_record_year
 
 # Amounts, rates, years
 ERR_AMOUNT_NOT_POSITIVE = _("The amount must be greater than zero.")
 ERR_AMOUNT_NEGATIVE = _("The amount cannot be negative.")
 ERR_RATE_OUT_OF_RANGE = _("The rate is a percentage: enter a value between 0 and 100.")
-ERR_YEAR_OUT_OF_RANGE = _("Enter a year between 2000 and 2100.")
 ERR_END_BEFORE_START = _("The end date cannot be before the start date.")
 
 # Unique codes and references
@@ -105,8 +102,8 @@ def validate_percentage(value: Decimal | None) -> None:
 
 
 def validate_year(value: int | None) -> None:
-    if value is not None and not FIRST_YEAR <= value <= LAST_YEAR:
-        raise ValidationError(ERR_YEAR_OUT_OF_RANGE, code="year_out_of_range")
+    """The year of a yearly record: the kernel's range (1990 to next year)."""
+    validate_record_year(value)
 
 
 def validate_term(value: int | None) -> None:

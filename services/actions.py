@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from smartiberica.lib.history import bulk_create_audited
 from smartiberica.lib.money import ZERO, round_money
+from smartiberica.lib.records import delete_unless_protected
 
 from . import validation as v
 from .calculations import compute_totals, payment_net, period_containing, period_end
@@ -45,6 +46,7 @@ from .models import (
     MemberTurnover,
     Partner,
     Payment,
+    Refund,
     RevenueTarget,
     ServiceLine,
 )
@@ -271,6 +273,8 @@ def invoice_create(
         raise ValidationError(
             {"status": ValidationError(_("Unknown invoice status."), code="invalid_status")}
         )
+    if status == InvoiceStatus.DRAFT:
+        v.validate_typed_number(series=series or DEFAULT_SERIES, number=number)
     if corrects is not None:
         corrects = _lock(corrects)  # serialise credit notes against the same invoice
     invoice = Invoice(
@@ -292,7 +296,7 @@ def invoice_create(
     invoice.save()
     bulk_create_audited(built, InvoiceLine)
     if status == InvoiceStatus.ISSUED:
-        return invoice_issue(invoice=invoice)
+        return _issue(invoice, on=None, given_number=number is not None)
     if status == InvoiceStatus.CANCELLED:
         invoice.status = InvoiceStatus.CANCELLED
         invoice.full_clean()
@@ -312,6 +316,39 @@ def invoice_set_lines(*, invoice: Invoice, lines: Iterable[LineLike]) -> Invoice
 
 
 @transaction.atomic
+def invoice_complete_draft(
+    *,
+    invoice: Invoice,
+    client: Client,
+    service_line: ServiceLine,
+    issue_date: date,
+    lines: Iterable[LineLike],
+    status: str = InvoiceStatus.ISSUED,
+    due_date: date | None = None,
+    contract: Contract | None = None,
+) -> Invoice:
+    """Turn a draft into the invoice an imported file gives under the draft's number.
+
+    The file wins: its date, client, service line, lines and status replace the draft's, and
+    the draft's number is kept (the file's program gave it). Without `due_date` it is 30 days
+    after the issue date, as for any new invoice.
+    """
+    locked = _lock(invoice)
+    v.validate_is_draft(locked.status)
+    locked.client, locked.service_line, locked.contract = client, service_line, contract
+    locked.issue_date, locked.due_date = issue_date, due_date
+    built = _build_lines(locked, lines)
+    _apply_totals(locked, built)
+    locked.full_clean()
+    locked.save()
+    locked.lines.all().delete()
+    bulk_create_audited(built, InvoiceLine)
+    if status == InvoiceStatus.ISSUED:
+        return _refresh(invoice, _issue(locked, on=None, given_number=True))
+    return _refresh(invoice, invoice_cancel(invoice=locked))
+
+
+@transaction.atomic
 def invoice_recompute_totals(*, invoice: Invoice) -> Invoice:
     """Recompute a draft's stored net, VAT and gross from its saved lines."""
     locked = _lock(invoice)
@@ -327,11 +364,19 @@ def invoice_recompute_totals(*, invoice: Invoice) -> Invoice:
 
 @transaction.atomic
 def invoice_issue(*, invoice: Invoice, on: date | None = None) -> Invoice:
-    """Issue a draft: totals re-checked, number kept if given, else the next of its series.
+    """Issue a draft: totals re-checked, then the next number of its series.
 
     `on` sets the issue date (the due date moves with it, keeping the payment term).
-    The number's year is the issue date's year.
+    Numbers follow dates within a series, so a draft dated before the series' latest invoice
+    is refused with the earliest date allowed, and a number typed by hand in the app's series
+    is refused (it would leave a hole or break the order). The number's year is the issue
+    date's year.
     """
+    return _issue(invoice, on=on, given_number=False)
+
+
+def _issue(invoice: Invoice, *, on: date | None, given_number: bool) -> Invoice:
+    """Issue a draft; `given_number`: an import keeps the number of its file, else the app numbers."""
     locked = _lock(invoice)
     v.validate_is_draft(locked.status)
     lines = list(locked.lines.all())
@@ -344,11 +389,27 @@ def invoice_issue(*, invoice: Invoice, on: date | None = None) -> Invoice:
         _lock(locked.corrects)
     _apply_totals(locked, lines)
     locked.status = InvoiceStatus.ISSUED
+    if not given_number:
+        v.validate_typed_number(series=locked.series, number=locked.number)
     if not locked.number:
         locked.number = _next_number(series=locked.series, year=locked.issue_date.year)
+        v.validate_issue_date_order(
+            series=locked.series, issue_date=locked.issue_date, latest=_latest_issue_date(locked.series)
+        )
     locked.full_clean()
     locked.save()
     return _refresh(invoice, locked)
+
+
+def _latest_issue_date(series: str) -> date | None:
+    """The date of the series' latest numbered invoice (read under the numbering lock)."""
+    return (
+        Invoice.objects.filter(series=series, number__isnull=False)
+        .exclude(status=InvoiceStatus.DRAFT)
+        .order_by("-issue_date")
+        .values_list("issue_date", flat=True)
+        .first()
+    )
 
 
 @transaction.atomic
@@ -412,14 +473,36 @@ def credit_note_create(
 # --- Payments -------------------------------------------------------------------------------
 
 
+def _lock_payment_invoices(record: Payment | Refund, model: type[Payment] | type[Refund]) -> Invoice:
+    """Lock the record's invoice (and, if an edit moves it, its former one); return the new one.
+
+    Locks are taken in primary-key order, so that two edits cannot deadlock.
+    """
+    if record.invoice_id is None:
+        record.full_clean()  # refuses it: the invoice is required
+    former = (
+        model.objects.filter(pk=record.pk).values_list("invoice_id", flat=True).first() if record.pk else None
+    )
+    ids = sorted({record.invoice_id, former} - {None})
+    locked = {
+        invoice.pk: invoice
+        for invoice in Invoice.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    }
+    if former is not None and former != record.invoice_id and model is Payment:
+        # The invoice the payment leaves must still have received what it paid back.
+        left = locked[former].balance(excluding_payment=record.pk)
+        v.validate_payments_cover_refunds(paid=left.paid, refunded=left.refunded, number=str(locked[former]))
+    return locked[record.invoice_id]
+
+
 @transaction.atomic
 def payment_save(*, payment: Payment) -> Payment:
     """Validate and save a new or edited payment, storing its net part.
 
-    The invoice row is locked so that two payments cannot both pass the
-    "never above gross" check.
+    The invoice row is locked before the amount due is read, so that two payments cannot
+    both pass the "never above the amount due" check (the second waits for the first).
     """
-    invoice = _lock(payment.invoice)
+    invoice = _lock_payment_invoices(payment, Payment)
     payment.invoice = invoice
     payment.net_amount = (
         payment_net(payment.amount, invoice.net_amount, invoice.gross_amount) if payment.amount else ZERO
@@ -444,24 +527,64 @@ def payment_record(
 
 
 @transaction.atomic
+def payment_delete(*, payment: Payment) -> None:
+    """Delete a payment, unless its invoice has paid back more than it would have received."""
+    invoice = _lock(payment.invoice)
+    left = invoice.balance(excluding_payment=payment.pk)
+    v.validate_payments_cover_refunds(paid=left.paid, refunded=left.refunded, number=str(invoice))
+    delete_unless_protected(payment)
+
+
+@transaction.atomic
 def invoice_record_full_payment(
     *, invoice: Invoice, date: date, method: str = PaymentMethod.TRANSFER, reference: str = ""
 ) -> Payment:
-    """Record a payment of everything still due: gross − credit notes − payments so far."""
+    """Record a payment of exactly the amount due: gross + credit notes − payments + refunds."""
     locked = _lock(invoice)
-    row = Invoice.objects.with_balance().filter(pk=locked.pk).values("balance_due").get()
-    balance = round_money(row["balance_due"])
+    amount_due = locked.balance().amount_due
     if locked.status != InvoiceStatus.ISSUED or locked.is_credit_note:
         v.validate_payment(
             amount=None,
             invoice_status=locked.status,
             is_credit_note=locked.is_credit_note,
-            gross=locked.gross_amount,
-            paid_before=ZERO,
+            amount_due=amount_due,
+            number=str(locked),
         )
-    if balance <= 0:
+    if amount_due <= 0:
         raise ValidationError(v.ERR_NOTHING_TO_PAY, code="nothing_to_pay", params={"number": str(locked)})
-    return payment_record(invoice=locked, date=date, amount=balance, method=method, reference=reference)
+    return payment_record(invoice=locked, date=date, amount=amount_due, method=method, reference=reference)
+
+
+# --- Refunds -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def refund_save(*, refund: Refund) -> Refund:
+    """Validate and save a new or edited refund, storing its net part (as for a payment).
+
+    The invoice row is locked before its payments and refunds are read: two refunds cannot
+    both pay back the same money.
+    """
+    invoice = _lock_payment_invoices(refund, Refund)
+    refund.invoice = invoice
+    refund.net_amount = (
+        payment_net(refund.amount, invoice.net_amount, invoice.gross_amount) if refund.amount else ZERO
+    )
+    refund.full_clean()
+    refund.save()
+    return refund
+
+
+def refund_record(*, invoice: Invoice, date: date, amount: Decimal, reference: str = "") -> Refund:
+    """Record money paid back (gross) to the client of an issued invoice."""
+    return refund_save(refund=Refund(invoice=invoice, date=date, amount=amount, reference=reference))
+
+
+@transaction.atomic
+def refund_delete(*, refund: Refund) -> None:
+    """Delete a refund: the invoice's amount due goes down by as much."""
+    _lock(refund.invoice)
+    delete_unless_protected(refund)
 
 
 # --- Contracts: drafting the invoices of recurring contracts -------------------------------
@@ -615,6 +738,7 @@ def records_wipe() -> None:
     For `load_demo --reset`: children first, since most links are protected.
     Numbering counters go too, so a reloaded story numbers from 1 again.
     """
+    Refund.objects.all().delete()
     Payment.objects.all().delete()
     Invoice.objects.filter(corrects__isnull=False).delete()
     Invoice.objects.all().delete()

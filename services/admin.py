@@ -13,6 +13,8 @@ Drill-down URLs the dashboards may link to (every parameter is optional):
         &credit_note=yes|no  &payment=paid|unpaid|partial|overdue
     /admin/services/payment/?date_year=2024&invoice__service_line__code__exact=it-licensing
         &invoice__client__id__exact=3&method__exact=transfer
+    /admin/services/refund/?date_year=2024&invoice__service_line__code__exact=it-licensing
+        &invoice__client__id__exact=3
     /admin/services/contract/?status__exact=active&kind__exact=recurring
         &service_line__code__exact=it-licensing&client__id__exact=3
     /admin/services/memberturnover/?month_year=2024
@@ -38,20 +40,22 @@ from django.db.models import OuterRef, QuerySet, Subquery, Sum
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
-from simple_history.admin import SimpleHistoryAdmin
 
+from smartiberica.lib.admin_base import ActionAdmin, LocalizedNumbersMixin, inline_rows
 from smartiberica.lib.admin_filters import year_filter
 from smartiberica.lib.dates import current_year, today
 from smartiberica.lib.import_admin import RecordsImportExportMixin
-from smartiberica.lib.money import ZERO, round_money
+from smartiberica.lib.money import ZERO, format_money, round_money
 from smartiberica.lib.paginator import EstimatedCountPaginator
 
-from . import actions
+from . import actions, record_actions
 from . import resources as exports
 from . import validation as v
-from .calculations import ContractTerms, compute_totals, expected_revenue, line_net
+from .calculations import ContractTerms, InvoiceBalance, compute_totals, expected_revenue
 from .choices import ContractKind, ContractStatus, InvoiceStatus, PaymentState
 from .models import (
     Client,
@@ -63,6 +67,7 @@ from .models import (
     MemberTurnover,
     Partner,
     Payment,
+    Refund,
     RevenueTarget,
     ServiceLine,
 )
@@ -176,7 +181,7 @@ class TargetYearFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ProtectedFirstAdmin(SimpleHistoryAdmin):
+class ProtectedFirstAdmin(ActionAdmin):
     """When related rows are protected (PROTECT), say so rather than "missing permission".
 
     Issued invoices are never deletable, so without this the delete page of a
@@ -219,7 +224,7 @@ def _report_errors(
 # --- Service lines, targets, clients, partners ------------------------------------------------
 
 
-class RevenueTargetInline(admin.TabularInline):
+class RevenueTargetInline(LocalizedNumbersMixin, admin.TabularInline):
     model = RevenueTarget
     extra = 0
     fields = ("year", "amount")
@@ -232,6 +237,15 @@ class ServiceLineAdmin(ProtectedFirstAdmin):
     search_fields = ("code", "name_es", "name_fr", "name_en")
     inlines = [RevenueTargetInline]
 
+    def save_record(
+        self, request: HttpRequest, obj: ServiceLine, form: Any, formsets: Any, change: bool
+    ) -> None:
+        targets = inline_rows(formsets, RevenueTarget)
+        record_actions.service_line_save(service_line=obj, targets=targets.changed, removed=targets.removed)
+
+    def delete_record(self, request: HttpRequest, obj: ServiceLine) -> None:
+        record_actions.service_line_delete(service_line=obj)
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         # Codes are stable: dashboards, imports and links rely on them.
         return ("code",) if obj is not None else ()
@@ -243,6 +257,14 @@ class RevenueTargetAdmin(BigListAdmin):
     list_select_related = ("service_line",)
     list_filter = (TargetYearFilter, service_line_filter("service_line"))
     ordering = ("-year", "service_line__code")
+
+    def save_record(
+        self, request: HttpRequest, obj: RevenueTarget, form: Any, formsets: Any, change: bool
+    ) -> None:
+        record_actions.revenue_target_save(target=obj)
+
+    def delete_record(self, request: HttpRequest, obj: RevenueTarget) -> None:
+        record_actions.revenue_target_delete(target=obj)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         actual = (
@@ -277,6 +299,12 @@ class ClientAdmin(BigListAdmin):
     search_fields = ("name", "^tax_id", "email")
     ordering = ("name", "id")
 
+    def save_record(self, request: HttpRequest, obj: Client, form: Any, formsets: Any, change: bool) -> None:
+        record_actions.client_save(client=obj)
+
+    def delete_record(self, request: HttpRequest, obj: Client) -> None:
+        record_actions.client_delete(client=obj)
+
     def get_search_results(self, request: HttpRequest, queryset: QuerySet[Any], search_term: str) -> Any:
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         normalized = v.normalize_tax_id(search_term)
@@ -286,9 +314,15 @@ class ClientAdmin(BigListAdmin):
 
 
 @admin.register(Partner)
-class PartnerAdmin(SimpleHistoryAdmin):
+class PartnerAdmin(ProtectedFirstAdmin):
     list_display = ("name",)
     search_fields = ("name",)
+
+    def save_record(self, request: HttpRequest, obj: Partner, form: Any, formsets: Any, change: bool) -> None:
+        record_actions.partner_save(partner=obj)
+
+    def delete_record(self, request: HttpRequest, obj: Partner) -> None:
+        record_actions.partner_delete(partner=obj)
 
 
 # --- Contracts ---------------------------------------------------------------------------
@@ -340,6 +374,14 @@ class ContractAdmin(BigListAdmin):
         (_("Partner"), {"fields": ("partner", "partner_share")}),
         (None, {"fields": ("expected_display",)}),
     )
+
+    def save_record(
+        self, request: HttpRequest, obj: Contract, form: Any, formsets: Any, change: bool
+    ) -> None:
+        record_actions.contract_save(contract=obj)
+
+    def delete_record(self, request: HttpRequest, obj: Contract) -> None:
+        record_actions.contract_delete(contract=obj)
 
     @admin.display(description=_("expected revenue this year"))
     def expected_display(self, obj: Contract) -> Decimal | str:
@@ -393,46 +435,26 @@ class ContractAdmin(BigListAdmin):
 # --- Invoices ----------------------------------------------------------------------------
 
 
-class InvoiceLineFormSet(BaseInlineFormSet):
-    """Checks the lines as a whole, with the same rules the actions apply."""
-
-    def clean(self) -> None:
-        super().clean()
-        if any(self.errors):
-            return
-        invoice: Invoice = self.instance
-        if invoice.status != InvoiceStatus.DRAFT:
-            return
-        rows = [
-            (form.cleaned_data["quantity"], form.cleaned_data["unit_price"], form.cleaned_data["vat_rate"])
-            for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE")
-        ]
-        totals = compute_totals(rows)
-        try:
-            v.validate_line_nets(
-                is_credit_note=invoice.is_credit_note, nets=[line_net(q, p) for q, p, _ in rows]
-            )
-            v.validate_totals_sign(
-                is_credit_note=invoice.is_credit_note,
-                status=invoice.status,
-                net=totals.net,
-                gross=totals.gross,
-            )
-            if invoice.corrects_id is not None:
-                invoice.net_amount, invoice.vat_amount, invoice.gross_amount = (
-                    totals.net,
-                    totals.vat,
-                    totals.gross,
-                )
-                invoice.validate_credit_total()
-        except ValidationError as error:
-            raise ValidationError(error.messages) from error
+def amount_due_text(balance: InvoiceBalance) -> str:
+    """The amount due, and what is owed back to the client when a credit note came after payment."""
+    if balance.to_refund:
+        return _("%(due)s (%(back)s to refund to the client)") % {
+            "due": format_money(balance.amount_due),
+            "back": format_money(balance.to_refund),
+        }
+    return format_money(balance.amount_due)
 
 
-class InvoiceLineInline(admin.TabularInline):
+def invoice_link(record: Payment | Refund) -> str:
+    """A link to the page of the invoice a payment or refund is for."""
+    if record.invoice_id is None:
+        return "—"
+    url = reverse("admin:services_invoice_change", args=[record.invoice_id])
+    return format_html('<a href="{}">{}</a>', url, record.invoice)
+
+
+class InvoiceLineInline(LocalizedNumbersMixin, admin.TabularInline):
     model = InvoiceLine
-    formset = InvoiceLineFormSet
     fields = ("description", "quantity", "unit_price", "vat_rate", "net_display")
     readonly_fields = ("net_display",)
     extra = 1
@@ -454,12 +476,24 @@ class InvoiceLineInline(admin.TabularInline):
         return self._editable(obj) and super().has_delete_permission(request, obj)
 
 
-class PaymentInline(admin.TabularInline):
-    """The payments of an invoice, shown for information; they are entered as payments."""
+class DisplayOnlyFormSet(BaseInlineFormSet):
+    """The rows of a read-only inline: listed on the page, never read back from its POST.
 
-    model = Payment
-    fields = ("date", "amount", "net_amount", "method", "reference")
-    readonly_fields = fields
+    The page's form may then be posted without this inline's management form (scripts,
+    tests, an older page), and nothing of it is ever taken for a change.
+    """
+
+    def __init__(self, data: Any = None, files: Any = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(None, None, *args, **kwargs)
+
+    def is_valid(self) -> bool:
+        return True
+
+
+class DisplayOnlyInline(LocalizedNumbersMixin, admin.TabularInline):
+    """Related records listed on a page with links to their own pages, where they are entered."""
+
+    formset = DisplayOnlyFormSet
     extra = 0
     can_delete = False
     show_change_link = True
@@ -469,6 +503,39 @@ class PaymentInline(admin.TabularInline):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class PaymentInline(DisplayOnlyInline):
+    """The payments of an invoice, shown for information; they are entered as payments."""
+
+    model = Payment
+    fields = ("date", "amount", "net_amount", "method", "reference")
+    readonly_fields = fields
+
+
+class RefundInline(DisplayOnlyInline):
+    """The refunds of an invoice, shown for information; they are entered as refunds."""
+
+    model = Refund
+    fields = ("date", "amount", "net_amount", "reference")
+    readonly_fields = fields
+
+
+class CreditNoteInline(DisplayOnlyInline):
+    """The credit notes correcting an invoice, each linked to its page."""
+
+    model = Invoice
+    fk_name = "corrects"
+    verbose_name = _("credit note")
+    verbose_name_plural = _("credit notes")
+    fields = ("number", "issue_date", "status", "net_amount", "gross_amount")
+    readonly_fields = fields
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A credit note is not corrected by other credit notes: no empty list on its page.
+        if obj is not None and obj.is_credit_note:
+            return False
+        return super().has_view_permission(request, obj)
 
 
 HEADER_FIELDS = (
@@ -514,14 +581,20 @@ class InvoiceAdmin(RecordsImportExportMixin, BigListAdmin):
     )
     search_fields = ("^number", "client__name", "=client__tax_id")
     autocomplete_fields = ("client", "contract", "corrects")
-    inlines = [InvoiceLineInline, PaymentInline]
+    inlines = [InvoiceLineInline, CreditNoteInline, PaymentInline, RefundInline]
     actions = ["mark_issued", "record_full_payment", "cancel_invoices"]
     fieldsets = (
         (None, {"fields": (*HEADER_FIELDS, "status", "notes")}),
         (
             _("Totals"),
             {
-                "fields": ("totals_display", "paid_display", "payment_display", "period_start"),
+                "fields": (
+                    "totals_display",
+                    "paid_display",
+                    "amount_due_display",
+                    "payment_display",
+                    "period_start",
+                ),
                 "description": _("Computed from the lines when the invoice is saved."),
             },
         ),
@@ -545,7 +618,14 @@ class InvoiceAdmin(RecordsImportExportMixin, BigListAdmin):
         return found
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
-        computed = ("status", "totals_display", "paid_display", "payment_display", "period_start")
+        computed = (
+            "status",
+            "totals_display",
+            "paid_display",
+            "amount_due_display",
+            "payment_display",
+            "period_start",
+        )
         if obj is not None and obj.status != InvoiceStatus.DRAFT:
             return (*HEADER_FIELDS, *computed)
         return computed
@@ -566,6 +646,7 @@ class InvoiceAdmin(RecordsImportExportMixin, BigListAdmin):
         # Autocompletes: a payment is for an issued invoice; a credit note corrects one.
         if request.GET.get("app_label") == "services" and request.GET.get("model_name") in {
             "payment",
+            "refund",
             "invoice",
         }:
             results = results.filter(status=InvoiceStatus.ISSUED, corrects__isnull=True)
@@ -592,16 +673,33 @@ class InvoiceAdmin(RecordsImportExportMixin, BigListAdmin):
     def paid_display(self, obj: Invoice) -> Decimal:
         return round_money(getattr(obj, "paid_total", None) or ZERO)
 
+    @admin.display(description=_("amount due"))
+    def amount_due_display(self, obj: Invoice) -> str:
+        if obj.pk is None or obj.status != InvoiceStatus.ISSUED or obj.is_credit_note:
+            return "—"
+        if getattr(obj, "refunded_total", None) is None:  # not read through `with_balance()`
+            return amount_due_text(obj.balance())
+        return amount_due_text(
+            InvoiceBalance(
+                gross=obj.gross_amount,
+                credited=round_money(obj.credited_total),
+                paid=round_money(obj.paid_total),
+                refunded=round_money(obj.refunded_total),
+            )
+        )
+
     @admin.display(description=_("payment"))
     def payment_display(self, obj: Invoice) -> str:
         if obj.pk is None:
             return "—"
         return str(PaymentState(obj.payment_state).label)
 
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        super().save_related(request, form, formsets, change)
-        if form.instance.status == InvoiceStatus.DRAFT:
-            actions.invoice_recompute_totals(invoice=form.instance)
+    def save_record(self, request: HttpRequest, obj: Invoice, form: Any, formsets: Any, change: bool) -> None:
+        lines = inline_rows(formsets, InvoiceLine)
+        record_actions.invoice_save(invoice=obj, lines=lines.changed, removed=lines.removed)
+
+    def delete_record(self, request: HttpRequest, obj: Invoice) -> None:
+        record_actions.invoice_delete_draft(invoice=obj)
 
     def _apply_each(
         self,
@@ -667,22 +765,62 @@ class PaymentAdmin(RecordsImportExportMixin, BigListAdmin):
     )
     search_fields = ("^invoice__number", "invoice__client__name", "=invoice__client__tax_id", "reference")
     autocomplete_fields = ("invoice",)
-    fields = ("invoice", "date", "amount", "method", "reference", "net_amount")
-    readonly_fields = ("net_amount",)
+    fields = ("invoice", "invoice_link", "date", "amount", "method", "reference", "net_amount")
+    readonly_fields = ("invoice_link", "net_amount")
 
     @admin.display(description=_("client"), ordering="invoice__client__name")
     def client_display(self, obj: Payment) -> str:
         return obj.invoice.client.name
 
-    def save_model(self, request: HttpRequest, obj: Payment, form: Any, change: bool) -> None:
+    @admin.display(description=_("invoice's page"))
+    def invoice_link(self, obj: Payment) -> str:
+        return invoice_link(obj)
+
+    def save_record(self, request: HttpRequest, obj: Payment, form: Any, formsets: Any, change: bool) -> None:
         actions.payment_save(payment=obj)
+
+    def delete_record(self, request: HttpRequest, obj: Payment) -> None:
+        actions.payment_delete(payment=obj)
+
+
+@admin.register(Refund)
+class RefundAdmin(RecordsImportExportMixin, BigListAdmin):
+    """Money paid back to clients; each refund raises its invoice's amount due."""
+
+    importer_class = exports.RefundResource.importer_class
+    resource_classes = [exports.RefundResource]
+    list_display = ("date", "invoice", "client_display", "amount", "net_amount", "reference")
+    list_select_related = ("invoice", "invoice__client")
+    list_filter = (
+        year_filter("date"),
+        service_line_filter("invoice__service_line"),
+        client_filter("invoice__client"),
+    )
+    search_fields = ("^invoice__number", "invoice__client__name", "=invoice__client__tax_id", "reference")
+    autocomplete_fields = ("invoice",)
+    fields = ("invoice", "invoice_link", "date", "amount", "reference", "net_amount")
+    readonly_fields = ("invoice_link", "net_amount")
+
+    @admin.display(description=_("client"), ordering="invoice__client__name")
+    def client_display(self, obj: Refund) -> str:
+        return obj.invoice.client.name
+
+    @admin.display(description=_("invoice's page"))
+    def invoice_link(self, obj: Refund) -> str:
+        return invoice_link(obj)
+
+    def save_record(self, request: HttpRequest, obj: Refund, form: Any, formsets: Any, change: bool) -> None:
+        actions.refund_save(refund=obj)
+
+    def delete_record(self, request: HttpRequest, obj: Refund) -> None:
+        actions.refund_delete(refund=obj)
 
 
 # --- Member turnover and margin rules -------------------------------------------------------
 
 
 @admin.register(MemberTurnover)
-class MemberTurnoverAdmin(RecordsImportExportMixin, SimpleHistoryAdmin):
+class MemberTurnoverAdmin(RecordsImportExportMixin, ActionAdmin):
     importer_class = exports.MemberTurnoverResource.importer_class
     resource_classes = [exports.MemberTurnoverResource]
     list_display = (
@@ -697,6 +835,14 @@ class MemberTurnoverAdmin(RecordsImportExportMixin, SimpleHistoryAdmin):
     ordering = ("-month",)
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
+
+    def save_record(
+        self, request: HttpRequest, obj: MemberTurnover, form: Any, formsets: Any, change: bool
+    ) -> None:
+        record_actions.member_turnover_save(row=obj)
+
+    def delete_record(self, request: HttpRequest, obj: MemberTurnover) -> None:
+        record_actions.member_turnover_delete(row=obj)
 
     def get_changelist_instance(self, request: HttpRequest) -> Any:
         # The rates of the rows shown come from all the rules, read once (with
@@ -732,30 +878,22 @@ class MemberTurnoverAdmin(RecordsImportExportMixin, SimpleHistoryAdmin):
         return self._margin(obj).guarantee_fund
 
 
-class MarginBandFormSet(BaseInlineFormSet):
-    def clean(self) -> None:
-        super().clean()
-        if any(self.errors):
-            return
-        bounds = [
-            form.cleaned_data["lower_bound"]
-            for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE")
-        ]
-        try:
-            v.validate_bands(kind=self.instance.kind, lower_bounds=bounds)
-        except ValidationError as error:
-            raise ValidationError(error.messages) from error
-
-
-class MarginBandInline(admin.TabularInline):
+class MarginBandInline(LocalizedNumbersMixin, admin.TabularInline):
     model = MarginBand
-    formset = MarginBandFormSet
     fields = ("lower_bound", "structure_rate", "fund_rate")
     extra = 0
 
 
 @admin.register(MarginRule)
-class MarginRuleAdmin(SimpleHistoryAdmin):
+class MarginRuleAdmin(ActionAdmin):
     list_display = ("name", "valid_from", "valid_to", "kind", "structure_rate", "fund_rate")
     inlines = [MarginBandInline]
+
+    def save_record(
+        self, request: HttpRequest, obj: MarginRule, form: Any, formsets: Any, change: bool
+    ) -> None:
+        bands = inline_rows(formsets, MarginBand)
+        record_actions.margin_rule_save(rule=obj, bands=bands.changed, removed=bands.removed)
+
+    def delete_record(self, request: HttpRequest, obj: MarginRule) -> None:
+        record_actions.margin_rule_delete(rule=obj)

@@ -59,6 +59,39 @@ def compute_totals(lines: Iterable[tuple[Decimal, Decimal, Decimal]]) -> Invoice
     return InvoiceTotals(net=net, vat=vat, gross=net + vat, by_rate=by_rate)
 
 
+@dataclass(frozen=True)
+class InvoiceBalance:
+    """What an invoice has been billed, credited, paid and paid back (domain v2, "amount due").
+
+    `credited` is the sum of the gross amounts of its issued credit notes (≤ 0).
+    """
+
+    gross: Decimal
+    credited: Decimal
+    paid: Decimal
+    refunded: Decimal
+
+    @property
+    def owed(self) -> Decimal:
+        """gross + credited − paid + refunded; below 0 when a credit note came after payments."""
+        return self.gross + self.credited - self.paid + self.refunded
+
+    @property
+    def amount_due(self) -> Decimal:
+        """What the client still owes: never below 0."""
+        return max(self.owed, ZERO)
+
+    @property
+    def to_refund(self) -> Decimal:
+        """What was paid beyond what is owed (credited after payment): due back to the client."""
+        return max(-self.owed, ZERO)
+
+    @property
+    def refundable(self) -> Decimal:
+        """The money received and not paid back yet: the most that can still be refunded."""
+        return self.paid - self.refunded
+
+
 def payment_net(amount: Decimal, invoice_net: Decimal, invoice_gross: Decimal) -> Decimal:
     """The VAT-exclusive part of a payment: round(amount × net / gross) (cash basis)."""
     if invoice_gross == 0:

@@ -1,4 +1,4 @@
-"""Imports of services records (public contract 2): invoices, payments, member turnover.
+"""Imports of services records (public contract 2): invoices, payments, refunds, member turnover.
 
 Each importer parses a row with `smartiberica.lib.importing.RowReader` and writes through
 `services.actions`, so an import refuses what the admin refuses, with the same words.
@@ -38,7 +38,7 @@ from smartiberica.lib.importing import (
 from . import actions, selectors
 from . import validation as v
 from .choices import DEFAULT_PAYMENT_TERM_DAYS, InvoiceStatus
-from .models import Client, Contract, Invoice, MemberTurnover, Payment, ServiceLine
+from .models import Client, Contract, Invoice, MemberTurnover, Payment, Refund, ServiceLine
 
 ERR_UNKNOWN_SERVICE = _("No service line has the code “%(code)s”.")
 ERR_UNKNOWN_CONTRACT = _("No contract has the reference “%(reference)s”.")
@@ -356,18 +356,17 @@ class InvoiceImporter(Importer):
         raise ValidationError({_field_of(column): v.ERR_INVOICE_NOT_DRAFT for column in changes})
 
     def _complete_draft(self, item: InvoiceRow, invoice: Invoice, changes: dict[str, Any]) -> Applied:
-        """A draft numbered in the admin: take the file's values, then issue or cancel it."""
-        invoice.client = self._client(item)
-        invoice.service_line = item.service
-        invoice.issue_date = item.issue_date
-        invoice.due_date = item.due_date
-        if item.contract_given:
-            invoice.contract = item.contract
-        actions.invoice_set_lines(invoice=invoice, lines=[item.line()])
-        if item.status == InvoiceStatus.ISSUED:
-            actions.invoice_issue(invoice=invoice)
-        else:
-            actions.invoice_cancel(invoice=invoice)
+        """A draft numbered in the admin becomes the file's invoice: the file's values win."""
+        actions.invoice_complete_draft(
+            invoice=invoice,
+            client=self._client(item),
+            service_line=item.service,
+            issue_date=item.issue_date,
+            due_date=item.due_date,
+            contract=item.contract if item.contract_given else invoice.contract,
+            lines=[item.line()],
+            status=item.status,
+        )
         return Applied(UPDATED, item.number, changes)
 
 
@@ -427,6 +426,75 @@ class PaymentImporter(Importer):
         return Applied(CREATED, key)
 
 
+# --- Refunds ---------------------------------------------------------------------------------------
+
+
+def _refund_positive(amount: Decimal) -> None:
+    # The first rule of `validate_refund`, which needs the invoice for the others.
+    if amount <= 0:
+        raise ValidationError(v.ERR_REFUND_NOT_POSITIVE, code="refund_not_positive")
+
+
+@dataclass(frozen=True)
+class RefundRow:
+    invoice: Invoice
+    date: date
+    amount: Decimal
+    reference: str | None  # None: the column is absent (a stored reference is kept)
+
+
+class RefundImporter(PaymentImporter):
+    """Key: invoice + date + amount, as payments; the same refund twice in a file means two."""
+
+    kind = "refunds"
+    required = ("invoice", "date", "amount")
+    optional = ("reference",)
+    field_columns: ClassVar[dict[str, str]] = {
+        "invoice": "invoice",
+        "date": "date",
+        "amount": "amount",
+        "reference": "reference",
+    }
+
+    def parse(self, reader: RowReader) -> RefundRow | None:
+        number = reader.text("invoice")
+        invoice = Invoice.objects.filter(number=number).first() if number else None
+        if number and invoice is None:
+            reader.fail("invoice", ERR_UNKNOWN_INVOICE % {"number": number})
+        day = reader.date("date")
+        amount = reader.amount("amount", validators=[_refund_positive])
+        reference = (
+            reader.text("reference", required=False, max_length=100) if reader.has("reference") else None
+        )
+        reader.check()
+        assert invoice is not None and day is not None and amount is not None
+        return RefundRow(invoice=invoice, date=day, amount=amount, reference=reference)
+
+    def apply(self, parsed: RefundRow, row: int) -> Applied:  # type: ignore[override]
+        key = f"{parsed.invoice.number} {parsed.date.isoformat()} {parsed.amount}"
+        occurrence = self.occurrences[(parsed.invoice.pk, parsed.date, parsed.amount)]
+        stored = list(
+            Refund.objects.filter(invoice=parsed.invoice, date=parsed.date, amount=parsed.amount).order_by(
+                "pk"
+            )
+        )
+        if occurrence > len(stored):
+            actions.refund_record(
+                invoice=parsed.invoice,
+                date=parsed.date,
+                amount=parsed.amount,
+                reference=parsed.reference or "",
+            )
+            return Applied(CREATED, key)
+        refund = stored[occurrence - 1]
+        if parsed.reference is None or parsed.reference == refund.reference:
+            return Applied(UNCHANGED, key)
+        changes = differences({"reference": refund.reference}, {"reference": parsed.reference})
+        refund.reference = parsed.reference
+        actions.refund_save(refund=refund)
+        return Applied(UPDATED, key, changes)
+
+
 # --- Member turnover -------------------------------------------------------------------------------
 
 
@@ -454,8 +522,13 @@ class MemberTurnoverImporter(Importer):
         month = reader.month("month")
         values: dict[str, Any] = {"turnover": reader.amount("turnover", validators=[v.validate_turnover])}
         for column in ("structure_rate", "fund_rate"):
-            if reader.has(column):
-                values[column] = reader.amount(column, required=False, validators=[_rate(column)])
+            # A month without its own rates takes the margin rule in force, also when it had
+            # rates of its own before: an absent or empty rate column clears them.
+            values[column] = (
+                reader.amount(column, required=False, validators=[_rate(column)])
+                if reader.has(column)
+                else None
+            )
         if reader.has("active_members"):
             values["active_members"] = reader.integer("active_members", required=False)
         reader.check()
@@ -493,7 +566,15 @@ class MemberTurnoverImporter(Importer):
 
 
 IMPORTERS: dict[str, type[Importer]] = {
-    importer.kind: importer for importer in (InvoiceImporter, PaymentImporter, MemberTurnoverImporter)
+    importer.kind: importer
+    for importer in (InvoiceImporter, PaymentImporter, RefundImporter, MemberTurnoverImporter)
 }
 
-__all__ = ["IMPORTERS", "InvoiceImporter", "MemberTurnoverImporter", "PaymentImporter", "shown"]
+__all__ = [
+    "IMPORTERS",
+    "InvoiceImporter",
+    "MemberTurnoverImporter",
+    "PaymentImporter",
+    "RefundImporter",
+    "shown",
+]

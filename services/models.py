@@ -13,16 +13,25 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from smartiberica.lib.dates import today, year_bounds
+from smartiberica.lib.dates import (
+    LATEST_PLANNED_DATE,
+    not_before_earliest,
+    today,
+    validate_planned_date,
+    validate_record_date,
+    validate_record_year,
+    year_bounds,
+    year_not_before_earliest,
+)
 from smartiberica.lib.money import ZERO, round_money
 from smartiberica.lib.translated import TranslatedName
 
 from . import validation as v
-from .calculations import line_net
+from .calculations import InvoiceBalance, line_net
 from .choices import (
     DEFAULT_PAYMENT_TERM_DAYS,
     DEFAULT_SERIES,
@@ -97,7 +106,7 @@ class RevenueTarget(RulesFirst):
     service_line = models.ForeignKey(
         ServiceLine, on_delete=models.CASCADE, related_name="targets", verbose_name=_("service line")
     )
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=[validate_record_year])
     amount = models.DecimalField(_("target (net)"), **MONEY)
 
     class Meta:
@@ -111,9 +120,8 @@ class RevenueTarget(RulesFirst):
                 violation_error_message=v.ERR_TARGET_TAKEN,
             ),
             models.CheckConstraint(condition=Q(amount__gte=0), name="services_target_amount_not_negative"),
-            models.CheckConstraint(
-                condition=Q(year__gte=2000, year__lte=2100), name="services_target_year_range"
-            ),
+            # The upper bound follows today: the validator checks it.
+            year_not_before_earliest("year", name="services_target_year_range"),
         ]
 
     def __str__(self) -> str:
@@ -121,7 +129,6 @@ class RevenueTarget(RulesFirst):
 
     def clean(self) -> None:
         v.validate_not_negative(self.amount, field="amount")
-        v.validate_year(self.year)
 
 
 class Client(RulesFirst):
@@ -205,8 +212,15 @@ class Contract(RulesFirst):
         blank=True,
         help_text=_("Text of the lines of the drafted invoices."),
     )
-    start_date = models.DateField(_("start date"))
-    end_date = models.DateField(_("end date"), null=True, blank=True, help_text=_("Empty while open-ended."))
+    start_date = models.DateField(_("start date"), validators=[validate_record_date])
+    # A contract may run for years: its end is a planned date (up to 2099).
+    end_date = models.DateField(
+        _("end date"),
+        null=True,
+        blank=True,
+        help_text=_("Empty while open-ended."),
+        validators=[validate_planned_date],
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=ContractKind.choices)
     billing_period = models.CharField(
         _("billing period"),
@@ -302,6 +316,7 @@ class Contract(RulesFirst):
                 condition=Q(partner_share__isnull=True) | Q(partner__isnull=False),
                 name="services_contract_share_needs_partner",
             ),
+            not_before_earliest("start_date", name="services_contract_start_from_1990"),
         ]
         indexes = [models.Index(fields=["status", "start_date"], name="services_contract_status_idx")]
 
@@ -346,35 +361,44 @@ class InvoiceQuerySet(models.QuerySet["Invoice"]):
         return self.filter(corrects__isnull=True)
 
     def with_balance(self) -> InvoiceQuerySet:
-        """Annotate `paid_total`, `credited_total` (≤ 0, issued credit notes) and `balance_due`.
+        """Annotate what each invoice was paid and credited, and its amount due (domain v2).
 
-        balance_due = gross + credited − paid: what the client still owes. Two
-        correlated subqueries, so a page of invoices costs one query.
+        `paid_total`, `credited_total` (≤ 0: the gross of its issued credit notes),
+        `refunded_total`, and `balance_due` = max(gross + credited − paid + refunded, 0), the
+        amount due. Three correlated subqueries, so a page of invoices costs one query.
         """
         if "balance_due" in self.query.annotations:
             return self
         money = models.DecimalField(**MONEY)
-        paid = (
-            Payment.objects.filter(invoice=OuterRef("pk"))
-            .order_by()
-            .values("invoice")
-            .annotate(total=Sum("amount"))
-            .values("total")
-        )
-        credited = (
-            Invoice.objects.filter(corrects=OuterRef("pk"), status=InvoiceStatus.ISSUED)
-            .order_by()
-            .values("corrects")
-            .annotate(total=Sum("gross_amount"))
-            .values("total")
-        )
-        return self.annotate(
-            paid_total=Coalesce(Subquery(paid, output_field=money), Value(ZERO), output_field=money),
-            credited_total=Coalesce(Subquery(credited, output_field=money), Value(ZERO), output_field=money),
-        ).annotate(
-            balance_due=models.ExpressionWrapper(
-                F("gross_amount") + F("credited_total") - F("paid_total"), output_field=money
+        return self._with_totals().annotate(
+            balance_due=Greatest(
+                F("gross_amount") + F("credited_total") - F("paid_total") + F("refunded_total"),
+                Value(ZERO),
+                output_field=money,
             )
+        )
+
+    def _with_totals(
+        self, *, excluding_payment: int | None = None, excluding_refund: int | None = None
+    ) -> InvoiceQuerySet:
+        """`paid_total`, `credited_total` and `refunded_total`, leaving one payment or refund out."""
+        money = models.DecimalField(**MONEY)
+
+        def total(rows: models.QuerySet[Any], group: str, field: str) -> Coalesce:
+            summed = rows.order_by().values(group).annotate(total=Sum(field)).values("total")
+            return Coalesce(Subquery(summed, output_field=money), Value(ZERO), output_field=money)
+
+        payments = Payment.objects.filter(invoice=OuterRef("pk"))
+        if excluding_payment is not None:
+            payments = payments.exclude(pk=excluding_payment)
+        refunds = Refund.objects.filter(invoice=OuterRef("pk"))
+        if excluding_refund is not None:
+            refunds = refunds.exclude(pk=excluding_refund)
+        credit_notes = Invoice.objects.filter(corrects=OuterRef("pk"), status=InvoiceStatus.ISSUED)
+        return self.annotate(
+            paid_total=total(payments, "invoice", "amount"),
+            credited_total=total(credit_notes, "corrects", "gross_amount"),
+            refunded_total=total(refunds, "invoice", "amount"),
         )
 
     def _payable(self) -> InvoiceQuerySet:
@@ -389,7 +413,8 @@ class InvoiceQuerySet(models.QuerySet["Invoice"]):
         return self._payable().filter(balance_due__lte=HALF_CENT)
 
     def partially_paid(self) -> InvoiceQuerySet:
-        return self.unpaid().filter(paid_total__gt=HALF_CENT)
+        """Unpaid invoices that keep some money received (payments beyond their refunds)."""
+        return self.unpaid().filter(paid_total__gt=F("refunded_total") + Value(HALF_CENT))
 
     def overdue(self, *, on: date | None = None) -> InvoiceQuerySet:
         """Unpaid invoices whose due date is before `on` (today by default)."""
@@ -409,11 +434,12 @@ class Invoice(RulesFirst):
         error_messages={"unique": v.ERR_NUMBER_TAKEN},
         help_text=_("Leave empty: the next number of the series is assigned when the invoice is issued."),
     )
-    issue_date = models.DateField(_("issue date"))
+    issue_date = models.DateField(_("issue date"), validators=[validate_record_date])
     due_date = models.DateField(
         _("due date"),
         blank=True,
         help_text=_("Empty means 30 days after the issue date."),
+        validators=[validate_record_date],
     )
     client = models.ForeignKey(
         Client, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("client")
@@ -449,6 +475,7 @@ class Invoice(RulesFirst):
         help_text=_(
             "Start of the contract period this invoice bills, when drafted from a recurring contract."
         ),
+        validators=[validate_planned_date],
     )
     net_amount = models.DecimalField(_("net amount"), **MONEY, default=ZERO, editable=False)
     vat_amount = models.DecimalField(_("VAT"), **MONEY, default=ZERO, editable=False)
@@ -490,6 +517,9 @@ class Invoice(RulesFirst):
                 condition=~Q(status=InvoiceStatus.ISSUED) | Q(number__isnull=False),
                 name="services_invoice_issued_has_number",
             ),
+            # The due date follows the issue date (constraint above), so it is bounded too.
+            not_before_earliest("issue_date", name="services_invoice_issue_date_from_1990"),
+            not_before_earliest("period_start", name="services_invoice_period_from_1990", nullable=True),
             models.UniqueConstraint(
                 fields=["contract", "period_start"],
                 name="services_invoice_one_per_contract_period",
@@ -519,17 +549,40 @@ class Invoice(RulesFirst):
         """
         if self.status != InvoiceStatus.ISSUED or self.is_credit_note:
             return PaymentState.NONE
-        balance, paid = getattr(self, "balance_due", None), getattr(self, "paid_total", None)
-        if balance is None or paid is None:
-            row = Invoice.objects.with_balance().filter(pk=self.pk).values("balance_due", "paid_total").get()
-            balance, paid = row["balance_due"], row["paid_total"]
+        names = ("balance_due", "paid_total", "refunded_total")
+        values = [getattr(self, name, None) for name in names]
+        if None in values:
+            row = Invoice.objects.with_balance().filter(pk=self.pk).values(*names).get()
+            values = [row[name] for name in names]
+        balance, paid, refunded = values
         if balance <= HALF_CENT:
             return PaymentState.PAID
         if self.due_date < today():
             return PaymentState.OVERDUE
-        if paid > HALF_CENT:
+        if paid - refunded > HALF_CENT:
             return PaymentState.PARTIAL
         return PaymentState.NOT_DUE
+
+    def balance(
+        self, *, excluding_payment: int | None = None, excluding_refund: int | None = None
+    ) -> InvoiceBalance:
+        """Its gross, credit notes, payments and refunds as stored (one query).
+
+        A payment or refund being edited is left out, so that its new amount is checked
+        against the others only.
+        """
+        row = (
+            Invoice.objects.filter(pk=self.pk)
+            ._with_totals(excluding_payment=excluding_payment, excluding_refund=excluding_refund)
+            .values("gross_amount", "credited_total", "paid_total", "refunded_total")
+            .get()
+        )
+        return InvoiceBalance(
+            gross=round_money(row["gross_amount"]),
+            credited=round_money(row["credited_total"]),
+            paid=round_money(row["paid_total"]),
+            refunded=round_money(row["refunded_total"]),
+        )
 
     def validate_credit_total(self, target: Invoice | None = None) -> None:
         """Refuse if this credit note, with the other live ones, credits more than the original."""
@@ -552,7 +605,8 @@ class Invoice(RulesFirst):
     def clean(self) -> None:
         v.validate_series(self.series)
         v.validate_number(self.number)
-        if self.due_date is None and self.issue_date is not None:
+        # (Not after a typo such as 31/12/9999, which would overflow: its own error is enough.)
+        if self.due_date is None and self.issue_date is not None and self.issue_date <= LATEST_PLANNED_DATE:
             self.due_date = self.issue_date + timedelta(days=DEFAULT_PAYMENT_TERM_DAYS)
         v.validate_due_date(self.issue_date, self.due_date)
         v.validate_issued_has_number(status=self.status, number=self.number)
@@ -654,7 +708,7 @@ class Payment(RulesFirst):
     invoice = models.ForeignKey(
         Invoice, on_delete=models.PROTECT, related_name="payments", verbose_name=_("invoice")
     )
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[validate_record_date])
     amount = models.DecimalField(_("amount received"), **MONEY)
     method = models.CharField(
         _("method"), max_length=20, choices=PaymentMethod.choices, default=PaymentMethod.TRANSFER
@@ -677,6 +731,7 @@ class Payment(RulesFirst):
             models.CheckConstraint(
                 condition=Q(method__in=PaymentMethod.values), name="services_payment_method_valid"
             ),
+            not_before_earliest("date", name="services_payment_date_from_1990"),
         ]
         indexes = [models.Index(fields=["date"], name="services_payment_date_idx")]
 
@@ -689,17 +744,76 @@ class Payment(RulesFirst):
                 raise ValidationError({"amount": ValidationError(v.ERR_PAYMENT_NOT_POSITIVE)})
             return
         invoice = self.invoice
-        paid_before = (
-            Payment.objects.filter(invoice_id=self.invoice_id)
-            .exclude(pk=self.pk)
-            .aggregate(total=Sum("amount", default=ZERO))["total"]
-        )
+        balance = invoice.balance(excluding_payment=self.pk)
         v.validate_payment(
             amount=self.amount,
             invoice_status=invoice.status,
             is_credit_note=invoice.is_credit_note,
-            gross=invoice.gross_amount,
-            paid_before=round_money(paid_before),
+            amount_due=balance.amount_due,
+            number=str(invoice),
+        )
+        if self.amount is not None and balance.refunded:
+            # Lowering a payment: what was paid back must still have been received.
+            v.validate_payments_cover_refunds(
+                paid=balance.paid + self.amount, refunded=balance.refunded, number=str(invoice)
+            )
+
+
+class RefundQuerySet(models.QuerySet["Refund"]):
+    def in_year(self, year: int) -> RefundQuerySet:
+        return self.filter(date__range=year_bounds(year))
+
+
+class Refund(RulesFirst):
+    """Money paid back to a client for an invoice (gross, VAT included).
+
+    Typically what a credit note cancelled after the invoice was paid, or a payment sent
+    back. It raises the invoice's amount due by its amount; on the cash basis its net
+    part, round(amount × invoice net / invoice gross), stored by the action as for a
+    payment, is taken off the revenue of the year it is paid.
+    """
+
+    history = HistoricalRecords()
+
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.PROTECT, related_name="refunds", verbose_name=_("invoice")
+    )
+    date = models.DateField(_("date"), validators=[validate_record_date])
+    amount = models.DecimalField(_("amount paid back"), **MONEY)
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    net_amount = models.DecimalField(_("net part"), **MONEY, default=ZERO, editable=False)
+
+    objects = RefundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="services_refund_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(net_amount__gte=0, net_amount__lte=F("amount")),
+                name="services_refund_net_within_amount",
+            ),
+            not_before_earliest("date", name="services_refund_date_from_1990"),
+        ]
+        indexes = [models.Index(fields=["date"], name="services_refund_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.invoice} {self.date} −{self.amount}"
+
+    def clean(self) -> None:
+        if self.invoice_id is None:
+            if self.amount is not None and self.amount <= 0:
+                raise ValidationError({"amount": ValidationError(v.ERR_REFUND_NOT_POSITIVE)})
+            return
+        invoice = self.invoice
+        v.validate_refund(
+            amount=self.amount,
+            invoice_status=invoice.status,
+            is_credit_note=invoice.is_credit_note,
+            refundable=invoice.balance(excluding_refund=self.pk).refundable,
+            number=str(invoice),
         )
 
 
@@ -723,9 +837,16 @@ class MarginRule(RulesFirst):
     history = HistoricalRecords()
 
     name = models.CharField(_("name"), max_length=120)
-    valid_from = models.DateField(_("valid from"), help_text=_("First day of a month."))
+    valid_from = models.DateField(
+        _("valid from"), help_text=_("First day of a month."), validators=[validate_record_date]
+    )
+    # A rule may be decided to end years ahead: its end is a planned date.
     valid_to = models.DateField(
-        _("valid to"), null=True, blank=True, help_text=_("Last day of a month; empty: open.")
+        _("valid to"),
+        null=True,
+        blank=True,
+        help_text=_("Last day of a month; empty: open."),
+        validators=[validate_planned_date],
     )
     kind = models.CharField(
         _("kind"), max_length=10, choices=MarginRuleKind.choices, default=MarginRuleKind.FLAT
@@ -758,6 +879,7 @@ class MarginRule(RulesFirst):
                 "structure_rate", "services_marginrule_structure_rate_range", nullable=True
             ),
             _rate_between_0_and_100("fund_rate", "services_marginrule_fund_rate_range", nullable=True),
+            not_before_earliest("valid_from", name="services_marginrule_from_from_1990"),
         ]
 
     def __str__(self) -> str:
@@ -815,7 +937,9 @@ class MemberTurnover(RulesFirst):
 
     history = HistoricalRecords()
 
-    month = models.DateField(_("month"), unique=True, help_text=_("The first day of the month."))
+    month = models.DateField(
+        _("month"), unique=True, help_text=_("The first day of the month."), validators=[validate_record_date]
+    )
     turnover = models.DecimalField(_("members' turnover"), **MONEY)
     active_members = models.PositiveIntegerField(_("active members"), null=True, blank=True)
     structure_rate = models.DecimalField(
@@ -848,6 +972,7 @@ class MemberTurnover(RulesFirst):
                 | Q(structure_rate__isnull=False, fund_rate__isnull=False),
                 name="services_turnover_rates_both_or_neither",
             ),
+            not_before_earliest("month", name="services_turnover_month_from_1990"),
         ]
 
     def __str__(self) -> str:

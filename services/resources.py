@@ -15,8 +15,14 @@ from import_export.fields import Field
 from smartiberica.lib.import_admin import RecordsResource
 
 from .choices import InvoiceStatus
-from .importers import InvoiceImporter, MemberTurnoverImporter, PaymentImporter, single_vat_rate
-from .models import Invoice, MemberTurnover, Payment
+from .importers import (
+    InvoiceImporter,
+    MemberTurnoverImporter,
+    PaymentImporter,
+    RefundImporter,
+    single_vat_rate,
+)
+from .models import Invoice, MemberTurnover, Payment, Refund
 
 INVOICE_COLUMNS = (
     "number",
@@ -125,6 +131,35 @@ class PaymentResource(RecordsResource):
 
     def dehydrate_amount(self, obj: Payment) -> Any:
         return obj.amount
+
+
+class RefundResource(RecordsResource):
+    importer_class = RefundImporter
+
+    invoice = Field(column_name="invoice")
+    date = Field(column_name="date")
+    amount = Field(column_name="amount")
+    reference = Field(column_name="reference")
+
+    class Meta:
+        model = Refund
+        fields = ("invoice", "date", "amount", "reference")
+        export_order = ("invoice", "date", "amount", "reference")
+
+    def filter_export(self, queryset: QuerySet[Any], **kwargs: Any) -> QuerySet[Any]:
+        return queryset.select_related("invoice").order_by("date", "pk")
+
+    def dehydrate_invoice(self, obj: Refund) -> str:
+        return obj.invoice.number or ""
+
+    def dehydrate_date(self, obj: Refund) -> Any:
+        return obj.date
+
+    def dehydrate_amount(self, obj: Refund) -> Any:
+        return obj.amount
+
+    def dehydrate_reference(self, obj: Refund) -> str:
+        return obj.reference
 
 
 class MemberTurnoverResource(RecordsResource):

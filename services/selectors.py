@@ -9,9 +9,12 @@ Definitions (domain.md):
 - accrual basis: Σ net amount of invoices with status "issued" and an issue date
   in the year; credit notes count with their negative net; drafts and cancelled
   invoices are left out.
-- cash basis: Σ over payments dated in the year of round(payment × invoice net /
-  invoice gross). That product is stored on each payment (`Payment.net_amount`)
-  when it is recorded, so the cash revenue is an exact SQL sum too.
+- cash basis (v2): Σ over payments dated in the year of round(payment × invoice net /
+  invoice gross) − Σ over refunds dated in the year of round(refund × invoice net /
+  invoice gross). That product is stored on each payment and refund (`net_amount`)
+  when it is recorded, so the cash revenue is an exact SQL sum too. The refunds of
+  the years asked for are read in one more query, grouped by month, service line and
+  client, and taken off the payments' sums in Python (refunds are few).
 - member margin: per month, round(turnover × structure rate / 100); guarantee
   fund: round(turnover × fund rate / 100). The month's own rates win, else the
   margin rule in force on the month's first day (flat, or the band the month's
@@ -37,7 +40,16 @@ from smartiberica.lib.periods import YearMonthOf, YearOf, years_present
 
 from .calculations import Band, ContractTerms, band_rates, expected_revenue
 from .choices import ContractStatus, InvoiceStatus, MarginRuleKind
-from .models import Contract, Invoice, MarginRule, MemberTurnover, Payment, RevenueTarget, ServiceLine
+from .models import (
+    Contract,
+    Invoice,
+    MarginRule,
+    MemberTurnover,
+    Payment,
+    Refund,
+    RevenueTarget,
+    ServiceLine,
+)
 
 Basis = Literal["accrual", "cash"]
 BASES: tuple[Basis, ...] = ("accrual", "cash")
@@ -104,6 +116,67 @@ def _revenue_source(year: int, basis: Basis) -> tuple[QuerySet[Any], str, str, s
             "invoice__client",
         )
     raise ValueError(f"basis must be one of {BASES}, not {basis!r}")
+
+
+@dataclass(frozen=True)
+class _RefundGroup:
+    """The refunds' net parts of one month, service line and client (cash basis)."""
+
+    year: int
+    month: int
+    service_line_id: int
+    client_id: int
+    name: str
+    tax_id: str
+    amount: Decimal
+
+
+def _refund_groups(first: date, last: date) -> list[_RefundGroup]:
+    """The net parts of the refunds paid between two dates, by month, service line and client.
+
+    One query whatever the number of years; its rows are few (refunds are rare, and grouped).
+    """
+    rows = (
+        Refund.objects.filter(date__range=(first, last))
+        .order_by()
+        .annotate(ym=YearMonthOf("date"))
+        .values(
+            "ym",
+            "invoice__service_line_id",
+            "invoice__client_id",
+            "invoice__client__name",
+            "invoice__client__tax_id",
+        )
+        .annotate(amount=Sum("net_amount"))
+    )
+    return [
+        _RefundGroup(
+            year=row["ym"] // 100,
+            month=row["ym"] % 100,
+            service_line_id=row["invoice__service_line_id"],
+            client_id=row["invoice__client_id"],
+            name=row["invoice__client__name"],
+            tax_id=row["invoice__client__tax_id"],
+            amount=round_money(row["amount"]),
+        )
+        for row in rows
+    ]
+
+
+def _client_revenue(amounts: dict[int, ClientRevenue]) -> list[ClientRevenue]:
+    """Clients with a non-zero revenue, largest first (then by name)."""
+    found = [c for c in amounts.values() if c.amount != 0]
+    found.sort(key=lambda c: (-c.amount, c.name, c.client_id))
+    return found
+
+
+def _take_off(clients: dict[int, ClientRevenue], group: _RefundGroup) -> None:
+    """Take a refund group off its client's revenue (a client may have refunds only)."""
+    known = clients.get(group.client_id)
+    before = known.amount if known is not None else ZERO
+    clients[group.client_id] = ClientRevenue(
+        client_id=group.client_id, name=group.name, tax_id=group.tax_id, amount=before - group.amount
+    )
 
 
 def month_margin(row: MemberTurnover, rules: Sequence[MarginRule]) -> MonthMargin:
@@ -180,7 +253,10 @@ def expected_contract_revenue(*, year: int) -> Decimal:
 
 
 def services_year(*, year: int, basis: Basis = "accrual") -> ServicesYear:
-    """Every services figure of a year, in a fixed number of queries (at most nine)."""
+    """Every services figure of a year, in a fixed number of queries.
+
+    At most nine; ten on the cash basis, which reads the refunds of the year too.
+    """
     rows, date_field, service_path, client_path = _revenue_source(year, basis)
     lines = list(ServiceLine.objects.order_by("code"))
     code_by_id = {line.pk: line.code for line in lines}
@@ -195,23 +271,25 @@ def services_year(*, year: int, basis: Basis = "accrual") -> ServicesYear:
     for row in rows.order_by().values(service_path).annotate(amount=Sum("net_amount")):
         by_service[code_by_id[row[service_path]]] = round_money(row["amount"])
 
-    clients = []
+    clients: dict[int, ClientRevenue] = {}
     for row in (
         rows.order_by()
         .values(f"{client_path}_id", f"{client_path}__name", f"{client_path}__tax_id")
         .annotate(amount=Sum("net_amount"))
     ):
-        amount = round_money(row["amount"])
-        if amount != 0:
-            clients.append(
-                ClientRevenue(
-                    client_id=row[f"{client_path}_id"],
-                    name=row[f"{client_path}__name"],
-                    tax_id=row[f"{client_path}__tax_id"],
-                    amount=amount,
-                )
-            )
-    clients.sort(key=lambda c: (-c.amount, c.name, c.client_id))
+        clients[row[f"{client_path}_id"]] = ClientRevenue(
+            client_id=row[f"{client_path}_id"],
+            name=row[f"{client_path}__name"],
+            tax_id=row[f"{client_path}__tax_id"],
+            amount=round_money(row["amount"]),
+        )
+
+    by_month = {m: round_money(totals[f"m{m}"]) for m in MONTHS}
+    if basis == "cash":
+        for group in _refund_groups(*year_bounds(year)):
+            by_month[group.month] -= group.amount
+            by_service[code_by_id[group.service_line_id]] -= group.amount
+            _take_off(clients, group)
 
     targets = {
         row["service_line__code"]: round_money(row["amount"])
@@ -222,10 +300,10 @@ def services_year(*, year: int, basis: Basis = "accrual") -> ServicesYear:
     return ServicesYear(
         year=year,
         basis=basis,
-        services_revenue=round_money(totals["total"]),
+        services_revenue=round_money(sum(by_month.values(), ZERO)),
         revenue_by_service=by_service,
-        revenue_by_client=clients,
-        revenue_by_month={m: round_money(totals[f"m{m}"]) for m in MONTHS},
+        revenue_by_client=_client_revenue(clients),
+        revenue_by_month=by_month,
         member_margin=round_money(sum((m.member_margin for m in margins), ZERO)),
         guarantee_fund=round_money(sum((m.guarantee_fund for m in margins), ZERO)),
         member_turnover=round_money(sum((m.turnover for m in margins), ZERO)),
@@ -236,7 +314,8 @@ def services_year(*, year: int, basis: Basis = "accrual") -> ServicesYear:
 
 
 def services_years(*, years: Iterable[int], basis: Basis = "accrual") -> dict[int, ServicesYear]:
-    """`services_year()` of several years at once, in a fixed number of queries (at most ten).
+    """`services_year()` of several years at once, in a fixed number of queries (at most ten;
+    eleven on the cash basis, which reads the refunds too).
 
     Each value equals `services_year(year=y, basis=basis)`: the same sums, grouped by year
     (and month, service line, client) in one pass each instead of one pass per year, over
@@ -278,25 +357,27 @@ def services_years(*, years: Iterable[int], basis: Basis = "accrual") -> dict[in
         if row["y"] in wanted_set:
             by_service[row["y"]][code_by_id[row[service_path]]] = round_money(row["amount"])
 
-    clients: dict[int, list[ClientRevenue]] = {y: [] for y in wanted}
+    clients: dict[int, dict[int, ClientRevenue]] = {y: {} for y in wanted}
     for row in (
         rows.order_by()
         .annotate(y=YearOf(date_field))
         .values("y", f"{client_path}_id", f"{client_path}__name", f"{client_path}__tax_id")
         .annotate(amount=Sum("net_amount"))
     ):
-        amount = round_money(row["amount"])
-        if amount != 0 and row["y"] in wanted_set:
-            clients[row["y"]].append(
-                ClientRevenue(
-                    client_id=row[f"{client_path}_id"],
-                    name=row[f"{client_path}__name"],
-                    tax_id=row[f"{client_path}__tax_id"],
-                    amount=amount,
-                )
+        if row["y"] in wanted_set:
+            clients[row["y"]][row[f"{client_path}_id"]] = ClientRevenue(
+                client_id=row[f"{client_path}_id"],
+                name=row[f"{client_path}__name"],
+                tax_id=row[f"{client_path}__tax_id"],
+                amount=round_money(row["amount"]),
             )
-    for found in clients.values():
-        found.sort(key=lambda c: (-c.amount, c.name, c.client_id))
+
+    if basis == "cash":
+        for group in _refund_groups(first, last):
+            if group.year in wanted_set:
+                by_month[group.year][group.month] -= group.amount
+                by_service[group.year][code_by_id[group.service_line_id]] -= group.amount
+                _take_off(clients[group.year], group)
 
     targets: dict[int, dict[str, Decimal]] = {y: {} for y in wanted}
     for row in RevenueTarget.objects.filter(year__in=wanted).values("year", "service_line__code", "amount"):
@@ -338,7 +419,7 @@ def services_years(*, years: Iterable[int], basis: Basis = "accrual") -> dict[in
             basis=basis,
             services_revenue=round_money(sum(by_month[year].values(), ZERO)),
             revenue_by_service=by_service[year],
-            revenue_by_client=clients[year],
+            revenue_by_client=_client_revenue(clients[year]),
             revenue_by_month=by_month[year],
             member_margin=round_money(sum((m.member_margin for m in margins[year]), ZERO)),
             guarantee_fund=round_money(sum((m.guarantee_fund for m in margins[year]), ZERO)),

@@ -9,16 +9,18 @@ same words; the database constraints in `models.py` back them up.
 from __future__ import annotations
 
 import re
+from calendar import monthrange
 from collections.abc import Callable, Iterable
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from stdnum.es import cif, nie, nif
 from stdnum.eu import vat
 
-from smartiberica.lib.money import ZERO
+from smartiberica.lib.money import ZERO, money_text
 
 from .calculations import period_starts
 from .choices import BillingPeriod, ContractKind, ContractStatus, InvoiceStatus, MarginRuleKind
@@ -33,7 +35,6 @@ ERR_TAX_ID_INVALID = _(
 ERR_TAX_ID_TAKEN = _("A client with this tax id already exists.")
 ERR_NEGATIVE_AMOUNT = _("The amount cannot be negative.")
 ERR_RATE_RANGE = _("A rate is a percentage between 0 and 100.")
-ERR_YEAR_RANGE = _("Enter a year between 2000 and 2100.")
 ERR_TARGET_TAKEN = _("This service line already has a target for that year.")
 
 ERR_END_BEFORE_START = _("The end date cannot be before the start date.")
@@ -77,10 +78,23 @@ ERR_PAYMENT_INVOICE_NOT_ISSUED = _(
     "Payments can only be recorded on issued invoices, not on drafts or cancelled ones."
 )
 ERR_PAYMENT_ON_CREDIT_NOTE = _("A credit note does not receive payments.")
-ERR_PAYMENT_EXCEEDS_GROSS = _(
-    "Payments would total %(total)s, more than the invoice's gross amount of %(gross)s."
+ERR_PAYMENT_EXCEEDS_AMOUNT_DUE = _(
+    "This payment of %(amount)s is more than the %(due)s still due on invoice %(number)s."
 )
 ERR_NOTHING_TO_PAY = _("Invoice %(number)s has nothing left to pay.")
+ERR_PAYMENTS_BELOW_REFUNDS = _(
+    "Invoice %(number)s has %(refunded)s of refunds: its payments cannot total less (%(paid)s)."
+)
+
+ERR_REFUND_NOT_POSITIVE = _("A refund must be greater than zero.")
+ERR_REFUND_INVOICE_NOT_ISSUED = _("Refunds can only be recorded on issued invoices.")
+ERR_REFUND_ON_CREDIT_NOTE = _(
+    "A credit note does not receive refunds: record the refund on the invoice it corrects."
+)
+ERR_REFUND_EXCEEDS_PAID = _(
+    "This refund of %(amount)s is more than the %(refundable)s received for invoice %(number)s "
+    "and not yet paid back."
+)
 
 ERR_MONTH_NOT_FIRST = _("A month is recorded on its first day.")
 ERR_TURNOVER_NEGATIVE = _("The turnover cannot be negative.")
@@ -153,11 +167,6 @@ def validate_rate(value: Decimal | None, *, field: str) -> None:
 def validate_not_negative(value: Decimal | None, *, field: str) -> None:
     if value is not None and value < 0:
         raise ValidationError({field: ValidationError(ERR_NEGATIVE_AMOUNT, code="negative")})
-
-
-def validate_year(value: int | None, *, field: str = "year") -> None:
-    if value is not None and not (2000 <= value <= 2100):
-        raise ValidationError({field: ValidationError(ERR_YEAR_RANGE, code="year_range")})
 
 
 def validate_end_not_before_start(start: date | None, end: date | None, *, field: str = "end_date") -> None:
@@ -360,9 +369,13 @@ def validate_cancellable(*, status: str, has_payments: bool, has_credit_notes: b
 
 
 def validate_payment(
-    *, amount: Decimal | None, invoice_status: str, is_credit_note: bool, gross: Decimal, paid_before: Decimal
+    *, amount: Decimal | None, invoice_status: str, is_credit_note: bool, amount_due: Decimal, number: str
 ) -> None:
-    """A payment is positive, on an issued ordinary invoice, and never takes the total above gross."""
+    """A payment is positive, on an issued ordinary invoice, and never above its amount due.
+
+    The amount due (domain v2) counts the issued credit notes, the other payments and the
+    refunds: see `calculations.InvoiceBalance`.
+    """
     if amount is not None and amount <= 0:
         raise ValidationError(
             {"amount": ValidationError(ERR_PAYMENT_NOT_POSITIVE, code="payment_not_positive")}
@@ -375,13 +388,64 @@ def validate_payment(
         raise ValidationError(
             {"invoice": ValidationError(ERR_PAYMENT_INVOICE_NOT_ISSUED, code="payment_invoice_not_issued")}
         )
-    if amount is not None and paid_before + amount > gross:
+    if amount is not None and amount > amount_due:
         raise ValidationError(
             {
                 "amount": ValidationError(
-                    ERR_PAYMENT_EXCEEDS_GROSS,
-                    code="payment_exceeds_gross",
-                    params={"total": paid_before + amount, "gross": gross},
+                    ERR_PAYMENT_EXCEEDS_AMOUNT_DUE,
+                    code="payment_exceeds_amount_due",
+                    params={"amount": money_text(amount), "due": money_text(amount_due), "number": number},
+                )
+            }
+        )
+
+
+def validate_payments_cover_refunds(*, paid: Decimal, refunded: Decimal, number: str) -> None:
+    """Lowering or deleting a payment never leaves more paid back than received."""
+    if refunded > paid:
+        raise ValidationError(
+            ERR_PAYMENTS_BELOW_REFUNDS,
+            code="payments_below_refunds",
+            params={"number": number, "refunded": money_text(refunded), "paid": money_text(paid)},
+        )
+
+
+# --- Refunds ---------------------------------------------------------------------------------------
+
+
+def validate_refund(
+    *, amount: Decimal | None, invoice_status: str, is_credit_note: bool, refundable: Decimal, number: str
+) -> None:
+    """A refund is positive, on an issued ordinary invoice, and never above what it received.
+
+    `refundable` = Σ payments − Σ other refunds: money is only paid back once it was received.
+    A refund of the part a later credit note cancelled brings the amount due back to 0; a
+    refund beyond it (a returned direct debit, a payment sent back) makes that much owed
+    again, so the amount due never exceeds gross + credit notes.
+    """
+    if amount is not None and amount <= 0:
+        raise ValidationError(
+            {"amount": ValidationError(ERR_REFUND_NOT_POSITIVE, code="refund_not_positive")}
+        )
+    if is_credit_note:
+        raise ValidationError(
+            {"invoice": ValidationError(ERR_REFUND_ON_CREDIT_NOTE, code="refund_on_credit")}
+        )
+    if invoice_status != InvoiceStatus.ISSUED:
+        raise ValidationError(
+            {"invoice": ValidationError(ERR_REFUND_INVOICE_NOT_ISSUED, code="refund_invoice_not_issued")}
+        )
+    if amount is not None and amount > refundable:
+        raise ValidationError(
+            {
+                "amount": ValidationError(
+                    ERR_REFUND_EXCEEDS_PAID,
+                    code="refund_exceeds_paid",
+                    params={
+                        "amount": money_text(amount),
+                        "refundable": money_text(max(refundable, ZERO)),
+                        "number": number,
+                    },
                 )
             }
         )
@@ -426,7 +490,7 @@ def validate_margin_rule(
         raise ValidationError(
             {"valid_from": ValidationError(ERR_RULE_FROM_FIRST_DAY, code="rule_from_first")}
         )
-    if valid_to is not None and (valid_to + timedelta(days=1)).day != 1:
+    if valid_to is not None and valid_to.day != monthrange(valid_to.year, valid_to.month)[1]:
         raise ValidationError({"valid_to": ValidationError(ERR_RULE_TO_LAST_DAY, code="rule_to_last")})
     validate_end_not_before_start(valid_from, valid_to, field="valid_to")
     validate_rate(structure_rate, field="structure_rate")
@@ -451,3 +515,53 @@ def validate_bands(*, kind: str, lower_bounds: list[Decimal]) -> None:
         raise ValidationError(ERR_BANDS_DUPLICATE, code="bands_duplicate")
     if ZERO not in {Decimal(b) for b in lower_bounds}:
         raise ValidationError(ERR_BANDS_NEED_ZERO, code="bands_need_zero")
+
+
+# --- Numbering and margin rules, version 2 --------------------------------------------------------
+
+ERR_NUMBER_OF_APP_SERIES = _(
+    "Leave the number empty: numbers of series %(series)s are given when the invoice is issued."
+)
+ERR_ISSUE_BEFORE_LATEST = _(
+    "Series %(series)s is numbered in date order and its latest invoice is dated %(latest)s: "
+    "date this invoice %(latest)s or later."
+)
+ERR_MONTHS_LEFT_WITHOUT_RULE = _(
+    "Member turnover is recorded for %(months)s and would be left without a margin rule."
+)
+
+
+def validate_typed_number(*, series: str, number: str | None) -> None:
+    """A number typed by hand may not look like one the app gives in its series (F2024-0001)."""
+    if number and re.fullmatch(rf"{re.escape(series)}\d{{4}}-\d+", number.strip(), flags=re.IGNORECASE):
+        raise ValidationError(
+            {
+                "number": ValidationError(
+                    ERR_NUMBER_OF_APP_SERIES, code="number_of_app_series", params={"series": series}
+                )
+            }
+        )
+
+
+def validate_issue_date_order(*, series: str, issue_date: date, latest: date | None) -> None:
+    """Numbers follow dates: no invoice of a series is issued dated before its latest one."""
+    if latest is not None and issue_date < latest:
+        raise ValidationError(
+            {
+                "issue_date": ValidationError(
+                    ERR_ISSUE_BEFORE_LATEST,
+                    code="issue_before_latest",
+                    params={"series": series, "latest": date_format(latest, "SHORT_DATE_FORMAT")},
+                )
+            }
+        )
+
+
+def validate_months_keep_a_rule(months: list[date]) -> None:
+    """`months`: recorded months (at most a few, first ones) that no margin rule would cover."""
+    if months:
+        raise ValidationError(
+            ERR_MONTHS_LEFT_WITHOUT_RULE,
+            code="months_left_without_rule",
+            params={"months": ", ".join(m.strftime("%Y-%m") for m in months)},
+        )

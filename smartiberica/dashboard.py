@@ -101,7 +101,7 @@ MONEY_DEFINITIONS: list[tuple[Promise, Promise]] = [
         _(
             "Net amount (VAT excluded) of the invoices issued in the year; credit notes count negative, "
             "drafts and cancelled invoices do not count. On the cash basis: the net share of the payments "
-            "received in the year."
+            "received in the year, less the net share of the refunds paid in the year."
         ),
     ),
     (

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal, Protocol
 
+from smartiberica.lib.dates import EARLIEST_RECORD_YEAR, latest_record_year
 from smartiberica.lib.money import RATIO_QUANTUM, ZERO, ratio, round_money
 
 Basis = Literal["accrual", "cash"]
@@ -318,4 +319,6 @@ def years_with_data() -> list[int]:
     from funding.selectors import funding_years_with_data
     from services.selectors import services_years_with_data
 
-    return sorted(set(funding_years_with_data()) | set(services_years_with_data()))
+    years = set(funding_years_with_data()) | set(services_years_with_data())
+    # A yearly record (budget, shared cost) left from before the date rule gets no page either.
+    return sorted(year for year in years if EARLIEST_RECORD_YEAR <= year <= latest_record_year())

@@ -1,4 +1,4 @@
-"""The six kinds of record imports (public contract 2), for the command and the admin.
+"""The seven kinds of record imports (public contract 2), for the command and the admin.
 
 The importers live in their apps (`funding.importers`, `services.importers`); this registry puts
 them side by side for `manage.py import_records` and the docs. The machinery they share is
@@ -15,7 +15,15 @@ from smartiberica.lib.importing import Importer, ImportResult, run_import
 
 KINDS: dict[str, type[Importer]] = {
     kind: importer
-    for kind in ("funding-sources", "funding-receipts", "expenses", "invoices", "payments", "member-turnover")
+    for kind in (
+        "funding-sources",
+        "funding-receipts",
+        "expenses",
+        "invoices",
+        "payments",
+        "refunds",
+        "member-turnover",
+    )
     for importer in [{**FUNDING_IMPORTERS, **SERVICES_IMPORTERS}[kind]]
 }
 

@@ -17,9 +17,12 @@ from django.views.decorators.http import require_GET
 
 from smartiberica import dashboard, exports
 from smartiberica.figures import BASES, Basis, yearly_figures
+from smartiberica.lib.dates import EARLIEST_RECORD_YEAR
 from smartiberica.roles import DASHBOARD_PERMISSION
 
-FIRST_YEAR, LAST_YEAR = 1990, 2100
+# Pages of later years answer (empty) up to 2100, as the API contract wants; none before the
+# first date a record may have.
+FIRST_YEAR, LAST_YEAR = EARLIEST_RECORD_YEAR, 2100
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from funding import actions as funding_actions
 from funding.models import FundingSource
 from services import actions as services_actions
+from services.models import Payment
 from services.selectors import service_lines_by_code
 from smartiberica.roles import BOARD, STAFF
 from tests.board.story import build
@@ -59,6 +60,8 @@ def everything() -> None:
         partner=partner,
         partner_share=Decimal("30.00"),
     )
+    paid = Payment.objects.order_by("pk").first()
+    services_actions.refund_record(invoice=paid.invoice, date=paid.date, amount=Decimal("1.00"))
 
 
 def admin_urls() -> list[tuple[str, str, str]]:

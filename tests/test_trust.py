@@ -93,7 +93,7 @@ def test_a_board_member_can_read_the_history_but_not_revert(board_client: Client
     assert board_client.get(history_url).status_code == 200
     record = source.history.get()
     revert = reverse("admin:funding_fundingsource_simple_history", args=[source.pk, record.pk])
-    assert board_client.post(revert, {"name": "Hack"}).status_code in (200, 403)
+    assert board_client.post(revert, {"name": "Hack"}).status_code in (403, 405)  # history answers GET only
     assert FundingSource.objects.get(pk=source.pk).name == "Junta"
     assert source.history.count() == 1
 

@@ -5,7 +5,7 @@ that says which columns it reads, how a row is parsed and how it is written thro
 actions. `run_import()` streams the file through it inside one transaction:
 
 - every row is parsed and, when valid, written at once (so that later rows see earlier ones and
-  the database-level rules, e.g. "payments never exceed the gross amount", are checked too);
+  the database-level rules, e.g. "payments never exceed the amount due", are checked too);
 - every error of the file is collected as `row N, column C: reason` (spreadsheet row numbers);
 - at the end, any error (or a dry run) rolls the whole transaction back: nothing is written.
 
@@ -54,7 +54,10 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        return ERROR_LINE.format(row=self.row, column=self.column, reason=self.message)
+        # One error, one line: control characters quoted from the file (a newline inside a
+        # quoted cell) are shown escaped, never as line breaks.
+        reason = "".join(c if c.isprintable() else repr(c)[1:-1] for c in self.message)
+        return ERROR_LINE.format(row=self.row, column=self.column, reason=reason)
 
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"

@@ -3,11 +3,17 @@
 Money is always `Decimal` with two places; a product (a margin, a VAT amount, a
 cash share) is rounded to the cent ROUND_HALF_UP, row by row, before summing.
 Floats are refused at this boundary because they cannot represent cents.
+`format_money()` writes an amount as the active language does (the `money` template
+filter and the messages of the rules both use it).
 """
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.formats import number_format
+from django.utils.functional import lazy
+from django.utils.translation import get_language
 
 CENT = Decimal("0.01")
 RATIO_QUANTUM = Decimal("0.0001")
@@ -39,3 +45,22 @@ def ratio(numerator: Decimal | int, denominator: Decimal | int) -> Decimal | Non
     if den == 0:
         return None
     return (_require_decimal(numerator) / den).quantize(RATIO_QUANTUM, rounding=ROUND_HALF_UP)
+
+
+NBSP = "\u00a0"
+_SYMBOL_FIRST = {"en"}
+
+
+def format_money(value: Decimal | int) -> str:
+    """An amount in the active language: "12.345,67 €" (es, fr), "€12,345.67" (en)."""
+    amount = round_money(value)
+    digits = number_format(abs(amount), decimal_pos=2, use_l10n=True, force_grouping=True)
+    sign = "-" if amount < 0 else ""
+    if (get_language() or "es").split("-")[0] in _SYMBOL_FIRST:
+        return f"{sign}€{digits}"
+    return f"{sign}{digits}{NBSP}€"
+
+
+#: `format_money` evaluated when the text is shown: a message built in one request may be read
+#: in another language (an import run in Spanish, its errors listed in English).
+money_text = lazy(format_money, str)

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import Exists, Func, IntegerField, Max, Min, QuerySet
 
-from smartiberica.lib.dates import year_bounds
+from smartiberica.lib.dates import EARLIEST_RECORD_DATE, latest_record_year, year_bounds
 
 
 class YearOf(Func):
@@ -48,7 +48,11 @@ def years_present(queryset: QuerySet[Any], field: str) -> set[int]:
 
     One MIN/MAX query (served by an index on `field`), then, only when there are years
     between the first and the last, one query with an EXISTS probe per such year.
+    Only the years a record may have count (1990 to next year): a row dated 0001 or 2036 left
+    from before that rule gets no page and would ask for thousands of probes.
     """
+    allowed = (EARLIEST_RECORD_DATE, year_bounds(latest_record_year())[1])
+    queryset = queryset.filter(**{f"{field}__range": allowed})
     bounds = queryset.order_by().aggregate(first=Min(field), last=Max(field))
     if bounds["first"] is None:
         return set()

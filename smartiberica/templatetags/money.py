@@ -13,7 +13,7 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.translation import get_language, pgettext
 
-from smartiberica.lib.money import CENT
+from smartiberica.lib.money import format_money
 
 register = template.Library()
 
@@ -36,12 +36,7 @@ def _language() -> str:
 def money(value: Decimal | int | None) -> str:
     if value is None:
         return DASH
-    amount = _require_decimal(value, "money").quantize(CENT, rounding=ROUND_HALF_UP)
-    digits = number_format(abs(amount), decimal_pos=2, use_l10n=True, force_grouping=True)
-    sign = "-" if amount < 0 else ""
-    if _language() in _SYMBOL_FIRST:
-        return f"{sign}€{digits}"
-    return f"{sign}{digits}{NBSP}€"
+    return format_money(_require_decimal(value, "money"))
 
 
 @register.filter

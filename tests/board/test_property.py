@@ -50,6 +50,7 @@ class InvoiceSpec:
     status: str
     credit_share: int  # percent of the net credited by a credit note (0: none)
     payments: list[tuple[date, int]]  # (date, percent of what is due)
+    refunds: list[tuple[date, int]]  # (date, percent of what was received and not yet paid back)
 
 
 invoices = st.builds(
@@ -62,6 +63,7 @@ invoices = st.builds(
     status=st.sampled_from(["issued", "issued", "issued", "cancelled", "draft"]),
     credit_share=st.sampled_from([0, 0, 0, 10, 50, 100]),
     payments=st.lists(st.tuples(days, st.integers(1, 60)), max_size=2),
+    refunds=st.lists(st.tuples(days, st.integers(1, 100)), max_size=2),
 )
 months = st.dictionaries(
     st.integers(1, 12),
@@ -121,7 +123,8 @@ class FiguresEqualAPlainRecomputation(TestCase):
         accrual_by_service = dict.fromkeys(SERVICES, Decimal(0))
         cash_by_service = dict.fromkeys(SERVICES, Decimal(0))
         by_client: dict[str, Decimal] = {}
-        for spec in invoices:
+        # Issued in date order, as the app numbers each series.
+        for spec in sorted(invoices, key=lambda spec: spec.issued_on):
             service = SERVICES[spec.service]
             line = services.LineInput("Servicio", Decimal(1), spec.net, spec.vat)
             invoice = services.invoice_create(
@@ -161,14 +164,24 @@ class FiguresEqualAPlainRecomputation(TestCase):
                     accrual_by_service[service] -= credit_net
                     name = CLIENTS[spec.client][0]
                     by_client[name] = by_client.get(name, Decimal(0)) - credit_net
+            received = Decimal(0)  # and not paid back yet: the most a refund may be
             for paid_on, percent in spec.payments:
                 amount = r(due * percent / 100)
                 if amount <= 0:
                     continue
                 services.payment_record(invoice=invoice, date=paid_on, amount=amount)
                 due -= amount
+                received += amount
                 if paid_on.year == YEAR:
                     cash_by_service[service] += r(amount * spec.net / gross)
+            for refunded_on, percent in spec.refunds:
+                amount = r(received * percent / 100)
+                if amount <= 0:
+                    continue
+                services.refund_record(invoice=invoice, date=refunded_on, amount=amount)
+                received -= amount
+                if refunded_on.year == YEAR:
+                    cash_by_service[service] -= r(amount * spec.net / gross)
 
         services.margin_rule_create(
             name="Regla",

@@ -22,9 +22,13 @@ def add_volume(*, year: int, times: int) -> None:
             service_line=lines["admin-services"],
             issue_date=day,
             lines=[services.LineInput("Cuota", D(1), D("100.00"), D("21.00"))],
+            # Numbered by another program, as imported: the app's series stays in date order.
+            number=f"V{year}-{n:04d}",
+            status="issued",
         )
-        invoice = services.invoice_issue(invoice=invoice)
         services.payment_record(invoice=invoice, date=day, amount=D("121.00"))
+        if n % 2:
+            services.refund_record(invoice=invoice, date=day, amount=D("12.10"))
         funding.expense_create(
             date=day,
             category=categories["other"],

@@ -23,6 +23,7 @@ EXAMPLE_FILES = {
     "expenses": "expenses.csv",
     "invoices": "invoices.csv",
     "payments": "payments.csv",
+    "refunds": "refunds.csv",
     "member-turnover": "member-turnover.xlsx",
 }
 

@@ -26,6 +26,7 @@ ADMINS = {
     "expenses": "funding_expense",
     "invoices": "services_invoice",
     "payments": "services_payment",
+    "refunds": "services_refund",
     "member-turnover": "services_memberturnover",
 }
 
@@ -49,7 +50,7 @@ class _named:
         return stream
 
 
-def test_staff_see_the_import_and_export_buttons_on_the_six_lists(staff_client: Client) -> None:
+def test_staff_see_the_import_and_export_buttons_on_the_seven_lists(staff_client: Client) -> None:
     for kind in ADMINS:
         page = staff_client.get(url(kind, "changelist"))
         assert page.status_code == 200

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from funding.models import Expense, FundingReceipt, FundingSource
-from services.models import Client, Invoice, MemberTurnover, Payment
+from services.models import Client, Invoice, MemberTurnover, Payment, Refund
 from smartiberica.lib.importing import ImportResult
 from tests.imports.conftest import EXAMPLE_FILES, example
 
@@ -20,12 +21,21 @@ def test_every_example_file_imports_and_creates_its_rows(imported_examples: dict
         "expenses": 3,
         "invoices": 4,
         "payments": 3,
+        "refunds": 1,
         "member-turnover": 3,
     }
     assert FundingSource.objects.count() == 3
     assert FundingReceipt.objects.get(reference="FIARE-2020-01").amount == Decimal("60000.00")
     assert Expense.objects.get(reference="MS-2021-0042").amount == Decimal("1234.56")
     assert Payment.objects.count() == 3
+    refund = Refund.objects.select_related("invoice").get()
+    assert (refund.invoice.number, refund.date, refund.amount, refund.net_amount, refund.reference) == (
+        "F2021-0002",
+        date(2021, 5, 3),
+        Decimal("145.20"),
+        Decimal("120.00"),
+        "DEV-2021-001",
+    )
     assert MemberTurnover.objects.get(month__month=2).structure_rate is None
 
 

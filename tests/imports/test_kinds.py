@@ -13,7 +13,7 @@ from openpyxl import Workbook
 
 from funding.models import Expense, FundingReceipt
 from services import actions as services_actions
-from services.models import Client, Invoice, MemberTurnover, Payment
+from services.models import Client, Invoice, MemberTurnover, Payment, Refund
 from smartiberica.lib.importing import ImportResult
 
 pytestmark = pytest.mark.django_db
@@ -239,9 +239,78 @@ def test_payments_never_exceed_the_gross_amount(run: Run) -> None:
     run("invoices", INVOICE_HEADER + ORIGINAL)  # gross 1210.00
     result = run("payments", "invoice,date,amount\nF2024-0001,2024-02-01,1000\nF2024-0001,2024-02-15,300\n")
     assert errors(result) == [
-        (3, "amount", "Payments would total 1300.00, more than the invoice's gross amount of 1210.00.")
+        (3, "amount", "This payment of €300.00 is more than the €210.00 still due on invoice F2024-0001.")
     ]
     assert Payment.objects.count() == 0
+
+
+def test_payments_never_exceed_the_amount_due_after_credit_notes_and_refunds(run: Run) -> None:
+    credit = "R2024-0001,2024-02-01,Hachette,A28765436,project-support,-400,21,issued,F2024-0001\n"
+    run("invoices", INVOICE_HEADER + ORIGINAL + credit)  # 1210.00 − 484.00 = 726.00 due
+    header = "invoice,date,amount\n"
+    result = run("payments", header + "F2024-0001,2024-02-10,700\nF2024-0001,2024-02-11,26.01\n")
+    assert errors(result) == [
+        (3, "amount", "This payment of €26.01 is more than the €26.00 still due on invoice F2024-0001.")
+    ]
+    assert run("payments", header + "F2024-0001,2024-02-10,726\n").ok
+    assert run("refunds", "invoice,date,amount\nF2024-0001,2024-03-01,100\n").ok  # 100.00 due again
+    assert errors(run("payments", header + "F2024-0001,2024-03-05,100.01\n")) == [
+        (2, "amount", "This payment of €100.01 is more than the €100.00 still due on invoice F2024-0001.")
+    ]
+    assert run("payments", header + "F2024-0001,2024-03-05,100\n").ok
+
+
+# --- Refunds -----------------------------------------------------------------------------------------
+
+REFUNDS = 'invoice,date,amount,reference\nF2024-0001,2024-03-01,121,DEV-1\nF2024-0001,02/03/2024,"10,00",\n'
+
+
+def test_refunds_import_and_re_import_unchanged(run: Run) -> None:
+    run("invoices", INVOICE_HEADER + ORIGINAL)
+    run("payments", "invoice,date,amount\nF2024-0001,2024-02-01,1210\n")
+    first = run("refunds", REFUNDS)
+    assert (first.created, first.updated, first.unchanged) == (2, 0, 0), first.error_lines()
+    stored = [(r.date, r.amount, r.net_amount, r.reference) for r in Refund.objects.order_by("date")]
+    assert stored == [
+        (date(2024, 3, 1), D("121.00"), D("100.00"), "DEV-1"),
+        (date(2024, 3, 2), D("10.00"), D("8.26"), ""),
+    ]
+    again = run("refunds", REFUNDS)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    assert Refund.objects.count() == 2
+
+
+def test_a_refund_reference_is_updated_and_kept_when_its_column_is_absent(run: Run) -> None:
+    run("invoices", INVOICE_HEADER + ORIGINAL)
+    run("payments", "invoice,date,amount\nF2024-0001,2024-02-01,1210\n")
+    run("refunds", REFUNDS)
+    changed = run("refunds", REFUNDS.replace("DEV-1", "DEV-9"))
+    assert (changed.created, changed.updated, changed.unchanged) == (0, 1, 1)
+    assert run("refunds", "invoice,date,amount\nF2024-0001,2024-03-01,121\n").unchanged == 1
+    assert Refund.objects.get(amount=D("121.00")).reference == "DEV-9"
+
+
+def test_refunds_never_exceed_what_the_invoice_received_earlier_rows_included(run: Run) -> None:
+    run("invoices", INVOICE_HEADER + ORIGINAL)
+    run("payments", "invoice,date,amount\nF2024-0001,2024-02-01,1000\n")
+    result = run("refunds", "invoice,date,amount\nF2024-0001,2024-03-01,600\nF2024-0001,2024-03-02,400.01\n")
+    assert errors(result) == [
+        (
+            3,
+            "amount",
+            "This refund of €400.01 is more than the €400.00 received for invoice F2024-0001 "
+            "and not yet paid back.",
+        )
+    ]
+    assert Refund.objects.count() == 0
+
+
+def test_a_refund_on_an_unknown_invoice_or_not_positive_is_refused(run: Run) -> None:
+    result = run("refunds", "invoice,date,amount\nF9999-0001,2024-02-01,-3\n")
+    assert errors(result) == [
+        (2, "invoice", "No invoice has the number “F9999-0001”."),
+        (2, "amount", "A refund must be greater than zero."),
+    ]
 
 
 def test_payments_are_keyed_on_invoice_date_and_amount_and_repeat_as_often_as_the_file_says(run: Run) -> None:

@@ -158,6 +158,7 @@ KIND_FILES = {
         b"R2024-0001,2024-02-01,Hachette,A28765436,project-support,-400,21,,F2024-0001\n"
     ),
     "payments": b"invoice,date,amount\nF2024-0001,2024-02-01,100\n",
+    "refunds": b"invoice,date,amount,reference\nF2024-0001,2024-03-01,10,DEV-1\n",
     "member-turnover": b"month,turnover,structure_rate,fund_rate\n2024-01,1000,5.5,2\n",
     "funding-sources": b"code,name,kind\nsb,Smart Belgium,parent_support\n",
     "funding-receipts": b"date,source,amount,reference\n2021-01-05,sb,100,R-1\n",

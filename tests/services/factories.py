@@ -1,6 +1,6 @@
 """Deterministic factories for the services app (no randomness: sequences only).
 
-Invoices, payments and member turnover are written through `services.actions`, as
+Invoices, payments, refunds and member turnover are written through `services.actions`, as
 the admin and the importers do, so their computed fields are always right.
 """
 
@@ -15,7 +15,16 @@ import factory
 from services import actions
 from services.actions import LineInput
 from services.choices import BillingPeriod, ContractKind, ContractStatus, InvoiceStatus, PaymentMethod
-from services.models import Client, Contract, Invoice, MemberTurnover, Partner, Payment, ServiceLine
+from services.models import (
+    Client,
+    Contract,
+    Invoice,
+    MemberTurnover,
+    Partner,
+    Payment,
+    Refund,
+    ServiceLine,
+)
 
 DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
 
@@ -105,6 +114,20 @@ class PaymentFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class: type[Payment], *args: Any, **kwargs: Any) -> Payment:
         return actions.payment_record(**kwargs)
+
+
+class RefundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Refund
+
+    invoice = factory.SubFactory(InvoiceFactory)
+    date = date(2024, 4, 15)
+    amount = Decimal("21.00")
+    reference = ""
+
+    @classmethod
+    def _create(cls, model_class: type[Refund], *args: Any, **kwargs: Any) -> Refund:
+        return actions.refund_record(**kwargs)
 
 
 class MemberTurnoverFactory(factory.django.DjangoModelFactory):

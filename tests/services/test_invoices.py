@@ -62,7 +62,7 @@ def test_a_due_date_before_the_issue_date_is_refused(acme: Client) -> None:
 
 def test_issuing_assigns_the_next_number_of_the_series_and_year(acme: Client) -> None:
     first = InvoiceFactory(client=acme, issue_date=date(2024, 12, 31))
-    second = InvoiceFactory(client=acme, issue_date=date(2024, 1, 2))
+    second = InvoiceFactory(client=acme, issue_date=date(2024, 12, 31))
     next_year = InvoiceFactory(client=acme, issue_date=date(2025, 1, 1))
     other_series = InvoiceFactory(client=acme, series="P", issue_date=date(2024, 6, 1))
     assert [first.number, second.number, next_year.number, other_series.number] == [
@@ -172,8 +172,8 @@ def test_an_import_may_record_a_cancelled_invoice_with_its_number(acme: Client) 
 
 
 def test_in_year_uses_the_issue_date_range(acme: Client) -> None:
-    inside = [InvoiceFactory(client=acme, issue_date=d) for d in (date(2024, 1, 1), date(2024, 12, 31))]
     InvoiceFactory(client=acme, issue_date=date(2023, 12, 31))
+    inside = [InvoiceFactory(client=acme, issue_date=d) for d in (date(2024, 1, 1), date(2024, 12, 31))]
     InvoiceFactory(client=acme, issue_date=date(2025, 1, 1))
     assert set(Invoice.objects.in_year(2024)) == set(inside)
 

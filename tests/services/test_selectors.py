@@ -26,6 +26,7 @@ CODES = {"project-support", "it-licensing", "prl-training", "admin-services", "c
 @pytest.fixture
 def year_2024(acme: Client, hachette: Client) -> dict[str, Any]:
     """Issued, draft, cancelled invoices and a credit note, with payments across years."""
+    InvoiceFactory(client=acme, issue_date=date(2023, 12, 31), lines=[line("5000.00")])
     teams = InvoiceFactory(
         client=acme, issue_date=date(2024, 1, 10), lines=[line("12.00", quantity="40")]
     )  # 480
@@ -37,7 +38,6 @@ def year_2024(acme: Client, hachette: Client) -> dict[str, Any]:
     )
     InvoiceFactory(client=hachette, issue_date=date(2024, 3, 6), status="draft", lines=[line("999.00")])
     InvoiceFactory(client=acme, issue_date=date(2024, 4, 1), status="cancelled", lines=[line("777.00")])
-    InvoiceFactory(client=acme, issue_date=date(2023, 12, 31), lines=[line("5000.00")])
     actions.credit_note_create(
         invoice=support, issue_date=date(2024, 12, 31), lines=[line("-500.00")], status="issued"
     )
@@ -162,16 +162,17 @@ def test_an_unknown_basis_is_refused() -> None:
 def make_volume(n: int, historical_rule: MarginRule) -> None:
     clients = [ClientFactory() for _ in range(n)]
     for i, client in enumerate(clients):
-        invoice = InvoiceFactory(client=client, issue_date=date(2024, i % 12 + 1, 1))
-        PaymentFactory(invoice=invoice, date=date(2024, i % 12 + 1, 20), amount=D("121.00"))
+        month = 1 + i * 12 // n  # in date order, as the series is numbered
+        invoice = InvoiceFactory(client=client, issue_date=date(2024, month, 1))
+        PaymentFactory(invoice=invoice, date=date(2024, month, 20), amount=D("121.00"))
         ContractFactory(client=client)
-        actions.revenue_target_set(service_line=service(), year=2024 + i, amount=D("1"))
-        actions.member_turnover_record(month=date(2024, i % 12 + 1, 1), turnover=D("1000"))
-    historical_rule.valid_to = date(2029, 12, 31)
+        actions.revenue_target_set(service_line=service(), year=2024 - i, amount=D("1"))
+        actions.member_turnover_record(month=date(2024, month, 1), turnover=D("1000"))
+    historical_rule.valid_to = date(2024, 12, 31)
     historical_rule.save()
     actions.margin_rule_create(
         name="Later",
-        valid_from=date(2030, 1, 1),
+        valid_from=date(2025, 1, 1),
         bands=[(D("0"), D("5"), D("2")), (D("1000"), D("4"), D("1"))],
     )
 
@@ -182,7 +183,8 @@ def test_services_year_runs_a_fixed_number_of_queries(
     basis: str, volume: int, historical_rule: MarginRule, django_assert_max_num_queries: Any
 ) -> None:
     make_volume(volume, historical_rule)
-    with django_assert_max_num_queries(9):
+    # The cash basis reads the refunds of the year too: one more query, whatever their number.
+    with django_assert_max_num_queries(9 if basis == "accrual" else 10):
         figures = services_year(year=2024, basis=basis)  # type: ignore[arg-type]
     assert figures.services_revenue == D("100.00") * volume
 
