@@ -102,7 +102,7 @@ def _build_lines(invoice: Invoice, lines: Iterable[LineLike]) -> list[InvoiceLin
     return built
 
 
-def _apply_totals(invoice: Invoice, lines: Sequence[InvoiceLine]) -> None:
+def apply_totals(invoice: Invoice, lines: Sequence[InvoiceLine]) -> None:
     """Set the invoice's stored totals from its lines (domain.md's VAT rule)."""
     v.validate_line_nets(is_credit_note=invoice.is_credit_note, nets=[line.net_amount for line in lines])
     totals = compute_totals((line.quantity, line.unit_price, line.vat_rate) for line in lines)
@@ -139,7 +139,7 @@ def _next_number(*, series: str, year: int) -> str:
     return candidate
 
 
-def _lock(invoice: Invoice) -> Invoice:
+def lock_invoice(invoice: Invoice) -> Invoice:
     return Invoice.objects.select_for_update().get(pk=invoice.pk)
 
 
@@ -276,7 +276,7 @@ def invoice_create(
     if status == InvoiceStatus.DRAFT:
         v.validate_typed_number(series=series or DEFAULT_SERIES, number=number)
     if corrects is not None:
-        corrects = _lock(corrects)  # serialise credit notes against the same invoice
+        corrects = lock_invoice(corrects)  # serialise credit notes against the same invoice
     invoice = Invoice(
         client=client,
         service_line=service_line,
@@ -291,7 +291,7 @@ def invoice_create(
         period_start=period_start,
     )
     built = _build_lines(invoice, lines)
-    _apply_totals(invoice, built)
+    apply_totals(invoice, built)
     invoice.full_clean()
     invoice.save()
     bulk_create_audited(built, InvoiceLine)
@@ -307,7 +307,7 @@ def invoice_create(
 @transaction.atomic
 def invoice_set_lines(*, invoice: Invoice, lines: Iterable[LineLike]) -> Invoice:
     """Replace the lines of a draft invoice and recompute its totals."""
-    locked = _lock(invoice)
+    locked = lock_invoice(invoice)
     v.validate_is_draft(locked.status)
     built = _build_lines(locked, lines)
     locked.lines.all().delete()
@@ -333,12 +333,12 @@ def invoice_complete_draft(
     the draft's number is kept (the file's program gave it). Without `due_date` it is 30 days
     after the issue date, as for any new invoice.
     """
-    locked = _lock(invoice)
+    locked = lock_invoice(invoice)
     v.validate_is_draft(locked.status)
     locked.client, locked.service_line, locked.contract = client, service_line, contract
     locked.issue_date, locked.due_date = issue_date, due_date
     built = _build_lines(locked, lines)
-    _apply_totals(locked, built)
+    apply_totals(locked, built)
     locked.full_clean()
     locked.save()
     locked.lines.all().delete()
@@ -351,12 +351,12 @@ def invoice_complete_draft(
 @transaction.atomic
 def invoice_recompute_totals(*, invoice: Invoice) -> Invoice:
     """Recompute a draft's stored net, VAT and gross from its saved lines."""
-    locked = _lock(invoice)
+    locked = lock_invoice(invoice)
     v.validate_is_draft(locked.status)
     # Keep the caller's unsaved header edits (the admin saves them just before).
     for field in ("client_id", "contract_id", "corrects_id", "issue_date", "due_date", "series", "number"):
         setattr(locked, field, getattr(invoice, field))
-    _apply_totals(locked, list(locked.lines.all()))
+    apply_totals(locked, list(locked.lines.all()))
     locked.full_clean()
     locked.save()
     return _refresh(invoice, locked)
@@ -377,7 +377,7 @@ def invoice_issue(*, invoice: Invoice, on: date | None = None) -> Invoice:
 
 def _issue(invoice: Invoice, *, on: date | None, given_number: bool) -> Invoice:
     """Issue a draft; `given_number`: an import keeps the number of its file, else the app numbers."""
-    locked = _lock(invoice)
+    locked = lock_invoice(invoice)
     v.validate_is_draft(locked.status)
     lines = list(locked.lines.all())
     v.validate_has_lines(len(lines))
@@ -386,8 +386,8 @@ def _issue(invoice: Invoice, *, on: date | None, given_number: bool) -> Invoice:
         locked.issue_date = on
         locked.due_date = on + term if term is not None else None
     if locked.corrects_id is not None:
-        _lock(locked.corrects)
-    _apply_totals(locked, lines)
+        lock_invoice(locked.corrects)
+    apply_totals(locked, lines)
     locked.status = InvoiceStatus.ISSUED
     if not given_number:
         v.validate_typed_number(series=locked.series, number=locked.number)
@@ -418,7 +418,7 @@ def invoice_cancel(*, invoice: Invoice) -> Invoice:
 
     An issued invoice keeps its number (no gap in the series).
     """
-    locked = _lock(invoice)
+    locked = lock_invoice(invoice)
     v.validate_cancellable(
         status=locked.status,
         has_payments=locked.payments.exists(),
@@ -529,7 +529,7 @@ def payment_record(
 @transaction.atomic
 def payment_delete(*, payment: Payment) -> None:
     """Delete a payment, unless its invoice has paid back more than it would have received."""
-    invoice = _lock(payment.invoice)
+    invoice = lock_invoice(payment.invoice)
     left = invoice.balance(excluding_payment=payment.pk)
     v.validate_payments_cover_refunds(paid=left.paid, refunded=left.refunded, number=str(invoice))
     delete_unless_protected(payment)
@@ -540,7 +540,7 @@ def invoice_record_full_payment(
     *, invoice: Invoice, date: date, method: str = PaymentMethod.TRANSFER, reference: str = ""
 ) -> Payment:
     """Record a payment of exactly the amount due: gross + credit notes − payments + refunds."""
-    locked = _lock(invoice)
+    locked = lock_invoice(invoice)
     amount_due = locked.balance().amount_due
     if locked.status != InvoiceStatus.ISSUED or locked.is_credit_note:
         v.validate_payment(
@@ -583,7 +583,7 @@ def refund_record(*, invoice: Invoice, date: date, amount: Decimal, reference: s
 @transaction.atomic
 def refund_delete(*, refund: Refund) -> None:
     """Delete a refund: the invoice's amount due goes down by as much."""
-    _lock(refund.invoice)
+    lock_invoice(refund.invoice)
     delete_unless_protected(refund)
 
 
@@ -798,7 +798,7 @@ def invoice_prepare(
     )
     built = _build_lines(invoice, lines)
     v.validate_has_lines(len(built))
-    _apply_totals(invoice, built)
+    apply_totals(invoice, built)
     invoice.status = status
     # The client, service line and contract are rows the caller read from the database: their
     # existence is not queried again for every invoice (the foreign keys back it up).

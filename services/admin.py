@@ -49,7 +49,7 @@ from smartiberica.lib.admin_base import ActionAdmin, LocalizedNumbersMixin, inli
 from smartiberica.lib.admin_filters import year_filter
 from smartiberica.lib.dates import current_year, today
 from smartiberica.lib.import_admin import RecordsImportExportMixin
-from smartiberica.lib.money import ZERO, format_money, round_money
+from smartiberica.lib.money import NBSP, ZERO, format_money, format_number, round_money
 from smartiberica.lib.paginator import EstimatedCountPaginator
 
 from . import actions, record_actions
@@ -288,8 +288,8 @@ class RevenueTargetAdmin(BigListAdmin):
     def achieved_display(self, obj: RevenueTarget) -> str:
         if not obj.amount:
             return "—"
-        share = self.actual_display(obj) * 100 / obj.amount
-        return f"{share.quantize(Decimal('0.1'))} %"
+        share = round_money(getattr(obj, "actual", None) or ZERO) * 100 / obj.amount
+        return f"{format_number(share, places=1)}{NBSP}%"
 
 
 @admin.register(Client)
@@ -384,7 +384,7 @@ class ContractAdmin(BigListAdmin):
         record_actions.contract_delete(contract=obj)
 
     @admin.display(description=_("expected revenue this year"))
-    def expected_display(self, obj: Contract) -> Decimal | str:
+    def expected_display(self, obj: Contract) -> str:
         if obj.pk is None or obj.status not in COUNTED_CONTRACT_STATUSES:
             return "—"
         terms = ContractTerms(
@@ -397,7 +397,7 @@ class ContractAdmin(BigListAdmin):
             fixed_amount=obj.fixed_amount,
             estimated_amount=obj.estimated_amount,
         )
-        return expected_revenue(terms, current_year())
+        return format_money(expected_revenue(terms, current_year()))
 
     @admin.action(description=_("Draft the invoices of the current period"), permissions=["change"])
     def draft_current_period_invoices(self, request: HttpRequest, queryset: QuerySet[Contract]) -> None:
@@ -460,8 +460,8 @@ class InvoiceLineInline(LocalizedNumbersMixin, admin.TabularInline):
     extra = 1
 
     @admin.display(description=_("net"))
-    def net_display(self, obj: InvoiceLine) -> Decimal | str:
-        return obj.net_amount if obj.pk else "—"
+    def net_display(self, obj: InvoiceLine) -> str:
+        return format_money(obj.net_amount) if obj.pk else "—"
 
     def _editable(self, obj: Invoice | None) -> bool:
         return obj is None or obj.status == InvoiceStatus.DRAFT
@@ -670,8 +670,8 @@ class InvoiceAdmin(RecordsImportExportMixin, BigListAdmin):
         )
 
     @admin.display(description=_("amount paid"))
-    def paid_display(self, obj: Invoice) -> Decimal:
-        return round_money(getattr(obj, "paid_total", None) or ZERO)
+    def paid_display(self, obj: Invoice) -> str:
+        return format_money(round_money(getattr(obj, "paid_total", None) or ZERO))
 
     @admin.display(description=_("amount due"))
     def amount_due_display(self, obj: Invoice) -> str:
@@ -867,7 +867,7 @@ class MemberTurnoverAdmin(RecordsImportExportMixin, ActionAdmin):
     @admin.display(description=_("rates applied (%)"))
     def rates_display(self, obj: MemberTurnover) -> str:
         margin = self._margin(obj)
-        return f"{margin.structure_rate} + {margin.fund_rate}"
+        return f"{format_number(margin.structure_rate)} + {format_number(margin.fund_rate)}"
 
     @admin.display(description=_("member margin"))
     def margin_display(self, obj: MemberTurnover) -> Decimal:

@@ -19,8 +19,7 @@ from django.db.models import Exists, OuterRef
 from smartiberica.lib.records import delete_unless_protected, save_children, save_validated
 
 from . import validation as v
-from .actions import _apply_totals as apply_totals
-from .actions import _lock as lock_invoice
+from .actions import apply_totals, lock_invoice
 from .choices import InvoiceStatus
 from .models import (
     Client,

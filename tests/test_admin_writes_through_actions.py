@@ -35,9 +35,7 @@ ACTION_MODULES = ("actions", "record_actions")
 
 def record_admins() -> list[admin.ModelAdmin]:
     return [
-        model_admin
-        for model, model_admin in admin.site._registry.items()
-        if model._meta.app_label in APPS
+        model_admin for model, model_admin in admin.site._registry.items() if model._meta.app_label in APPS
     ]
 
 

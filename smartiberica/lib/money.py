@@ -61,6 +61,12 @@ def format_money(value: Decimal | int) -> str:
     return f"{sign}{digits}{NBSP}€"
 
 
+def format_number(value: Decimal | int, *, places: int = 2) -> str:
+    """A number (no currency) in the active language: "5,50" (es, fr), "5.50" (en)."""
+    quantized = _require_decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return number_format(quantized, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
 #: `format_money` evaluated when the text is shown: a message built in one request may be read
 #: in another language (an import run in Spanish, its errors listed in English).
 money_text = lazy(format_money, str)

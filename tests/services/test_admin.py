@@ -382,7 +382,7 @@ def test_member_turnover_list_shows_the_rates_applied(
     actions.member_turnover_record(month=date(2024, 1, 1), turnover=D("1000.00"))
     response = staff_client.get(changelist("memberturnover"))
     content = response.content.decode()
-    assert "5.50 + 2.00" in content
+    assert "5,50 + 2,00" in content  # in the reader's language (Spanish)
     assert "55,00" in content
 
 
@@ -428,7 +428,7 @@ def test_revenue_targets_show_the_actual_revenue(staff_client: HttpClient, acme:
     response = staff_client.get(f"{changelist('revenuetarget')}?year=2024")
     [target] = response.context["cl"].result_list
     assert target.actual == D("100.00")
-    assert "25.0 %" in response.content.decode()
+    assert "25,0\u00a0%" in response.content.decode()
 
 
 def test_only_draft_invoices_can_be_deleted(staff_client: HttpClient, acme: Client) -> None:
@@ -447,7 +447,7 @@ def test_the_contract_list_shows_the_revenue_expected_this_year(
 ) -> None:
     ContractFactory(client=acme, start_date=date(2024, 7, 1))  # 6 × 40 × 12
     response = staff_client.get(changelist("contract"))
-    assert "2880,00" in response.content.decode()
+    assert "2.880,00\u00a0€" in response.content.decode()
 
 
 @pytest.mark.django_db

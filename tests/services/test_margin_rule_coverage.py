@@ -82,5 +82,3 @@ def test_a_month_re_imported_without_rate_columns_takes_the_rule_in_force(
     margin = month_margin(row, list(MarginRule.objects.prefetch_related("bands")))
     assert (margin.structure_rate, margin.member_margin) == (D("5.50"), D("55.00"))
     assert import_records("member-turnover", b"month,turnover\n2024-03,1000\n").unchanged == 1
-
-
