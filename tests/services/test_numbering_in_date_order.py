@@ -31,8 +31,8 @@ def test_a_draft_dated_before_the_series_latest_invoice_is_refused_with_the_earl
     with pytest.raises(ValidationError) as refused:
         actions.invoice_issue(invoice=late)
     assert refused.value.message_dict["issue_date"] == [
-        "Series F is numbered in date order and its latest invoice is dated 01/12/2026: "
-        "date this invoice 01/12/2026 or later."
+        "La serie F se numera por orden de fecha y su última factura es del 01/12/2026: "
+        "feche esta factura el 01/12/2026 o después."
     ]
     late.refresh_from_db()
     assert (late.status, late.number) == ("draft", None)

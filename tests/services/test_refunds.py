@@ -15,7 +15,7 @@ from django.utils import translation
 from services import actions
 from services import validation as v
 from services.models import Client, Invoice, Payment, Refund
-from services.selectors import ClientRevenue, services_year, services_years
+from services.selectors import ClientRevenue, ServicesYear, services_years
 from smartiberica.figures import yearly_figures
 from smartiberica.lib.money import format_money
 from tests.services.factories import (
@@ -27,6 +27,12 @@ from tests.services.factories import (
     service,
 )
 from tests.services.helpers import error_codes
+
+
+def services_year(*, year: int, basis: str = "accrual") -> ServicesYear:
+    """One year of the batched selector: the one computation of the services figures."""
+    return services_years(years=[year], basis=basis)[year]  # type: ignore[arg-type]
+
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -304,11 +310,11 @@ def test_the_invoice_page_lists_credit_notes_payments_refunds_and_the_amount_due
     content = page.content.decode()
     assert reverse("admin:services_invoice_change", args=[credit_note.pk]) in content
     assert reverse("admin:services_payment_change", args=[payment.pk]) in content
-    assert "0,00\u00a0€ (121,00\u00a0€ to refund to the client)" in content
+    assert "0,00\u00a0€ (121,00\u00a0€ a reembolsar al cliente)" in content
     refund = RefundFactory(invoice=invoice, amount=D("121.00"))
     content = staff_client.get(reverse("admin:services_invoice_change", args=[invoice.pk])).content.decode()
     assert reverse("admin:services_refund_change", args=[refund.pk]) in content
-    assert "to refund to the client" not in content
+    assert "a reembolsar al cliente" not in content
     invoice_url = reverse("admin:services_invoice_change", args=[invoice.pk])
     for url in (
         reverse("admin:services_payment_change", args=[payment.pk]),
