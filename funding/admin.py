@@ -40,7 +40,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from funding import actions, record_actions, selectors
+from funding import actions, loan_checks, record_actions, selectors
 from funding import resources as exports
 from funding import validation as v
 from funding.models import (
@@ -59,7 +59,7 @@ from funding.models import (
     SupportAgreement,
 )
 from smartiberica.lib.admin_base import ActionAdmin, LocalizedNumbersMixin, inline_rows
-from smartiberica.lib.admin_filters import FIRST_YEAR, year_filter
+from smartiberica.lib.admin_filters import FIRST_YEAR, filter_year, ignore_filter_value, year_filter
 from smartiberica.lib.dates import current_year, today
 from smartiberica.lib.import_admin import RecordsImportExportMixin
 from smartiberica.lib.money import ZERO, round_money
@@ -79,9 +79,13 @@ class IntegerYearFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         value = self.value()
-        if not value or not value.isdigit():
+        if not value:
             return queryset
-        return queryset.filter(year=int(value))
+        year = filter_year(value)
+        if year is None:
+            ignore_filter_value(request, value)
+            return queryset
+        return queryset.filter(year=year)
 
 
 class SourceCodeFilter(admin.SimpleListFilter):
@@ -582,6 +586,10 @@ class ExpenseAdmin(RecordsImportExportMixin, FilterParametersAllowed, TotalChang
 
     def save_record(self, request: HttpRequest, obj: Expense, form: Any, formsets: Any, change: bool) -> None:
         record_actions.expense_save(expense=obj)
+        # Saved all the same: a warning, since a bank fee may share the instalment's date.
+        warning = loan_checks.expense_loan_warning(on=obj.date, amount=obj.amount, supplier=obj.supplier)
+        if warning:
+            messages.warning(request, warning)
 
     def delete_record(self, request: HttpRequest, obj: Expense) -> None:
         record_actions.expense_delete(expense=obj)

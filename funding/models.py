@@ -696,10 +696,6 @@ class CostBudgetQuerySet(models.QuerySet):
     def approved(self) -> CostBudgetQuerySet:
         return self.filter(status=BudgetStatus.APPROVED)
 
-    def latest_approved(self, year: int) -> CostBudget | None:
-        """The budget in force for `year`: the highest approved version (then the latest approval)."""
-        return self.approved().filter(year=year).order_by("-version", "-approved_on", "-pk").first()
-
 
 class CostBudget(models.Model):
     history = HistoricalRecords()

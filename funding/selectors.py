@@ -23,6 +23,7 @@ from funding.models import (
     FundingReceipt,
     Loan,
     LoanRepayment,
+    LoanScheduleEntry,
     Obligation,
     RepaymentKind,
     SharedServiceCost,
@@ -51,7 +52,10 @@ class FundingYear:
     in_kind_by_source: dict[str, Decimal]
     in_kind_shared_services: Decimal  # Σ of in_kind_by_source
     loan_drawdowns: Decimal  # Σ receipts dated in the year from loan sources: financing, not income
-    loan_interest: Decimal  # Σ interest of the loan repayments dated in the year: a cost
+    # v2: the accrual basis counts the interest of the schedule rows due in the year (paid or not),
+    # the cash basis the interest of the repayments dated in the year.
+    loan_interest_due: Decimal
+    loan_interest_paid: Decimal
     loan_principal_repaid: Decimal  # Σ principal of the loan repayments dated in the year: not a cost
     # Σ loan-source receipts up to 31 December − Σ repayment principal up to 31 December
     loan_outstanding_year_end: Decimal
@@ -63,98 +67,14 @@ class FundingYear:
     category_names: dict[str, str]  # code -> name (in the active language) of every category
 
 
-def funding_year(*, year: int) -> FundingYear:
-    """The funding figures of `year` (see docs of FundingYear's fields in the domain brief).
-
-    Seven queries whatever the volume: receipts by source, shared-service costs by source,
-    repayments, drawdowns up to year end, categories, expenses by category, approved budgets with
-    their lines.
-    """
-    start, end = year_bounds(year)
-    source_names: dict[str, str] = {}
-
-    external: dict[str, Decimal] = {}
-    drawdowns = ZERO
-    receipts = (
-        FundingReceipt.objects.in_year(year)
-        .values("source__code", "source__name", "source__kind")
-        .annotate(total=_sum("amount"))
-        .order_by("source__code")
-    )
-    for row in receipts:
-        total = _money(row["total"])
-        if row["source__kind"] == SourceKind.LOAN:
-            drawdowns += total
-        elif row["source__kind"] in EXTERNAL_SUPPORT_KINDS and total != 0:
-            external[row["source__code"]] = total
-            source_names[row["source__code"]] = row["source__name"]
-
-    in_kind: dict[str, Decimal] = {}
-    shared = (
-        SharedServiceCost.objects.filter(year=year)
-        .values("source__code", "source__name")
-        .annotate(standalone=_sum("standalone_cost"), paid=_sum("share_paid"))
-        .order_by("source__code")
-    )
-    for row in shared:
-        avoided = _money(row["standalone"]) - _money(row["paid"])
-        if avoided != 0:
-            in_kind[row["source__code"]] = avoided
-            source_names[row["source__code"]] = row["source__name"]
-
-    repaid = LoanRepayment.objects.up_to(end).aggregate(
-        interest_in_year=_sum("interest", filter=Q(date__gte=start)),
-        principal_in_year=_sum("principal", filter=Q(date__gte=start)),
-        principal_to_date=_sum("principal"),
-    )
-    drawn_to_date = FundingReceipt.objects.drawdowns().up_to(end).aggregate(total=_sum("amount"))["total"]
-
-    categories = list(ExpenseCategory.objects.all())
-    costs = {category.code: ZERO for category in categories}
-    spent = Expense.objects.in_year(year).values("category__code").annotate(total=_sum("amount")).order_by()
-    for row in spent:
-        costs[row["category__code"]] = _money(row["total"])
-
-    # One query for the approved budgets of the year and their lines (a LEFT JOIN: a budget
-    # without lines still shows, as a zero budget); the latest one wins.
-    approved_rows = list(
-        CostBudget.objects.approved()
-        .filter(year=year)
-        .values("pk", "version", "approved_on", "lines__category__code", "lines__amount")
-    )
-    budgeted_by_category: dict[str, Decimal] = {}
-    budgeted: Decimal | None = None
-    if approved_rows:
-        latest = max(approved_rows, key=lambda r: (r["version"], r["approved_on"], r["pk"]))["pk"]
-        for row in approved_rows:
-            if row["pk"] == latest and row["lines__category__code"] is not None:
-                budgeted_by_category[row["lines__category__code"]] = _money(row["lines__amount"])
-        budgeted = round_money(sum(budgeted_by_category.values(), ZERO))
-
-    return FundingYear(
-        year=year,
-        external_receipts_by_source=external,
-        in_kind_by_source=in_kind,
-        in_kind_shared_services=round_money(sum(in_kind.values(), ZERO)),
-        loan_drawdowns=round_money(drawdowns),
-        loan_interest=_money(repaid["interest_in_year"]),
-        loan_principal_repaid=_money(repaid["principal_in_year"]),
-        loan_outstanding_year_end=_money(drawn_to_date) - _money(repaid["principal_to_date"]),
-        costs_by_category=costs,
-        expenses_total=round_money(sum(costs.values(), ZERO)),
-        budgeted_costs=budgeted,
-        budgeted_by_category=budgeted_by_category,
-        source_names=source_names,
-        category_names={category.code: category.name for category in categories},
-    )
-
-
 def funding_years(*, years: Iterable[int]) -> dict[int, FundingYear]:
-    """`funding_year()` of several years at once, in seven queries whatever the number of years.
+    """The funding figures of each year asked for, in eight queries whatever the number of years
+    and the volume: receipts, shared-service costs, repayments, schedule interest, categories,
+    expenses, approved budgets with their lines (one LEFT JOIN).
 
-    Each value equals `funding_year(year=y)`: the same sums grouped by year. The loan's
-    outstanding principal at each year end adds up the yearly drawdowns and repayments of
-    all the years before it.
+    The one computation of these figures: one year is asked for as `funding_years(years=[y])`.
+    The loan's outstanding principal at each year end adds up the yearly drawdowns and
+    repayments of all the years before it.
     """
     wanted = sorted(set(years))
     if not wanted:
@@ -208,6 +128,16 @@ def funding_years(*, years: Iterable[int]) -> dict[int, FundingYear]:
     ):
         repaid[row["y"]] = (_money(row["interest"]), _money(row["principal"]))
 
+    # A prepayment re-generates the schedule, so the rows say what interest falls due each year.
+    interest_due = {
+        row["y"]: _money(row["interest"])
+        for row in LoanScheduleEntry.objects.filter(due_date__range=(first, last))
+        .annotate(y=YearOf("due_date"))
+        .values("y")
+        .annotate(interest=_sum("interest"))
+        .order_by()
+    }
+
     categories = list(ExpenseCategory.objects.all())
     costs = {y: {category.code: ZERO for category in categories} for y in wanted}
     spent = (
@@ -251,7 +181,8 @@ def funding_years(*, years: Iterable[int]) -> dict[int, FundingYear]:
             in_kind_by_source=in_kind[year],
             in_kind_shared_services=round_money(sum(in_kind[year].values(), ZERO)),
             loan_drawdowns=round_money(drawdowns[year]),
-            loan_interest=interest,
+            loan_interest_due=interest_due.get(year, ZERO),
+            loan_interest_paid=interest,
             loan_principal_repaid=principal,
             loan_outstanding_year_end=round_money(drawn_to_date) - round_money(principal_to_date),
             costs_by_category=costs[year],
@@ -281,20 +212,6 @@ def funding_years_with_data() -> list[int]:
     years.update(SharedServiceCost.objects.values_list("year", flat=True).distinct().order_by())
     years.update(CostBudget.objects.values_list("year", flat=True).distinct().order_by())
     return sorted(years)
-
-
-def loan_outstanding_by_year_end(*, years: list[int]) -> dict[int, Decimal]:
-    """{year: principal drawn − principal repaid up to 31 December}, in two queries."""
-    if not years:
-        return {}
-    ends = {year: year_bounds(year)[1] for year in set(years)}
-    drawn = FundingReceipt.objects.drawdowns().aggregate(
-        **{f"y{year}": _sum("amount", filter=Q(date__lte=end)) for year, end in ends.items()}
-    )
-    repaid = LoanRepayment.objects.aggregate(
-        **{f"y{year}": _sum("principal", filter=Q(date__lte=end)) for year, end in ends.items()}
-    )
-    return {year: _money(drawn[f"y{year}"]) - _money(repaid[f"y{year}"]) for year in sorted(ends)}
 
 
 # --- Loans -----------------------------------------------------------------------------------------
@@ -350,14 +267,6 @@ def loan_position(*, loan: Loan, on: date | None = None) -> LoanPosition:
         instalments_paid=int(repaid["paid"]),
         instalments_due=int(schedule["due"]),
     )
-
-
-def loan_outstanding_on(*, loan: Loan, on: date) -> Decimal:
-    """Principal still owed on `on` (after that day's repayments): principal − principal repaid."""
-    if on < loan.start_date:
-        return ZERO
-    repaid = loan.repayments.filter(date__lte=on).aggregate(total=_sum("principal"))["total"]
-    return round_money(loan.principal) - _money(repaid)
 
 
 # --- Support agreements ----------------------------------------------------------------------------

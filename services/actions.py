@@ -8,6 +8,7 @@ are computed here and never typed by hand.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -15,12 +16,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import Sum
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from smartiberica.lib.history import bulk_create_audited
+from smartiberica.lib.locks import bounded_lock_wait, is_lock_timeout
 from smartiberica.lib.money import ZERO, round_money
 from smartiberica.lib.records import delete_unless_protected
 
@@ -123,8 +125,15 @@ def _next_number(*, series: str, year: int) -> str:
     SQLite has no row locks but its IMMEDIATE transactions serialise writers.
     After imported numbers it continues from the highest one taken.
     """
-    InvoiceNumberCounter.objects.get_or_create(series=series, year=year)
-    counter = InvoiceNumberCounter.objects.select_for_update().get(series=series, year=year)
+    try:
+        # Bounded: an import holding the counter makes an issue wait seconds, not a worker timeout.
+        with bounded_lock_wait():
+            InvoiceNumberCounter.objects.get_or_create(series=series, year=year)
+            counter = InvoiceNumberCounter.objects.select_for_update().get(series=series, year=year)
+    except OperationalError as error:
+        if is_lock_timeout(error):
+            raise ValidationError(v.ERR_NUMBERING_BUSY, code="numbering_busy") from error
+        raise
     sequence = counter.last + 1
     candidate = format_number(series, year, sequence)
     if Invoice.objects.filter(number=candidate).exists():
@@ -132,7 +141,9 @@ def _next_number(*, series: str, year: int) -> str:
         # series and year (one query), never filling holes behind later numbers.
         prefix = format_number(series, year, 0)[:-4]
         taken = Invoice.objects.filter(number__startswith=prefix).values_list("number", flat=True)
-        sequence = 1 + max((int(n[len(prefix) :]) for n in taken if n[len(prefix) :].isdigit()), default=0)
+        # [0-9] only: isdigit() also takes "²" (which int() refuses) and Arabic-Indic digits.
+        suffixes = (n[len(prefix) :] for n in taken)
+        sequence = 1 + max((int(s) for s in suffixes if re.fullmatch("[0-9]+", s)), default=0)
         candidate = format_number(series, year, sequence)
     counter.last = sequence
     counter.save(update_fields=["last"])

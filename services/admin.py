@@ -35,7 +35,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import OperationalError, connection
 from django.db.models import OuterRef, QuerySet, Subquery, Sum
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
@@ -46,9 +46,16 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from smartiberica.lib.admin_base import ActionAdmin, LocalizedNumbersMixin, inline_rows
-from smartiberica.lib.admin_filters import year_filter
+from smartiberica.lib.admin_filters import (
+    MAX_ID,
+    filter_integer,
+    filter_year,
+    ignore_filter_value,
+    year_filter,
+)
 from smartiberica.lib.dates import current_year, today
 from smartiberica.lib.import_admin import RecordsImportExportMixin
+from smartiberica.lib.locks import ERR_DATABASE_BUSY, is_lock_timeout
 from smartiberica.lib.money import NBSP, ZERO, format_money, format_number, round_money
 from smartiberica.lib.paginator import EstimatedCountPaginator
 
@@ -112,14 +119,19 @@ def client_filter(path: str) -> type[admin.SimpleListFilter]:
             first = list(clients[: CLIENT_FILTER_LIMIT + 1])
             if len(first) > CLIENT_FILTER_LIMIT:
                 value = self.value()
-                first = list(clients.filter(pk=int(value))) if value and value.isdigit() else []
+                pk = filter_integer(value, low=1, high=MAX_ID)
+                first = list(clients.filter(pk=pk)) if pk is not None else []
             return [(str(pk), name) for pk, name in first]
 
         def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
             value = self.value()
-            if value and value.isdigit():
-                return queryset.filter(**{f"{path}_id": int(value)})
-            return queryset
+            if not value:
+                return queryset
+            pk = filter_integer(value, low=1, high=MAX_ID)
+            if pk is None:
+                ignore_filter_value(request, value)
+                return queryset
+            return queryset.filter(**{f"{path}_id": pk})
 
     ClientFilter.__name__ = f"ClientFilter_{path}"
     return ClientFilter
@@ -176,9 +188,13 @@ class TargetYearFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         value = self.value()
-        if value and value.isdigit():
-            return queryset.filter(year=int(value))
-        return queryset
+        if not value:
+            return queryset
+        year = filter_year(value)
+        if year is None:
+            ignore_filter_value(request, value)
+            return queryset
+        return queryset.filter(year=year)
 
 
 class ProtectedFirstAdmin(ActionAdmin):
@@ -551,7 +567,7 @@ HEADER_FIELDS = (
 
 
 # What an invoice number (or the start of one) looks like: series, year, dash, digits.
-INVOICE_NUMBER_PREFIX = re.compile(r"^[A-Za-z]{1,5}\d{4}-\d*$")
+INVOICE_NUMBER_PREFIX = re.compile(r"^[A-Za-z]{1,5}[0-9]{4}-[0-9]*$")
 
 
 @admin.register(Invoice)
@@ -716,6 +732,13 @@ class InvoiceAdmin(RecordsImportExportMixin, BigListAdmin):
                 done += 1
             except ValidationError as error:
                 _report_errors(request, self, invoice, error)
+                if any(e.code == "numbering_busy" for e in getattr(error, "error_list", [])):
+                    break  # the next ones would wait as long: say it once
+            except OperationalError as error:  # SQLite: another writer kept the lock too long
+                if not is_lock_timeout(error):
+                    raise
+                self.message_user(request, ERR_DATABASE_BUSY, messages.ERROR)
+                break
         if done:
             self.message_user(request, success(done) % {"count": done}, messages.SUCCESS)
 

@@ -1,6 +1,6 @@
 """Reads of the services app for the dashboards: a fixed number of queries per call.
 
-`services_year()` answers, for a year and a basis, with frozen dataclasses of
+`services_years()` answers, for some years and a basis, with frozen dataclasses of
 `Decimal`s. Every aggregate is a SQL SUM over a date range (so the date indexes
 serve it) and is re-quantized with `round_money` (SQLite sums decimals as REAL).
 
@@ -32,7 +32,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 
 from smartiberica.lib.dates import year_bounds
 from smartiberica.lib.money import ZERO, round_money
@@ -94,28 +94,6 @@ class ServicesYear:
     expected_contract_revenue: Decimal
     revenue_targets: dict[str, Decimal]
     service_names: dict[str, str]
-
-
-def _month_bounds(year: int, month: int) -> tuple[date, date]:
-    start = date(year, month, 1)
-    end = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
-    return start, date.fromordinal(end.toordinal() - 1)
-
-
-def _revenue_source(year: int, basis: Basis) -> tuple[QuerySet[Any], str, str, str]:
-    """(rows of the year, date field, service-line id path, client path) for a basis."""
-    bounds = year_bounds(year)
-    if basis == "accrual":
-        rows: QuerySet[Any] = Invoice.objects.filter(status=InvoiceStatus.ISSUED, issue_date__range=bounds)
-        return rows, "issue_date", "service_line_id", "client"
-    if basis == "cash":
-        return (
-            Payment.objects.filter(date__range=bounds),
-            "date",
-            "invoice__service_line_id",
-            "invoice__client",
-        )
-    raise ValueError(f"basis must be one of {BASES}, not {basis!r}")
 
 
 @dataclass(frozen=True)
@@ -214,27 +192,26 @@ def month_margin(row: MemberTurnover, rules: Sequence[MarginRule]) -> MonthMargi
     )
 
 
-def _margin_rows(year: int) -> list[MonthMargin]:
-    """Two or three queries: the months of the year, the rules meeting it, their bands."""
-    start, end = year_bounds(year)
-    months = list(MemberTurnover.objects.filter(month__range=(start, end)).order_by("month"))
+def _margins(first: date, last: date) -> list[MonthMargin]:
+    """Two or three queries: the months between two dates, the rules meeting them, their bands."""
+    months = list(MemberTurnover.objects.filter(month__range=(first, last)).order_by("month"))
     if not months:
         return []
-    rules = list(MarginRule.objects.overlapping(start, end).prefetch_related("bands"))
+    rules = list(MarginRule.objects.overlapping(first, last).prefetch_related("bands"))
     return [month_margin(row, rules) for row in months]
 
 
 def member_margin_by_month(*, year: int) -> list[MonthMargin]:
     """The months of `year` with a recorded turnover, with the rates applied and the results."""
-    return _margin_rows(year)
+    return _margins(*year_bounds(year))
 
 
-def expected_contract_revenue(*, year: int) -> Decimal:
-    """Net revenue expected in `year` from active (and ended) contracts: one query."""
-    start, end = year_bounds(year)
+def _expected_by_year(first: date, last: date, years: Iterable[int]) -> dict[int, Decimal]:
+    """Net revenue expected in each year from active (and ended) contracts: one query."""
+    expected: dict[int, Decimal] = dict.fromkeys(years, ZERO)
     contracts = (
         Contract.objects.filter(status__in=COUNTED_CONTRACT_STATUSES)
-        .overlapping(start, end)
+        .overlapping(first, last)
         .values_list(
             "kind",
             "start_date",
@@ -246,80 +223,27 @@ def expected_contract_revenue(*, year: int) -> Decimal:
             "estimated_amount",
         )
     )
-    total = ZERO
     for values in contracts:
-        total += expected_revenue(ContractTerms(*values), year)
-    return round_money(total)
+        terms = ContractTerms(*values)
+        for year in expected:
+            start, end = year_bounds(year)
+            if terms.start_date <= end and (terms.end_date is None or terms.end_date >= start):
+                expected[year] += expected_revenue(terms, year)
+    return {year: round_money(amount) for year, amount in expected.items()}
 
 
-def services_year(*, year: int, basis: Basis = "accrual") -> ServicesYear:
-    """Every services figure of a year, in a fixed number of queries.
-
-    At most nine; ten on the cash basis, which reads the refunds of the year too.
-    """
-    rows, date_field, service_path, client_path = _revenue_source(year, basis)
-    lines = list(ServiceLine.objects.order_by("code"))
-    code_by_id = {line.pk: line.code for line in lines}
-
-    month_sums = {
-        f"m{m}": Sum("net_amount", filter=Q(**{f"{date_field}__range": _month_bounds(year, m)}), default=ZERO)
-        for m in MONTHS
-    }
-    totals = rows.aggregate(total=Sum("net_amount", default=ZERO), **month_sums)
-
-    by_service = {line.code: ZERO for line in lines}
-    for row in rows.order_by().values(service_path).annotate(amount=Sum("net_amount")):
-        by_service[code_by_id[row[service_path]]] = round_money(row["amount"])
-
-    clients: dict[int, ClientRevenue] = {}
-    for row in (
-        rows.order_by()
-        .values(f"{client_path}_id", f"{client_path}__name", f"{client_path}__tax_id")
-        .annotate(amount=Sum("net_amount"))
-    ):
-        clients[row[f"{client_path}_id"]] = ClientRevenue(
-            client_id=row[f"{client_path}_id"],
-            name=row[f"{client_path}__name"],
-            tax_id=row[f"{client_path}__tax_id"],
-            amount=round_money(row["amount"]),
-        )
-
-    by_month = {m: round_money(totals[f"m{m}"]) for m in MONTHS}
-    if basis == "cash":
-        for group in _refund_groups(*year_bounds(year)):
-            by_month[group.month] -= group.amount
-            by_service[code_by_id[group.service_line_id]] -= group.amount
-            _take_off(clients, group)
-
-    targets = {
-        row["service_line__code"]: round_money(row["amount"])
-        for row in RevenueTarget.objects.filter(year=year).values("service_line__code", "amount")
-    }
-    margins = _margin_rows(year)
-
-    return ServicesYear(
-        year=year,
-        basis=basis,
-        services_revenue=round_money(sum(by_month.values(), ZERO)),
-        revenue_by_service=by_service,
-        revenue_by_client=_client_revenue(clients),
-        revenue_by_month=by_month,
-        member_margin=round_money(sum((m.member_margin for m in margins), ZERO)),
-        guarantee_fund=round_money(sum((m.guarantee_fund for m in margins), ZERO)),
-        member_turnover=round_money(sum((m.turnover for m in margins), ZERO)),
-        expected_contract_revenue=expected_contract_revenue(year=year),
-        revenue_targets=targets,
-        service_names={line.code: line.name for line in lines},
-    )
+def expected_contract_revenue(*, year: int) -> Decimal:
+    """Net revenue expected in `year` from active (and ended) contracts: one query."""
+    return _expected_by_year(*year_bounds(year), [year])[year]
 
 
 def services_years(*, years: Iterable[int], basis: Basis = "accrual") -> dict[int, ServicesYear]:
-    """`services_year()` of several years at once, in a fixed number of queries (at most ten;
-    eleven on the cash basis, which reads the refunds too).
+    """The services figures of each year asked for, in a fixed number of queries (at most nine;
+    ten on the cash basis, which reads the refunds too), whatever the number of years.
 
-    Each value equals `services_year(year=y, basis=basis)`: the same sums, grouped by year
-    (and month, service line, client) in one pass each instead of one pass per year, over
-    the date range that covers the years asked for.
+    The one computation of these figures: one year is asked for as `services_years(years=[y])`.
+    The sums are grouped by year (and month, service line, client) in one pass each over the
+    date range that covers the years asked for.
     """
     wanted = sorted(set(years))
     if not wanted:
@@ -384,34 +308,11 @@ def services_years(*, years: Iterable[int], basis: Basis = "accrual") -> dict[in
         targets[row["year"]][row["service_line__code"]] = round_money(row["amount"])
 
     margins: dict[int, list[MonthMargin]] = {y: [] for y in wanted}
-    months = list(MemberTurnover.objects.filter(month__range=(first, last)).order_by("month"))
-    if months:
-        rules = list(MarginRule.objects.overlapping(first, last).prefetch_related("bands"))
-        for month in months:
-            if month.month.year in wanted_set:
-                margins[month.month.year].append(month_margin(month, rules))
+    for month in _margins(first, last):
+        if month.month.year in wanted_set:
+            margins[month.month.year].append(month)
 
-    expected: dict[int, Decimal] = {y: ZERO for y in wanted}
-    contracts = (
-        Contract.objects.filter(status__in=COUNTED_CONTRACT_STATUSES)
-        .overlapping(first, last)
-        .values_list(
-            "kind",
-            "start_date",
-            "end_date",
-            "billing_period",
-            "quantity",
-            "unit_price",
-            "fixed_amount",
-            "estimated_amount",
-        )
-    )
-    for values in contracts:
-        terms = ContractTerms(*values)
-        for year in wanted:
-            start, end = year_bounds(year)
-            if terms.start_date <= end and (terms.end_date is None or terms.end_date >= start):
-                expected[year] += expected_revenue(terms, year)
+    expected = _expected_by_year(first, last, wanted)
 
     return {
         year: ServicesYear(

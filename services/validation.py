@@ -52,6 +52,7 @@ ERR_PERIOD_ALREADY_DRAFTED = _("This contract already has an invoice for that pe
 
 ERR_DUE_BEFORE_ISSUE = _("The due date cannot be before the issue date.")
 ERR_NUMBER_TAKEN = _("Another invoice already has this number.")
+ERR_NUMBERING_BUSY = _("Another operation is numbering invoices (an import?): try again in a moment.")
 ERR_NUMBER_BLANK = _("An invoice number cannot be blank: leave it empty to number the invoice on issue.")
 ERR_SERIES_FORMAT = _("A series is made of capital letters (for example F or R).")
 ERR_CONTRACT_OTHER_CLIENT = _("The contract belongs to another client.")
@@ -533,7 +534,7 @@ ERR_MONTHS_LEFT_WITHOUT_RULE = _(
 
 def validate_typed_number(*, series: str, number: str | None) -> None:
     """A number typed by hand may not look like one the app gives in its series (F2024-0001)."""
-    if number and re.fullmatch(rf"{re.escape(series)}\d{{4}}-\d+", number.strip(), flags=re.IGNORECASE):
+    if number and re.fullmatch(rf"{re.escape(series)}[0-9]{{4}}-[0-9]+", number.strip(), flags=re.IGNORECASE):
         raise ValidationError(
             {
                 "number": ValidationError(

@@ -15,112 +15,32 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from smartiberica import charts, drilldown
+from smartiberica import figure_registry as registry
 from smartiberica.figures import Basis, YearlyFigures, yearly_figures_many, years_with_data
 from smartiberica.lib.dates import current_year
 from smartiberica.lib.money import ratio
 
-Kind = Literal["ratio", "money", "index"]
+Kind = Literal["ratio", "money", "index", "rate"]
 
 
-@dataclass(frozen=True)
-class FigureDefinition:
-    key: str
-    label: Promise
-    kind: Kind
-    definition: Promise
+def _kind(figure: registry.Figure) -> Kind:
+    return "index" if figure.index else figure.kind
 
 
-DEFINITIONS: dict[str, FigureDefinition] = {
-    d.key: d
-    for d in (
-        FigureDefinition(
-            "self_financing",
-            _("Self-financing ratio"),
-            "ratio",
-            _(
-                "Own revenue ÷ total costs. 100 % means that the cooperative's own revenue covers all "
-                "its costs; below 100 % the rest comes from external support or financing."
-            ),
-        ),
-        FigureDefinition(
-            "own_revenue_share",
-            _("Own-revenue share"),
-            "ratio",
-            _("Own revenue ÷ (own revenue + external support): the part of its resources it earns itself."),
-        ),
-        FigureDefinition(
-            "top_funder_share",
-            _("Top-funder share"),
-            "ratio",
-            _("Largest external source ÷ (own revenue + external support): how much rests on one funder."),
-        ),
-        FigureDefinition(
-            "hhi",
-            _("Revenue concentration (HHI)"),
-            "index",
-            _(
-                "Herfindahl–Hirschman index: the sum of the squared shares of each revenue stream "
-                "(each service line, the member margin, each external source). 1 means a single "
-                "stream; 1 ÷ HHI is the effective number of sources."
-            ),
-        ),
-        FigureDefinition(
-            "funding_gap",
-            _("Funding gap"),
-            "money",
-            _(
-                "Total costs − own revenue: what external support or financing must cover. "
-                "Negative means own revenue exceeds the costs."
-            ),
-        ),
-        FigureDefinition(
-            "budget_execution",
-            _("Budget execution"),
-            "ratio",
-            _("Total costs ÷ budgeted costs (the latest approved cost budget of the year)."),
-        ),
-        FigureDefinition(
-            "client_concentration",
-            _("Client concentration"),
-            "ratio",
-            _("Services revenue from the largest client ÷ services revenue."),
-        ),
-        FigureDefinition(
-            "loan_outstanding_year_end",
-            _("Loan outstanding"),
-            "money",
-            _("Principal drawn − principal repaid up to 31 December. A drawdown is financing, not income."),
-        ),
-    )
-}
-
+# The definitions listed under the resources table, in the registry's words.
 MONEY_DEFINITIONS: list[tuple[Promise, Promise]] = [
-    (_("Own revenue"), _("Services revenue + member margin.")),
-    (
-        _("Services revenue"),
-        _(
-            "Net amount (VAT excluded) of the invoices issued in the year; credit notes count negative, "
-            "drafts and cancelled invoices do not count. On the cash basis: the net share of the payments "
-            "received in the year, less the net share of the refunds paid in the year."
-        ),
-    ),
-    (
-        _("Member margin"),
-        _("Structure margin on the members' monthly turnover (the guarantee fund is apart)."),
-    ),
-    (
-        _("Guarantee fund"),
-        _("Guarantee-fund part of the margin: earmarked to pay members on time, not own revenue."),
-    ),
-    (
-        _("External support"),
-        _(
-            "Receipts from parent-support, grant and other sources, plus the in-kind value of shared "
-            "services (standalone cost − share paid). Loans are not support."
-        ),
-    ),
-    (_("Total costs"), _("Expenses of the year + loan interest. Loan principal repaid is not a cost.")),
-    (_("Loan drawdowns"), _("Loan money received in the year: financing, never income.")),
+    (registry.figure(key).label, registry.figure(key).definition)
+    for key in (
+        "own_revenue",
+        "services_revenue",
+        "member_margin",
+        "guarantee_fund",
+        "external_support",
+        "in_kind_shared_services",
+        "total_costs",
+        "loan_interest",
+        "loan_drawdowns",
+    )
 ]
 
 
@@ -137,30 +57,22 @@ class Headline:
 
     @property
     def change_is_good(self) -> bool | None:
-        """Whether the change reads as good news, for colour only (None when neutral)."""
+        """Whether the change reads as good news, for colour and arrow (None when neutral)."""
+        return registry.figure(self.key).change_is_good(self.change)
+
+    @property
+    def arrow(self) -> str:
         if self.change is None or self.change == 0:
-            return None
-        higher_is_better = self.key in {"self_financing", "own_revenue_share"}
-        lower_is_better = self.key in {"top_funder_share", "hhi", "funding_gap", "client_concentration"}
-        if higher_is_better:
-            return self.change > 0
-        if lower_is_better:
-            return self.change < 0
-        return None
-
-
-def _value(figures: YearlyFigures, key: str) -> Decimal | None:
-    if hasattr(figures.ratios, key):
-        value: Decimal | None = getattr(figures.ratios, key)
-        return value
-    return getattr(figures, key)  # type: ignore[no-any-return]
+            return ""
+        return "▲" if self.change > 0 else "▼"
 
 
 def headlines(figures: YearlyFigures, previous: YearlyFigures | None) -> list[Headline]:
     rows = []
-    for key, definition in DEFINITIONS.items():
-        value = _value(figures, key)
-        before = _value(previous, key) if previous is not None else None
+    for definition in registry.headline_figures():
+        key = definition.key
+        value = definition.value(figures)
+        before = definition.value(previous) if previous is not None else None
         change = value - before if value is not None and before is not None else None
         detail = ""
         if key == "top_funder_share" and figures.top_funder:
@@ -171,7 +83,7 @@ def headlines(figures: YearlyFigures, previous: YearlyFigures | None) -> list[He
             Headline(
                 key=key,
                 label=definition.label,
-                kind=definition.kind,
+                kind=_kind(definition),
                 definition=definition.definition,
                 value=value,
                 previous=before,
@@ -227,7 +139,7 @@ def revenue_lines(figures: YearlyFigures) -> list[Line]:
         Line(
             label=figures.service_names.get(code, code),
             amount=amount,
-            url=drilldown.issued_invoices(year, service=code),
+            url=drilldown.revenue(year, figures.basis, service=code),
             compared=figures.revenue_targets.get(code),
         )
         for code, amount in figures.revenue_by_service.items()
@@ -240,7 +152,12 @@ def support_lines(figures: YearlyFigures) -> list[Line]:
         Line(
             label=figures.source_names.get(code, code),
             amount=amount,
-            url=drilldown.receipts(year, source=code),
+            # A source of donated services opens its shared-service costs, not its (absent) receipts.
+            url=(
+                drilldown.shared_service_costs(year, source=code)
+                if code in figures.in_kind_by_source
+                else drilldown.receipts(year, source=code)
+            ),
         )
         for code, amount in figures.external_support_by_source.items()
     ]
@@ -263,7 +180,9 @@ def cost_lines(figures: YearlyFigures) -> list[Line]:
 def client_lines(figures: YearlyFigures, limit: int = 10) -> list[Line]:
     return [
         Line(
-            label=c.name, amount=c.amount, url=drilldown.issued_invoices(figures.year, client_id=c.client_id)
+            label=c.name,
+            amount=c.amount,
+            url=drilldown.revenue(figures.year, figures.basis, client_id=c.client_id),
         )
         for c in figures.revenue_by_client[:limit]
     ]
@@ -285,6 +204,7 @@ class YearPage:
     costs: list[Line]
     clients: list[Line]
     links: dict[str, str]
+    labels: dict[str, str]
 
     @property
     def year(self) -> int:
@@ -390,17 +310,59 @@ def year_page(*, year: int, basis: Basis) -> YearPage:
         support=support_lines(figures),
         costs=cost_lines(figures),
         clients=client_lines(figures),
+        # Every link follows the basis (v2): on the cash basis revenue opens the payments (and the
+        # refunds), and total costs open the expenses, never the budgets.
         links={
-            "services_revenue": drilldown.issued_invoices(year),
-            "payments": drilldown.payments(year),
-            "member_margin": drilldown.member_turnover(year),
-            "in_kind": drilldown.shared_service_costs(year),
+            **{f.key: f.url(year, basis) for f in registry.FIGURES},
+            "refunds": drilldown.refunds(year) if basis == "cash" else "",
             "receipts": drilldown.receipts(year),
-            "expenses": drilldown.expenses(year),
-            "loan": drilldown.loan_repayments(year),
-            "budget": drilldown.cost_budgets(year),
+            "total_costs": drilldown.expenses(year),
         },
+        labels=registry.labels(),
     )
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    """One row of the multi-year table: a registry figure across the years."""
+
+    key: str
+    label: str
+    kind: Kind
+    values: list[Decimal | None]
+
+
+YEARS_TABLE = (
+    "own_revenue",
+    "services_revenue",
+    "member_margin",
+    "guarantee_fund",
+    "external_support",
+    "in_kind_shared_services",
+    "total_costs",
+    "budgeted_costs",
+    "funding_gap",
+    "break_even_structure_rate",
+    "loan_drawdowns",
+    "loan_interest",
+    "loan_outstanding_year_end",
+    "self_financing",
+    "own_revenue_share",
+    "top_funder_share",
+    "hhi",
+    "budget_execution",
+    "client_concentration",
+)
+
+
+def figure_rows(series: list[YearlyFigures]) -> list[FigureRow]:
+    rows = []
+    for key in YEARS_TABLE:
+        definition = registry.figure(key)
+        rows.append(
+            FigureRow(key, str(definition.label), _kind(definition), [definition.value(f) for f in series])
+        )
+    return rows
 
 
 @dataclass(frozen=True)
@@ -408,6 +370,7 @@ class YearsPage:
     series: list[YearlyFigures]
     mix: list[MixRow]
     charts: dict[str, str]
+    rows: list[FigureRow]
 
 
 def years_page(*, basis: Basis) -> YearsPage:
@@ -418,6 +381,7 @@ def years_page(*, basis: Basis) -> YearsPage:
     return YearsPage(
         series=series,
         mix=mix,
+        rows=figure_rows(series),
         charts={
             "self_financing": charts.self_financing_trend(series),
             "resources_mix": _mix_chart(series, mix),

@@ -8,7 +8,9 @@ The story, in figures:
 - 2017–2018: accounting office, premises and software shared with other Andalusian
   cooperatives (a small share paid, a large avoided cost counted as in-kind support);
   Smart Belgium sends quarterly support.
-- 2019: mutualisation ends: the cooperative pays those services alone, costs jump.
+- 2019: mutualisation ends: the cooperative pays those services alone. Donated services count
+  as a cost and as support (figures v2), so the year shows lost in-kind support and higher
+  expenses, not a jump of total costs.
 - 2020: Smart Belgium's support shrinks; the Fiare loan carries the year; a pandemic
   dip in members' turnover; the cost budget is revised down; the variable-margin
   pilot starts (banded rates).

@@ -28,8 +28,15 @@ def issued_invoices(year: int, *, service: str | None = None, client_id: int | N
     )
 
 
-def payments(year: int) -> str:
-    return _changelist("services", "payment", date_year=year)
+def payments(year: int, *, service: str | None = None, client_id: int | None = None) -> str:
+    """The payments received in the year: the cash basis's revenue (less the refunds)."""
+    return _changelist(
+        "services",
+        "payment",
+        date_year=year,
+        invoice__service_line__code__exact=service,
+        invoice__client__id__exact=client_id,
+    )
 
 
 def member_turnover(year: int) -> str:
@@ -40,8 +47,8 @@ def receipts(year: int, *, source: str | None = None) -> str:
     return _changelist("funding", "fundingreceipt", date_year=year, source__code__exact=source)
 
 
-def shared_service_costs(year: int) -> str:
-    return _changelist("funding", "sharedservicecost", year__exact=year)
+def shared_service_costs(year: int, *, source: str | None = None) -> str:
+    return _changelist("funding", "sharedservicecost", year__exact=year, source__code__exact=source)
 
 
 def expenses(year: int, *, category: str | None = None) -> str:
@@ -54,3 +61,25 @@ def loan_repayments(year: int) -> str:
 
 def cost_budgets(year: int) -> str:
     return _changelist("funding", "costbudget", year__exact=year)
+
+
+def loan_drawdowns(year: int) -> str:
+    return _changelist("funding", "fundingreceipt", date_year=year, source__kind__exact="loan")
+
+
+def refunds(year: int, *, service: str | None = None, client_id: int | None = None) -> str:
+    """The refunds paid in the year: taken off the cash basis's revenue."""
+    return _changelist(
+        "services",
+        "refund",
+        date_year=year,
+        invoice__service_line__code__exact=service,
+        invoice__client__id__exact=client_id,
+    )
+
+
+def revenue(year: int, basis: str, *, service: str | None = None, client_id: int | None = None) -> str:
+    """The records behind services revenue on a basis: invoices issued, or payments received."""
+    if basis == "cash":
+        return payments(year, service=service, client_id=client_id)
+    return issued_invoices(year, service=service, client_id=client_id)

@@ -16,44 +16,27 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from smartiberica import figure_registry as registry
 from smartiberica.figures import RATIO_NAMES, YearlyFigures
 from smartiberica.lib.money import ratio
+from smartiberica.lib.spreadsheet_safety import escape_csv_text, xlsx_cell
 
 MONEY_FORMAT = '#,##0.00 "€";-#,##0.00 "€"'
 PERCENT_FORMAT = "0.0%"
 INDEX_FORMAT = "0.0000"
+RATE_FORMAT = '0.00" %"'  # a rate already in percent: 6.60 reads "6.60 %"
 BOLD = Font(bold=True)
 
 Row = tuple[str, str, str, Decimal | str | None, str]  # section, key, label, value, kind
 
 
 def _labels() -> dict[str, str]:
-    return {
-        "own_revenue": _("Own revenue"),
-        "services_revenue": _("Services revenue"),
-        "member_margin": _("Member margin"),
-        "guarantee_fund": _("Guarantee fund"),
-        "external_support": _("External support"),
-        "in_kind_shared_services": _("In-kind shared services"),
-        "loan_drawdowns": _("Loan drawdowns"),
-        "loan_interest": _("Loan interest"),
-        "loan_principal_repaid": _("Loan principal repaid"),
-        "loan_outstanding_year_end": _("Loan outstanding at year end"),
-        "total_costs": _("Total costs"),
-        "budgeted_costs": _("Budgeted costs"),
-        "funding_gap": _("Funding gap"),
-        "self_financing": _("Self-financing ratio"),
-        "own_revenue_share": _("Own-revenue share"),
-        "top_funder_share": _("Top-funder share"),
-        "hhi": _("Revenue concentration (HHI)"),
-        "budget_execution": _("Budget execution"),
-        "client_concentration": _("Client concentration"),
-    }
+    # The registry's labels: the same words as the pages.
+    return registry.labels()
 
 
 SUMMARY_MONEY = (
@@ -78,6 +61,13 @@ def rows(figures: YearlyFigures) -> Iterator[Row]:
     labels = _labels()
     for key in SUMMARY_MONEY:
         yield "summary", key, labels[key], getattr(figures, key), "money"
+    yield (
+        "summary",
+        "break_even_structure_rate",
+        labels["break_even_structure_rate"],
+        figures.break_even_structure_rate,
+        "rate",
+    )
     for key in RATIO_NAMES:
         yield "ratios", key, labels[key], getattr(figures.ratios, key), "index" if key == "hhi" else "ratio"
     yield "ratios", "top_funder", _("Top funder"), figures.top_funder or "", "text"
@@ -107,9 +97,8 @@ def to_csv(figures: YearlyFigures) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["year", "basis", "section", "key", "label", "value"])
     for section, key, label, value, _kind in rows(figures):
-        writer.writerow(
-            [figures.year, figures.basis, section, key, label, "" if value is None else str(value)]
-        )
+        cells = [figures.year, figures.basis, section, key, label, "" if value is None else value]
+        writer.writerow([escape_csv_text(cell) for cell in cells])
     return buffer.getvalue()
 
 
@@ -126,7 +115,7 @@ def _row(
 ) -> None:
     cells = []
     for index, value in enumerate(values):
-        cell = WriteOnlyCell(sheet, value=value)
+        cell = xlsx_cell(sheet, value)
         number_format = formats[index] if index < len(formats) else None
         if number_format and value is not None:
             cell.number_format = number_format
@@ -159,6 +148,11 @@ def to_xlsx(figures: YearlyFigures) -> bytes:
         [_("Figure"), _("Amount (€)")],
         [[labels[key], getattr(figures, key)] for key in SUMMARY_MONEY],
         [None, MONEY_FORMAT],
+    )
+    _row(
+        summary,
+        [labels["break_even_structure_rate"], figures.break_even_structure_rate],
+        [None, RATE_FORMAT],
     )
     _row(summary, [])
     _row(summary, [_("Ratio"), _("Value")], bold=True)
@@ -223,8 +217,9 @@ def to_xlsx(figures: YearlyFigures) -> bytes:
         variance = None if budget is None else actual - budget
         share = None if budget is None else ratio(actual - budget, budget)
         cost_rows.append([names.get(code, code), budget, actual, variance, share])
-    cost_rows.append([_("Loan interest"), None, figures.loan_interest, None, None])
-    cost_rows.append([_("Total costs"), figures.budgeted_costs, figures.total_costs, None, None])
+    cost_rows.append([labels["loan_interest"], None, figures.loan_interest, None, None])
+    cost_rows.append([labels["in_kind_shared_services"], None, figures.in_kind_shared_services, None, None])
+    cost_rows.append([labels["total_costs"], figures.budgeted_costs, figures.total_costs, None, None])
     _table(
         costs,
         [_("Category"), _("Budget (€)"), _("Actual (€)"), _("Variance (€)"), _("Variance")],

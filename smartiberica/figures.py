@@ -1,4 +1,4 @@
-"""The yearly-figures engine: the one place where the board's figures are defined.
+"""The yearly-figures engine: the one place where the board's figures are defined (version 2).
 
 Pages, the JSON API, the exports and the `yearly_figures` command all read the
 `YearlyFigures` object built here, so they can never disagree. The definitions
@@ -7,17 +7,21 @@ are the ones of the domain brief (docs/figures.md repeats them for readers):
 - own_revenue = services_revenue + member_margin
 - external_support = receipts from parent-support, grant and other sources
   + the in-kind value of mutualised services (standalone cost − share paid)
-- total_costs = expenses + loan interest; loan drawdowns and principal are financing
-- ratios are fractions to 4 places, None when their denominator is 0
+- total_costs = expenses + loan interest + in-kind shared services (donated services are
+  booked gross: a resource and a cost); loan drawdowns and principal are financing
+- loan interest: accrual basis, the schedule rows due in the year; cash basis, the repayments
+- ratios are fractions to 4 places, None when their denominator is 0 or negative
 
-The inputs come from `funding.selectors` and `services.selectors`, each a fixed
-number of queries; `combine()` is pure and does the arithmetic.
+There is one computation path: the inputs come from the batched `funding.selectors.funding_years`
+and `services.selectors.services_years` (a fixed number of queries whatever the number of years
+and the volume), `combine()` is pure and does the arithmetic, and `yearly_figures(year)` is
+`yearly_figures_many([year])`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import Any, Literal, Protocol
 
 from smartiberica.lib.dates import EARLIEST_RECORD_YEAR, latest_record_year
@@ -41,7 +45,8 @@ class FundingInputs(Protocol):
     in_kind_by_source: dict[str, Decimal]
     in_kind_shared_services: Decimal
     loan_drawdowns: Decimal
-    loan_interest: Decimal
+    loan_interest_due: Decimal
+    loan_interest_paid: Decimal
     loan_principal_repaid: Decimal
     loan_outstanding_year_end: Decimal
     costs_by_category: dict[str, Decimal]
@@ -109,6 +114,7 @@ class YearlyFigures:
     budgeted_costs: Decimal | None
     funding_gap: Decimal
     top_funder: str | None
+    break_even_structure_rate: Decimal | None
     ratios: Ratios
     # Context for the pages; not part of the public JSON contract.
     expenses_total: Decimal = ZERO
@@ -117,6 +123,7 @@ class YearlyFigures:
     expected_contract_revenue: Decimal = ZERO
     revenue_targets: dict[str, Decimal] = field(default_factory=dict)
     budgeted_by_category: dict[str, Decimal] = field(default_factory=dict)
+    in_kind_by_source: dict[str, Decimal] = field(default_factory=dict)
     service_names: dict[str, str] = field(default_factory=dict)
     source_names: dict[str, str] = field(default_factory=dict)
     category_names: dict[str, str] = field(default_factory=dict)
@@ -179,6 +186,12 @@ class YearlyFigures:
             "budgeted_costs": None if self.budgeted_costs is None else _money(self.budgeted_costs),
             "funding_gap": _money(self.funding_gap),
             "top_funder": self.top_funder,
+            "break_even_structure_rate": (
+                None if self.break_even_structure_rate is None else str(self.break_even_structure_rate)
+            ),
+            # Closing a year comes with its own issue: until then every year is open.
+            "status": "open",
+            "approved": None,
             "ratios": {name: _ratio(getattr(self.ratios, name)) for name in RATIO_NAMES},
         }
 
@@ -199,6 +212,35 @@ def _money(value: Decimal) -> str:
 
 def _ratio(value: Decimal | None) -> str | None:
     return None if value is None else str(value.quantize(RATIO_QUANTUM))
+
+
+def positive_ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:
+    """numerator / denominator to 4 places; None when the denominator is 0 or negative (v2).
+
+    A share of a negative whole (a year of credit notes) means nothing, so it is not shown.
+    """
+    return None if denominator <= 0 else ratio(numerator, denominator)
+
+
+RATE_QUANTUM = Decimal("0.01")
+
+
+def break_even_rate(*, total_costs: Decimal, services_revenue: Decimal, turnover: Decimal) -> Decimal | None:
+    """The flat structure rate (percent, 2 places, rounded up) that would have covered the costs.
+
+    (total_costs − services_revenue) / member turnover × 100; None without turnover; 0.00 when
+    services revenue alone covers the costs. Rounded up, because a rate rounded down would fall
+    short of the costs.
+    """
+    if turnover <= 0:
+        return None
+    uncovered = total_costs - services_revenue
+    if uncovered <= 0:
+        return Decimal("0.00")
+    # In cents and hundredths of a percent: exact integer arithmetic, then the ceiling.
+    cents, turnover_cents = int(uncovered * 100), int(turnover * 100)
+    hundredths = -(-(cents * 10000) // turnover_cents)
+    return (Decimal(hundredths) / 100).quantize(RATE_QUANTUM, rounding=ROUND_CEILING)
 
 
 def herfindahl(streams: list[Decimal]) -> Decimal | None:
@@ -233,8 +275,12 @@ def combine(funding: FundingInputs, services: ServicesInputs, *, basis: Basis) -
     by_source = {code: amount for code, amount in sorted(by_source.items()) if amount != 0}
     external_support = sum(by_source.values(), ZERO)
 
-    loan_interest = round_money(funding.loan_interest)
-    total_costs = round_money(funding.expenses_total) + loan_interest
+    # v2: interest falls due on the schedule (accrual) or is paid (cash).
+    loan_interest = round_money(funding.loan_interest_paid if basis == "cash" else funding.loan_interest_due)
+    in_kind = round_money(funding.in_kind_shared_services)
+    expenses = round_money(funding.expenses_total)
+    # v2: donated services are a cost as well as a resource.
+    total_costs = expenses + loan_interest + in_kind
     resources = own_revenue + external_support
 
     top = _largest(by_source)
@@ -244,16 +290,19 @@ def combine(funding: FundingInputs, services: ServicesInputs, *, basis: Basis) -
     )
     largest_client = max((c.amount for c in clients), default=ZERO)
 
-    streams = [*services.revenue_by_service.values(), member_margin, *by_source.values()]
+    # v2: streams by kind of source, so that one market split into product lines does not look
+    # diversified: services revenue, member margin, each external source (receipts and in kind).
+    streams = [services_revenue, member_margin, *by_source.values()]
     budgeted = None if funding.budgeted_costs is None else round_money(funding.budgeted_costs)
 
     ratios = Ratios(
-        self_financing=ratio(own_revenue, total_costs),
-        own_revenue_share=ratio(own_revenue, resources),
-        top_funder_share=ratio(top[1] if top else ZERO, resources),
-        hhi=herfindahl([round_money(s) for s in streams]),
-        budget_execution=None if budgeted is None else ratio(total_costs, budgeted),
-        client_concentration=ratio(largest_client, services_revenue),
+        self_financing=positive_ratio(own_revenue, total_costs),
+        own_revenue_share=positive_ratio(own_revenue, resources),
+        top_funder_share=positive_ratio(top[1] if top else ZERO, resources),
+        hhi=herfindahl(streams),
+        # v2: budgets plan what is paid, so donated services stay out.
+        budget_execution=None if budgeted is None else positive_ratio(total_costs - in_kind, budgeted),
+        client_concentration=positive_ratio(largest_client, services_revenue),
     )
     return YearlyFigures(
         year=year,
@@ -266,7 +315,7 @@ def combine(funding: FundingInputs, services: ServicesInputs, *, basis: Basis) -
         revenue_by_client=clients,
         external_support=external_support,
         external_support_by_source=by_source,
-        in_kind_shared_services=round_money(funding.in_kind_shared_services),
+        in_kind_shared_services=in_kind,
         loan_drawdowns=round_money(funding.loan_drawdowns),
         loan_interest=loan_interest,
         loan_principal_repaid=round_money(funding.loan_principal_repaid),
@@ -276,13 +325,19 @@ def combine(funding: FundingInputs, services: ServicesInputs, *, basis: Basis) -
         budgeted_costs=budgeted,
         funding_gap=total_costs - own_revenue,
         top_funder=top[0] if top else None,
+        break_even_structure_rate=break_even_rate(
+            total_costs=total_costs,
+            services_revenue=services_revenue,
+            turnover=round_money(services.member_turnover),
+        ),
         ratios=ratios,
-        expenses_total=round_money(funding.expenses_total),
+        expenses_total=expenses,
         revenue_by_month=dict(services.revenue_by_month),
         member_turnover=round_money(services.member_turnover),
         expected_contract_revenue=round_money(services.expected_contract_revenue),
         revenue_targets=dict(services.revenue_targets),
         budgeted_by_category=dict(funding.budgeted_by_category),
+        in_kind_by_source={code: round_money(v) for code, v in funding.in_kind_by_source.items() if v},
         service_names=dict(services.service_names),
         source_names=dict(funding.source_names),
         category_names=dict(funding.category_names),
@@ -290,20 +345,15 @@ def combine(funding: FundingInputs, services: ServicesInputs, *, basis: Basis) -
 
 
 def yearly_figures(*, year: int, basis: Basis = "accrual") -> YearlyFigures:
-    """The figures of `year`: a fixed number of queries, whatever the data volume."""
-    from funding.selectors import funding_year
-    from services.selectors import services_year
-
-    if basis not in BASES:
-        raise ValueError(f"basis must be one of {BASES}, not {basis!r}")
-    return combine(funding_year(year=year), services_year(year=year, basis=basis), basis=basis)
+    """The figures of `year`: the batched computation asked for one year (one path, fixed queries)."""
+    return yearly_figures_many(years=[year], basis=basis)[year]
 
 
 def yearly_figures_many(*, years: list[int], basis: Basis = "accrual") -> dict[int, YearlyFigures]:
-    """`yearly_figures()` of several years in a fixed number of queries (not 16 per year).
+    """The figures of several years in a fixed number of queries, whatever the years and the volume.
 
-    The batched selectors return, for each year, the same inputs as the one-year ones, and
-    `combine()` stays the single definition of every figure.
+    The batched selectors give each year's inputs and `combine()` stays the single definition of
+    every figure.
     """
     from funding.selectors import funding_years
     from services.selectors import services_years

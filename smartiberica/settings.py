@@ -128,7 +128,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite has no SELECT ... FOR UPDATE: IMMEDIATE transactions take the write
     # lock up front, so read-then-write sequences (invoice numbers) serialise
     # instead of failing with "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
+    # WAL: readers never wait for a writer (the login page stays up during a long import);
+    # the busy timeout (seconds) makes a second writer wait its turn instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
@@ -154,9 +162,36 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-# Behind a reverse proxy the client address comes from X-Forwarded-For (docs/deploy.md).
-AXES_IPWARE_PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+
+def client_address_settings(proxy_count: int) -> dict[str, object]:
+    """How django-axes (through django-ipware) reads the client's address (docs/deploy.md).
+
+    No proxy: the connection's address only, so that a client cannot pick its own address with
+    a forged X-Forwarded-For. Behind `proxy_count` proxies, each appending the address it
+    received from to X-Forwarded-For (the one next to Django is REMOTE_ADDR): ipware counts the
+    proxies listed in the header, i.e. all but the last one.
+    """
+    if proxy_count < 0:
+        raise ImproperlyConfigured(f"DJANGO_PROXY_COUNT={proxy_count} must be 0 or more.")
+    if proxy_count == 0:
+        return {"AXES_IPWARE_META_PRECEDENCE_ORDER": ["REMOTE_ADDR"], "AXES_IPWARE_PROXY_COUNT": None}
+    return {
+        "AXES_IPWARE_META_PRECEDENCE_ORDER": ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"],
+        "AXES_IPWARE_PROXY_COUNT": proxy_count - 1,
+        "AXES_IPWARE_PROXY_ORDER": "left-most",
+    }
+
+
+PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0)
+_client_address = client_address_settings(PROXY_COUNT)
+AXES_IPWARE_META_PRECEDENCE_ORDER = _client_address["AXES_IPWARE_META_PRECEDENCE_ORDER"]
+AXES_IPWARE_PROXY_COUNT = _client_address["AXES_IPWARE_PROXY_COUNT"]
+AXES_IPWARE_PROXY_ORDER = _client_address.get("AXES_IPWARE_PROXY_ORDER", "left-most")
+
+# How long a write waits for a lock held by another (an import numbering invoices) before the
+# user is told to try again (PostgreSQL lock_timeout; SQLite waits its busy timeout).
+LOCK_WAIT_SECONDS = env.float("DJANGO_LOCK_WAIT_SECONDS", default=5.0)
 
 # The audit trail is read-only: a revert from a history page would skip the apps' actions.
 SIMPLE_HISTORY_REVERT_DISABLED = True
@@ -230,6 +265,15 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="WARNING")},
+}
+
+# Limits of the record imports (command and admin), refused up front with a message
+# (docs/import-formats.md). A file beyond them is split into several imports.
+IMPORT_LIMITS = {
+    "MAX_UPLOAD_BYTES": env.int("DJANGO_IMPORT_MAX_UPLOAD_MB", default=50) * 1_000_000,
+    "MAX_XLSX_UNPACKED_BYTES": env.int("DJANGO_IMPORT_MAX_XLSX_UNPACKED_MB", default=250) * 1_000_000,
+    "MAX_ROWS": env.int("DJANGO_IMPORT_MAX_ROWS", default=200_000),
+    "MAX_ERRORS": env.int("DJANGO_IMPORT_MAX_ERRORS", default=1_000),
 }
 
 # Imports and exports of records in the admin (django-import-export, see docs/import-formats.md):

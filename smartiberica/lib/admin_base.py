@@ -13,6 +13,8 @@ Every ModelAdmin of a record (funding and services) derives from `ActionAdmin`:
 - Deleting calls `delete_record()` (one action); a refusal is a message, not a 500.
 - The audit trail (django-simple-history) is read-only for everybody: its pages answer
   GET only, since a "revert" would write an old version around the actions.
+- Text fields refuse control characters (a NUL byte above all), and a list's query parameters
+  with one are dropped with a message (`smartiberica.lib.text`).
 - Numbers are typed and shown the reader's way (`450,50` in Spanish and French, `450.50` in
   English): `LocalizedNumbersMixin`, which `ActionAdmin` and every inline carry, gives each
   model DecimalField a `LocalizedDecimalField`.
@@ -30,7 +32,9 @@ from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
+from smartiberica.lib.admin_filters import ignore_filter_value
 from smartiberica.lib.form_fields import LocalizedDecimalField
+from smartiberica.lib.text import has_control_characters, validate_multi_line, validate_single_line
 
 REFUSAL_ATTRIBUTE = "_action_refusal"
 # The only methods the history pages answer.
@@ -84,7 +88,13 @@ class LocalizedNumbersMixin:
     def formfield_for_dbfield(self, db_field: models.Field, request: HttpRequest, **kwargs: Any) -> Any:
         if isinstance(db_field, models.DecimalField) and not db_field.choices:
             kwargs.setdefault("form_class", LocalizedDecimalField)
-        return super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
+        # Text is printable: no NUL byte (PostgreSQL refuses it) nor other control character.
+        if formfield is not None and isinstance(db_field, models.TextField):
+            formfield.validators.append(validate_multi_line)
+        elif formfield is not None and isinstance(db_field, models.CharField) and not db_field.choices:
+            formfield.validators.append(validate_single_line)
+        return formfield
 
 
 class ActionAdmin(LocalizedNumbersMixin, SimpleHistoryAdmin):
@@ -173,6 +183,20 @@ class ActionAdmin(LocalizedNumbersMixin, SimpleHistoryAdmin):
             for message in refused.error.messages:
                 self.message_user(request, message, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
+
+    # --- Lists: a bad filter value is dropped with a message, never a 500 ----------------------
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        # A control character (a NUL byte above all, which PostgreSQL refuses in any string) in a
+        # query parameter can only be a forged URL: drop those parameters and say so.
+        bad = [key for key, value in request.GET.lists() if has_control_characters(key, *value)]
+        if bad:
+            query = request.GET.copy()
+            for key in bad:
+                ignore_filter_value(request, query.get(key) or key)
+                del query[key]
+            return HttpResponseRedirect(f"{request.path}?{query.urlencode()}" if query else request.path)
+        return super().changelist_view(request, extra_context)
 
     # --- The audit trail: read-only -------------------------------------------------------------
 

@@ -21,6 +21,7 @@ buttons; board members, who may only view, get neither.
 from __future__ import annotations
 
 import contextlib
+import io
 import re
 import tempfile
 import time
@@ -28,6 +29,8 @@ import uuid
 from pathlib import Path
 from typing import Any, ClassVar
 
+import tablib
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -43,7 +46,8 @@ from import_export.forms import ExportForm
 from import_export.results import Error, Result, RowResult
 
 from smartiberica.lib.importing import CREATED, UNCHANGED, UPDATED, Importer, ImportResult, run_import
-from smartiberica.lib.tabular import UnreadableFile
+from smartiberica.lib.spreadsheet_safety import escape_csv_text, xlsx_cell
+from smartiberica.lib.tabular import ERR_TOO_LARGE, UnreadableFile
 
 PREVIEW_ROWS = 200  # rows of each outcome listed in the preview (all are counted)
 UPLOAD_DIR = Path(tempfile.gettempdir()) / "smartiberica-imports"
@@ -98,6 +102,41 @@ def as_import_export_result(outcome: ImportResult) -> Result:
     return result
 
 
+# --- Export formats: text a spreadsheet would run is written as inert text --------------------------
+
+
+class SafeCSV(CSV):
+    """CSV whose text cells starting with =, +, -, @, tab or CR get a leading apostrophe."""
+
+    def export_data(self, dataset: Any, **kwargs: Any) -> Any:
+        safe = tablib.Dataset(headers=dataset.headers)
+        for row in dataset:
+            safe.append([escape_csv_text(value) for value in row])
+        return super().export_data(safe, **kwargs)
+
+
+class SafeXLSX(XLSX):
+    """XLSX whose text cells are always string cells, never formulas; written streaming."""
+
+    def export_data(self, dataset: Any, **kwargs: Any) -> bytes:
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(str(dataset.title or "Sheet"))
+        header = []
+        for name in dataset.headers or []:
+            cell = xlsx_cell(sheet, name)
+            cell.font = Font(bold=True)
+            header.append(cell)
+        sheet.append(header)
+        for row in dataset:
+            sheet.append([xlsx_cell(sheet, value) for value in row])
+        output = io.BytesIO()
+        workbook.save(output)
+        return output.getvalue()
+
+
 # --- The admin ---------------------------------------------------------------------------------------
 
 
@@ -120,7 +159,7 @@ class RecordsImportExportMixin(ImportExportMixin):
 
     importer_class: ClassVar[type[Importer]]
     import_template_name = "admin/imports/import.html"
-    export_formats: ClassVar[list[type]] = [CSV, XLSX]  # type: ignore[misc]
+    export_formats: ClassVar[list[type]] = [SafeCSV, SafeXLSX]  # type: ignore[misc]
     # Every column, always: a file with columns left out would not re-import.
     export_form_class = ExportForm
 
@@ -185,6 +224,9 @@ class RecordsImportExportMixin(ImportExportMixin):
         upload = request.FILES.get("import_file")
         if upload is None:
             return self._render(request, form_error=ERR_NO_FILE)
+        limit = settings.IMPORT_LIMITS["MAX_UPLOAD_BYTES"]
+        if upload.size is not None and upload.size > limit:  # refused before it is stored
+            return self._render(request, form_error=ERR_TOO_LARGE % {"limit": f"{limit / 1_000_000:g}"})
         UPLOAD_DIR.mkdir(mode=0o700, exist_ok=True)
         _remove_stale_uploads()
         token = uuid.uuid4().hex

@@ -24,14 +24,17 @@ from datetime import date
 from decimal import Decimal
 from typing import IO, Any, ClassVar
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import DatabaseError, models, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, models, transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from smartiberica.lib.locks import is_lock_timeout, try_import_lock
 from smartiberica.lib.parsing import ParseError, parse_amount, parse_date, parse_integer, parse_month
 from smartiberica.lib.tabular import ERR_TOO_MANY_VALUES, Row, UnreadableFile, open_table
+from smartiberica.lib.text import validate_single_line
 
 ERR_REQUIRED = _("This value is required.")
 ERR_DUPLICATE_KEY = _("the same key is already on row %(row)s.")
@@ -39,6 +42,10 @@ ERR_TOO_LONG = _("“%(value)s” is longer than %(max)s characters.")
 ERR_NOT_IN_CHOICES = _("“%(value)s” is not one of: %(choices)s.")
 ERR_DATABASE = _("the database refused this row (%(reason)s).")
 ERR_NO_ROWS = _("The file has a header row but no records.")
+ERR_TOO_MANY_ROWS = _("The file has more than %(limit)s rows: split it into smaller files.")
+ERR_MORE_ERRORS = _("… and %(count)s more errors (only the first %(limit)s are listed).")
+ERR_IMPORT_RUNNING = _("Another import is running: try again when it has finished. Nothing was imported.")
+ERR_DATABASE_LOST = _("The database stopped answering during the import: nothing was imported. Try again.")
 
 #: The contract's error line. Kept literal (not translated) so that scripts can read it; the reason is
 #: the translated message the admin and the forms show.
@@ -74,6 +81,29 @@ class RowReport:
     changes: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # column -> (before, after)
 
 
+def import_limit(name: str) -> int:
+    """A limit of the imports (settings.IMPORT_LIMITS, see docs/import-formats.md)."""
+    return int(settings.IMPORT_LIMITS[name])
+
+
+class CappedErrors(list):  # type: ignore[type-arg]
+    """The errors of a file: all counted (`total`), only the first `limit` kept in memory."""
+
+    def __init__(self, limit: int | None = None) -> None:
+        super().__init__()
+        self.limit = import_limit("MAX_ERRORS") if limit is None else limit
+        self.total = 0
+
+    def append(self, error: Any) -> None:
+        self.total += 1
+        if len(self) < self.limit:
+            super().append(error)
+
+    def extend(self, errors: Any) -> None:
+        for error in errors:
+            self.append(error)
+
+
 @dataclass
 class ImportResult:
     kind: str
@@ -81,7 +111,7 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
+    errors: CappedErrors = field(default_factory=CappedErrors)
     unreadable: str | None = None  # the one message of a file that cannot be read at all
     reports: list[RowReport] = field(default_factory=list)  # at most `keep_reports` of each outcome
     columns: list[str] = field(default_factory=list)
@@ -113,7 +143,20 @@ class ImportResult:
     def error_lines(self) -> list[str]:
         if self.unreadable is not None:
             return [self.unreadable]
-        return [str(error) for error in self.errors]
+        lines = [str(error) for error in self.errors]
+        if self.more_errors:
+            lines.append(str(ERR_MORE_ERRORS % {"count": self.more_errors, "limit": len(self.errors)}))
+        return lines
+
+    @property
+    def more_errors(self) -> int:
+        """Errors counted but not listed (beyond the limit)."""
+        return self.error_count - len(self.errors)
+
+    @property
+    def error_count(self) -> int:
+        """Every error of the file, including those not listed."""
+        return max(getattr(self.errors, "total", 0), len(self.errors))
 
 
 # --- Row errors -----------------------------------------------------------------------------------
@@ -218,6 +261,17 @@ def validation_errors(
             pairs.extend((column, message) for message in messages)
         return pairs
     return [(default, message) for message in error.messages]
+
+
+def control_character_errors(row: Row) -> list[RowError]:
+    """Every cell is single-line printable text: a NUL byte never reaches the database."""
+    errors = []
+    for column, value in row.values.items():
+        try:
+            validate_single_line(value)
+        except ValidationError as error:
+            errors.extend(RowError(row.number, column, message) for message in error.messages)
+    return errors
 
 
 # --- Audit trail ----------------------------------------------------------------------------------
@@ -370,12 +424,23 @@ def run_import(
     rows_read = 0
     try:
         with history_user(importer.user), transaction.atomic():
+            if not try_import_lock():
+                result.unreadable = str(ERR_IMPORT_RUNNING)
+                raise _Rollback
+            max_rows = import_limit("MAX_ROWS")
             for row in table.rows:
                 rows_read += 1
+                if rows_read > max_rows:
+                    result.unreadable = str(ERR_TOO_MANY_ROWS % {"limit": max_rows})
+                    raise _Rollback
                 if on_progress is not None and rows_read % 10_000 == 0:
                     on_progress(rows_read)
                 if row.extra:
                     result.errors.append(RowError(row.number, table.columns[-1], str(ERR_TOO_MANY_VALUES)))
+                    continue
+                refused = control_character_errors(row)
+                if refused:
+                    result.errors.extend(refused)
                     continue
                 reader = RowReader(row, importer.columns)
                 try:
@@ -403,6 +468,8 @@ def run_import(
                 except ValidationError as error:
                     result.errors.extend(RowError(row.number, c, m) for c, m in importer.errors_of(error))
                     continue
+                except (OperationalError, InterfaceError):
+                    raise  # the database is gone or busy: the whole import stops (below)
                 except DatabaseError as error:  # a constraint the rules did not foresee
                     result.errors.append(
                         RowError(row.number, importer.default_column, str(ERR_DATABASE % {"reason": error}))
@@ -423,6 +490,10 @@ def run_import(
         pass
     except UnreadableFile as error:  # found while streaming: an encoding error on row 5 000…
         result.unreadable = error.message
+    except (OperationalError, InterfaceError) as error:
+        # Another import holds the write lock (SQLite), or the connection was lost: the
+        # transaction is rolled back, nothing is written.
+        result.unreadable = str(ERR_IMPORT_RUNNING if is_lock_timeout(error) else ERR_DATABASE_LOST)
     if not result.ok:
         result.created = result.updated = result.unchanged = 0
         result.reports = []

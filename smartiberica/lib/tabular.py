@@ -22,6 +22,8 @@ from typing import IO, Any
 
 from django.utils.translation import gettext_lazy as _
 
+from smartiberica.lib.spreadsheet_safety import unescape_csv_text
+
 ERR_EMPTY = _("The file is empty: it needs a header row and at least one row.")
 ERR_NOT_TEXT = _("The file is neither a CSV text file nor an Excel (.xlsx) workbook.")
 ERR_ENCODING = _("The file is not UTF-8 text (near byte %(position)s). Save it as CSV UTF-8 and try again.")
@@ -31,6 +33,11 @@ ERR_UNKNOWN_COLUMNS = _("Unknown columns: %(columns)s. Allowed columns: %(expect
 ERR_DUPLICATE_COLUMNS = _("Columns named twice: %(columns)s.")
 ERR_TOO_MANY_VALUES = _("this row has more values than the header has columns")
 ERR_CSV = _("The CSV file is malformed near row %(row)s: %(reason)s")
+ERR_TOO_LARGE = _("The file is larger than %(limit)s MB: split it into smaller files.")
+ERR_XLSX_TOO_LARGE = _(
+    "The Excel file would take more than %(limit)s MB once unpacked: "
+    "split it into smaller files, or save it as CSV."
+)
 
 SNIFF_BYTES = 64 * 1024
 XLSX_MAGIC = b"PK\x03\x04"
@@ -96,9 +103,14 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _rows(columns: list[str], records: Iterable[list[Any]], first_number: int) -> Iterator[Row]:
+def _rows(
+    columns: list[str], records: Iterable[list[Any]], first_number: int, *, csv_escapes: bool = False
+) -> Iterator[Row]:
     width = len(columns)
     for number, record in enumerate(records, start=first_number):
+        if csv_escapes:
+            # The apostrophe our CSV exports put before text a spreadsheet would run as a formula.
+            record = [unescape_csv_text(v) for v in record]
         cells = [_cell_text(v) for v in record]
         if not any(cells):
             continue  # blank lines are not rows
@@ -160,7 +172,9 @@ def _open_csv(stream: IO[bytes], required: list[str], optional: list[str]) -> Ta
         except csv.Error as error:
             raise UnreadableFile(str(ERR_CSV % {"row": reader.line_num, "reason": error})) from None
 
-    return Table(columns=columns, rows=_rows(columns, records(), first_number=2), format="csv")
+    return Table(
+        columns=columns, rows=_rows(columns, records(), first_number=2, csv_escapes=True), format="csv"
+    )
 
 
 def _lines(chunks: Iterable[str]) -> Iterator[str]:
@@ -175,9 +189,38 @@ def _lines(chunks: Iterable[str]) -> Iterator[str]:
         yield pending
 
 
+def _limit(name: str) -> int:
+    from django.conf import settings
+
+    return int(settings.IMPORT_LIMITS[name])
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:g}"
+
+
+def _check_unpacked_size(stream: IO[bytes]) -> None:
+    """Refuse a workbook (a zip bomb…) whose members unpack beyond the limit, before reading it.
+
+    The sizes come from the zip's directory; zipfile never inflates a member past its declared
+    size, so a lying directory cannot make the reading below unpack more.
+    """
+    limit = _limit("MAX_XLSX_UNPACKED_BYTES")
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise UnreadableFile(str(ERR_BAD_XLSX % {"reason": error.__class__.__name__})) from None
+    finally:
+        stream.seek(0)
+    if unpacked > limit:
+        raise UnreadableFile(str(ERR_XLSX_TOO_LARGE % {"limit": _megabytes(limit)}))
+
+
 def _open_xlsx(stream: IO[bytes], required: list[str], optional: list[str]) -> Table:
     from openpyxl import load_workbook
 
+    _check_unpacked_size(stream)
     try:
         workbook = load_workbook(stream, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
@@ -218,6 +261,10 @@ def open_table(source: IO[bytes] | bytes, *, required: Iterable[str], optional: 
     """Open `source` (a binary file or bytes) as a table with the given columns."""
     stream: IO[bytes] = io.BytesIO(source) if isinstance(source, bytes) else source
     required, optional = list(required), list(optional)
+    size = stream.seek(0, io.SEEK_END)
+    stream.seek(0)
+    if size > _limit("MAX_UPLOAD_BYTES"):
+        raise UnreadableFile(str(ERR_TOO_LARGE % {"limit": _megabytes(_limit("MAX_UPLOAD_BYTES"))}))
     start = stream.read(len(XLSX_MAGIC))
     stream.seek(0)
     if start == XLSX_MAGIC:

@@ -78,3 +78,14 @@ def index(value: Decimal | int | None, places: int = 4) -> str:
     if value is None:
         return DASH
     return number_format(_require_decimal(value, "index"), decimal_pos=places, use_l10n=True)
+
+
+@register.filter
+def rate(value: Decimal | int | None) -> str:
+    """A rate already in percent (5.50 means 5.5 %), such as the break-even structure rate."""
+    if value is None:
+        return DASH
+    digits = number_format(_require_decimal(value, "rate"), decimal_pos=2, use_l10n=True)
+    if _language() in _SYMBOL_FIRST:
+        return f"{digits}%"
+    return f"{digits}{NBSP}%"

@@ -28,7 +28,8 @@ def funding_inputs(year: int = 2024, **overrides: Any) -> SimpleNamespace:
         "in_kind_by_source": {},
         "in_kind_shared_services": ZERO,
         "loan_drawdowns": ZERO,
-        "loan_interest": ZERO,
+        "loan_interest_due": ZERO,
+        "loan_interest_paid": ZERO,
         "loan_principal_repaid": ZERO,
         "loan_outstanding_year_end": ZERO,
         "costs_by_category": dict.fromkeys(CATEGORIES, ZERO),
@@ -38,6 +39,10 @@ def funding_inputs(year: int = 2024, **overrides: Any) -> SimpleNamespace:
         "source_names": {},
         "category_names": {code: code.title() for code in CATEGORIES},
     }
+    # One interest for both bases unless a test tells them apart.
+    interest = overrides.pop("loan_interest", None)
+    if interest is not None:
+        values["loan_interest_due"] = values["loan_interest_paid"] = interest
     values.update(overrides)
     if "costs_by_category" in overrides and "expenses_total" not in overrides:
         values["expenses_total"] = sum(values["costs_by_category"].values(), ZERO)

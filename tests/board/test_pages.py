@@ -41,11 +41,12 @@ def test_home_goes_to_the_latest_year_with_data(story: Story, board_client: Clie
 def test_the_dashboard_reads_in_spanish_with_spanish_numbers(story: Story, board_client: Client) -> None:
     html = board_client.get("/years/2024/").content.decode()
     assert "Ratio de autofinanciación" in html
-    assert f"96,0{NBSP}%" in html  # self-financing 0.9602
+    assert f"96,0{NBSP}%" in html  # self-financing 0.9604
     assert f"27.000,00{NBSP}€" in html  # services revenue
     assert f"38.600,00{NBSP}€" in html  # own revenue
     assert "Junta de Andalucía" in html  # the top funder, by name
-    assert f"+48,1{NBSP}p.{NBSP}p." in html or f"+48,1{NBSP}p. p." in html  # SFR change vs 2023
+    # v2: SFR change vs 2023 (0.9604 − 0.4700).
+    assert f"+49,0{NBSP}p.{NBSP}p." in html or f"+49,0{NBSP}p. p." in html
 
 
 def test_a_ratio_that_cannot_be_computed_shows_a_dash(story: Story, board_client: Client) -> None:
@@ -112,9 +113,10 @@ def test_the_dashboard_query_count_does_not_grow_with_the_data(story: Story, boa
         assert board_client.get("/years/2024/").status_code == 200
     assert len(large) == len(small)
     # Session and user (2), permissions (2), the demo flag (1), years with data (8: a MIN/MAX per
-    # table), and 15 for all the years charted together (9 services + 6 funding queries; it was
-    # 16 per year before the batched selectors of issue 9, see tests/perf).
-    assert len(small) == 2 + 2 + 1 + 8 + 15
+    # table), and 16 for all the years charted together (9 services + 7 funding queries, the loan
+    # schedule's interest due included; it was 16 per year before the batched selectors of issue 9,
+    # see tests/perf).
+    assert len(small) == 2 + 2 + 1 + 8 + 16
 
 
 def test_templates_run_no_query(story: Story, board_client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -138,7 +140,7 @@ def test_the_multi_year_page_lists_every_year(story: Story, board_client: Client
     response = board_client.get("/years/")
     html = response.content.decode()
     assert [f.year for f in response.context["page"].series] == [2023, 2024]
-    assert f"47,9{NBSP}%" in html and f"96,0{NBSP}%" in html
+    assert f"47,0{NBSP}%" in html and f"96,0{NBSP}%" in html
 
 
 def test_the_api_returns_the_public_contract(story: Story, board_client: Client) -> None:
@@ -147,7 +149,9 @@ def test_the_api_returns_the_public_contract(story: Story, board_client: Client)
     assert response["Content-Type"] == "application/json"
     data = response.json()
     assert data == json.loads(json.dumps(yearly_figures(year=2024).as_json()))
-    assert data["ratios"]["self_financing"] == "0.9602"
+    assert data["ratios"]["self_financing"] == "0.9604"
+    assert data["break_even_structure_rate"] == "6.60"
+    assert (data["status"], data["approved"]) == ("open", None)
     assert data["external_support_by_source"] == {"junta": "5000.00"}
     assert data["revenue_by_client"][0] == {
         "client": "Hachette Livre",
@@ -183,7 +187,7 @@ def test_the_command_prints_a_table(story: Story) -> None:
     out = StringIO()
     call_command("yearly_figures", "2023", "--format", "table", stdout=out)
     text = out.getvalue()
-    assert "ratio.self_financing" in text and "0.4788" in text
+    assert "ratio.self_financing" in text and "0.4700" in text
     assert "ratio.budget_execution" in text and "—" in text
 
 
@@ -195,7 +199,8 @@ def test_the_csv_export_has_every_figure_as_plain_numbers(story: Story, board_cl
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     by_key = {(r["section"], r["key"]): r["value"] for r in rows}
     assert by_key[("summary", "own_revenue")] == "38600.00"
-    assert by_key[("ratios", "self_financing")] == "0.9602"
+    assert by_key[("ratios", "self_financing")] == "0.9604"
+    assert by_key[("summary", "break_even_structure_rate")] == "6.60"
     assert by_key[("revenue_by_client", "FR04602060147")] == "19000.00"
     assert by_key[("costs_by_category", "travel")] == "0.00"
 
@@ -210,7 +215,7 @@ def test_the_xlsx_export_holds_numbers_with_number_formats(story: Story, board_c
     own = cells["Ingresos propios"]
     assert own.value == 38600 and own.number_format == MONEY_FORMAT
     sfr = cells["Ratio de autofinanciación"]
-    assert Decimal(str(sfr.value)) == Decimal("0.9602") and sfr.number_format == PERCENT_FORMAT
+    assert Decimal(str(sfr.value)) == Decimal("0.9604") and sfr.number_format == PERCENT_FORMAT
     assert {"Ingresos", "Clientes", "Costes", "Préstamo"} <= set(workbook.sheetnames)
     assert workbook["Ingresos"]._charts  # a native bar chart
 

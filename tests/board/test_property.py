@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -33,7 +33,29 @@ def r(value: Decimal) -> Decimal:
 
 
 def ratio(num: Decimal, den: Decimal) -> str | None:
-    return None if den == 0 else str((num / den).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
+    # v2: null when the denominator is 0 or negative.
+    return None if den <= 0 else str((num / den).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
+
+
+def interest_due_by_year(principal: Decimal, annual_rate: Decimal, instalments: int, start: date) -> dict:
+    """The French annuity of the loan, row by row, in plain Decimal: interest due per year."""
+    rate = annual_rate / 100 / 12
+    annuity = r(principal * rate / (1 - (1 + rate) ** -instalments))
+    balance, due = principal, {}
+    for k in range(1, instalments + 1):
+        interest = r(balance * rate)
+        balance -= annuity - interest if k < instalments else balance
+        year = start.year + (start.month - 1 + k) // 12
+        due[year] = due.get(year, Decimal(0)) + interest
+    return due
+
+
+def break_even(costs: Decimal, services_revenue: Decimal, turnover: Decimal) -> str | None:
+    if turnover == 0:
+        return None
+    if costs <= services_revenue:
+        return "0.00"
+    return str(((costs - services_revenue) / turnover * 100).quantize(CENT, rounding=ROUND_CEILING))
 
 
 money = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("9999.99"), places=2)
@@ -189,7 +211,7 @@ class FiguresEqualAPlainRecomputation(TestCase):
             structure_rate=Decimal("5.50"),
             fund_rate=Decimal("2.00"),
         )
-        margin = fund = Decimal(0)
+        margin = fund = turnover_total = Decimal(0)
         for month, (turnover, rates) in months.items():
             structure_rate, fund_rate = rates or (Decimal("5.50"), Decimal("2.00"))
             services.member_turnover_record(
@@ -199,12 +221,14 @@ class FiguresEqualAPlainRecomputation(TestCase):
                 fund_rate=rates[1] if rates else None,
             )
             margin += r(turnover * structure_rate / 100)
+            turnover_total += turnover
             fund += r(turnover * fund_rate / 100)
 
         sources = {
             code: funding.source_create(code=code, name=code.title(), kind=kind) for code, kind in SOURCES
         }
         external: dict[str, Decimal] = {}
+        in_kind = Decimal(0)
         drawdowns = Decimal(0)
         drawn_to_year_end = Decimal(0)
         for n, (index, day, amount) in enumerate(receipts):
@@ -227,6 +251,7 @@ class FiguresEqualAPlainRecomputation(TestCase):
                 standalone_cost=share + avoided,
             )
             external["coops"] = external.get("coops", Decimal(0)) + avoided
+            in_kind += avoided
 
         costs = dict.fromkeys(CATEGORIES, Decimal(0))
         for n, (index, day, amount) in enumerate(expenses):
@@ -240,8 +265,11 @@ class FiguresEqualAPlainRecomputation(TestCase):
             if day.year == YEAR:
                 costs[CATEGORIES[index]] += amount
 
-        interest = principal = repaid_to_year_end = Decimal(0)
+        interest = principal = repaid_to_year_end = interest_due = Decimal(0)
         if repayments:
+            interest_due = interest_due_by_year(
+                Decimal("90000.00"), Decimal("3.00"), 24, date(YEAR - 2, 1, 1)
+            )[YEAR]
             loan = funding.loan_create(
                 source=sources["fiare"],
                 reference="L",
@@ -272,8 +300,11 @@ class FiguresEqualAPlainRecomputation(TestCase):
         services_revenue = sum(accrual_by_service.values(), Decimal(0))
         own = services_revenue + margin
         support = sum(external.values(), Decimal(0))
-        total_costs = sum(costs.values(), Decimal(0)) + interest
-        streams = [s for s in [*accrual_by_service.values(), margin, *external.values()] if s > 0]
+        # v2: the interest due on the schedule (accrual) and the in-kind shared services are costs.
+        expenses_total = sum(costs.values(), Decimal(0))
+        total_costs = expenses_total + interest_due + in_kind
+        # v2: streams by kind of source, each max(stream, 0).
+        streams = [s for s in [services_revenue, margin, *external.values()] if s > 0]
         hhi = (
             str((sum(s * s for s in streams) / sum(streams) ** 2).quantize(Decimal("0.0001"), ROUND_HALF_UP))
             if streams
@@ -290,19 +321,20 @@ class FiguresEqualAPlainRecomputation(TestCase):
             "external_support": str(r(support)),
             "external_support_by_source": {code: str(r(v)) for code, v in sorted(external.items())},
             "loan_drawdowns": str(r(drawdowns)),
-            "loan_interest": str(r(interest)),
+            "loan_interest": str(r(interest_due)),
             "loan_principal_repaid": str(r(principal)),
             "loan_outstanding_year_end": str(r(drawn_to_year_end - repaid_to_year_end)),
             "total_costs": str(r(total_costs)),
             "costs_by_category": {code: str(r(v)) for code, v in costs.items()},
             "budgeted_costs": None if budgeted is None else str(r(budgeted)),
             "funding_gap": str(r(total_costs - own)),
+            "break_even_structure_rate": break_even(total_costs, services_revenue, turnover_total),
             "ratios": {
                 "self_financing": ratio(own, total_costs),
                 "own_revenue_share": ratio(own, own + support),
                 "top_funder_share": ratio(top, own + support),
                 "hhi": hhi,
-                "budget_execution": None if budgeted is None else ratio(total_costs, budgeted),
+                "budget_execution": None if budgeted is None else ratio(total_costs - in_kind, budgeted),
                 "client_concentration": ratio(largest_client, services_revenue),
             },
         }
@@ -313,3 +345,14 @@ class FiguresEqualAPlainRecomputation(TestCase):
         self.assertEqual(cash["revenue_by_service"], {code: str(r(v)) for code, v in cash_by_service.items()})
         self.assertEqual(cash["services_revenue"], str(r(sum(cash_by_service.values(), Decimal(0)))))
         self.assertEqual(cash["member_margin"], expected["member_margin"])
+        # v2: on the cash basis the interest is the one repaid in the year.
+        cash_services = sum(cash_by_service.values(), Decimal(0))
+        cash_costs = expenses_total + interest + in_kind
+        self.assertEqual(cash["loan_interest"], str(r(interest)))
+        self.assertEqual(cash["total_costs"], str(r(cash_costs)))
+        self.assertEqual(
+            cash["break_even_structure_rate"], break_even(cash_costs, cash_services, turnover_total)
+        )
+        cash_own = cash_services + margin
+        self.assertEqual(cash["ratios"]["self_financing"], ratio(cash_own, cash_costs))
+        self.assertEqual(cash["ratios"]["own_revenue_share"], ratio(cash_own, cash_own + support))

@@ -45,12 +45,18 @@ CATEGORY_CODES = [
 ]
 
 
+def funding_year(*, year: int) -> selectors.FundingYear:
+    """One year of the batched selector: the one computation of the funding figures."""
+    return selectors.funding_years(years=[year])[year]
+
+
 def test_an_empty_year_has_zeros_every_category_and_no_budget() -> None:
-    figures = selectors.funding_year(year=2030)
+    figures = funding_year(year=2030)
     assert figures.external_receipts_by_source == {}
     assert figures.in_kind_by_source == {}
     assert figures.in_kind_shared_services == D("0.00")
-    assert figures.loan_drawdowns == figures.loan_interest == figures.loan_principal_repaid == D("0.00")
+    assert figures.loan_drawdowns == figures.loan_interest_due == figures.loan_interest_paid == D("0.00")
+    assert figures.loan_principal_repaid == D("0.00")
     assert figures.loan_outstanding_year_end == D("0.00")
     assert list(figures.costs_by_category) == CATEGORY_CODES
     assert set(figures.costs_by_category.values()) == {D("0.00")}
@@ -71,7 +77,7 @@ def test_external_receipts_count_parent_support_grants_and_other_but_not_loans()
     FundingReceiptFactory(source=grant, date=date(2020, 6, 1), amount=D("0.01"))
     FundingReceiptFactory(source=other, date=date(2020, 6, 1), amount=D("300.00"))
     FundingReceiptFactory(source=fiare, date=date(2020, 6, 15), amount=D("100000.00"))
-    figures = selectors.funding_year(year=2020)
+    figures = funding_year(year=2020)
     assert figures.external_receipts_by_source == {
         "smart-belgium": D("15000.30"),
         "junta": D("0.01"),
@@ -101,7 +107,7 @@ def test_in_kind_support_is_the_avoided_cost_only_and_shared_expenses_count_once
         standalone_cost=D("9000.50"),
     )
     ExpenseFactory(date=date(2018, 12, 1), category=category("shared-services"), amount=D("14000.00"))
-    figures = selectors.funding_year(year=2018)
+    figures = funding_year(year=2018)
     assert figures.in_kind_by_source == {"andalusian-coops": D("15000.50")}
     assert figures.in_kind_shared_services == D("15000.50")
     assert figures.costs_by_category["shared-services"] == D("14000.00")
@@ -112,7 +118,7 @@ def test_in_kind_support_is_the_avoided_cost_only_and_shared_expenses_count_once
 
 def test_a_shared_service_with_no_avoided_cost_is_left_out() -> None:
     SharedServiceCostFactory(year=2018, share_paid=D("500.00"), standalone_cost=D("500.00"))
-    assert selectors.funding_year(year=2018).in_kind_by_source == {}
+    assert funding_year(year=2018).in_kind_by_source == {}
 
 
 def test_the_end_of_mutualisation_in_2019_shows_as_a_cost_jump() -> None:
@@ -129,7 +135,7 @@ def test_the_end_of_mutualisation_in_2019_shows_as_a_cost_jump() -> None:
     ExpenseFactory(date=date(2018, 6, 30), category=category("shared-services"), amount=D("10000.00"))
     ExpenseFactory(date=date(2019, 6, 30), category=category("professional-services"), amount=D("24000.00"))
     ExpenseFactory(date=date(2019, 6, 30), category=category("premises"), amount=D("12000.00"))
-    y2018, y2019 = selectors.funding_year(year=2018), selectors.funding_year(year=2019)
+    y2018, y2019 = funding_year(year=2018), funding_year(year=2019)
     assert y2018.in_kind_shared_services == D("26000.00")
     assert y2019.in_kind_shared_services == D("0.00")
     assert y2019.expenses_total - y2018.expenses_total == D("26000.00")
@@ -141,26 +147,37 @@ def test_loan_figures_split_interest_principal_and_outstanding() -> None:
     LoanRepaymentFactory(loan=loan, date=date(2020, 7, 15), interest=D("250.00"), principal=D("1546.87"))
     LoanRepaymentFactory(loan=loan, date=date(2020, 12, 31), interest=D("240.10"), principal=D("1500.00"))
     LoanRepaymentFactory(loan=loan, date=date(2021, 1, 15), interest=D("230.00"), principal=D("1600.00"))
-    y2020 = selectors.funding_year(year=2020)
-    assert (y2020.loan_drawdowns, y2020.loan_interest, y2020.loan_principal_repaid) == (
+    y2020 = funding_year(year=2020)
+    assert (y2020.loan_drawdowns, y2020.loan_interest_paid, y2020.loan_principal_repaid) == (
         D("100000.00"),
         D("490.10"),
         D("3046.87"),
     )
     assert y2020.loan_outstanding_year_end == D("96953.13")
-    y2021 = selectors.funding_year(year=2021)
+    y2021 = funding_year(year=2021)
     assert y2021.loan_drawdowns == D("0.00")
     assert y2021.loan_outstanding_year_end == D("95353.13")
-    assert y2021.loan_interest == D("230.00")
-    assert selectors.loan_outstanding_by_year_end(years=[2019, 2020, 2021]) == {
+    assert y2021.loan_interest_paid == D("230.00")
+    many = selectors.funding_years(years=[2019, 2020, 2021])
+    assert {year: f.loan_outstanding_year_end for year, f in many.items()} == {
         2019: D("0.00"),
         2020: D("96953.13"),
         2021: D("95353.13"),
     }
 
 
-def test_loan_outstanding_by_year_end_of_no_years_is_empty() -> None:
-    assert selectors.loan_outstanding_by_year_end(years=[]) == {}
+def test_the_interest_due_is_the_interest_of_the_schedule_rows_due_in_the_year() -> None:
+    loan = LoanFactory(start_date=date(2020, 6, 15))
+    due_2020 = sum(e.interest for e in loan.schedule.filter(due_date__year=2020))
+    due_2021 = sum(e.interest for e in loan.schedule.filter(due_date__year=2021))
+    assert due_2020 > 0 and due_2021 > 0
+    many = selectors.funding_years(years=[2020, 2021])
+    assert (many[2020].loan_interest_due, many[2021].loan_interest_due) == (due_2020, due_2021)
+    assert many[2020].loan_interest_paid == D("0.00")  # nothing repaid yet
+
+
+def test_no_years_give_no_funding_figures() -> None:
+    assert selectors.funding_years(years=[]) == {}
 
 
 def test_costs_are_summed_per_category_within_the_year() -> None:
@@ -169,7 +186,7 @@ def test_costs_are_summed_per_category_within_the_year() -> None:
     ExpenseFactory(date=date(2023, 12, 31), category=category("it"), amount=D("1000.00"))
     ExpenseFactory(date=date(2024, 5, 1), category=category("staff"), amount=D("30000.00"))
     extra = ExpenseCategory.objects.create(code="insurance", name_es="Seguros", position=90)
-    figures = selectors.funding_year(year=2024)
+    figures = funding_year(year=2024)
     assert figures.costs_by_category["it"] == D("0.30")
     assert figures.costs_by_category["staff"] == D("30000.00")
     assert figures.costs_by_category[extra.code] == D("0.00")
@@ -185,21 +202,21 @@ def test_the_budget_is_the_latest_approved_version() -> None:
     CostBudgetLineFactory(budget=revised, category=category("it"), amount=D("5000.55"))
     draft = CostBudgetFactory(year=2024, version=3)
     CostBudgetLineFactory(budget=draft, category=category("staff"), amount=D("1.00"))
-    figures = selectors.funding_year(year=2024)
+    figures = funding_year(year=2024)
     assert figures.budgeted_costs == D("95000.55")
     assert figures.budgeted_by_category == {"staff": D("90000.00"), "it": D("5000.55")}
 
 
 def test_an_approved_budget_without_lines_budgets_zero() -> None:
     ApprovedCostBudgetFactory(year=2024, version=1)
-    figures = selectors.funding_year(year=2024)
+    figures = funding_year(year=2024)
     assert figures.budgeted_costs == D("0.00")
     assert figures.budgeted_by_category == {}
 
 
 def test_a_year_with_only_draft_budgets_has_no_budgeted_costs() -> None:
     CostBudgetLineFactory(budget=CostBudgetFactory(year=2024, version=1))
-    assert selectors.funding_year(year=2024).budgeted_costs is None
+    assert funding_year(year=2024).budgeted_costs is None
 
 
 def populate(year: int, count: int) -> None:
@@ -227,26 +244,27 @@ def count_queries(function: object, **kwargs: object) -> int:
 
 def test_funding_year_makes_the_same_queries_for_1_and_40_rows_of_everything() -> None:
     populate(2022, 1)
-    small = count_queries(selectors.funding_year, year=2022)
+    small = count_queries(selectors.funding_years, years=[2022])
     populate(2023, 40)
-    assert count_queries(selectors.funding_year, year=2023) == small == 7
+    assert count_queries(selectors.funding_years, years=[2023]) == small == 7
 
 
 def test_funding_year_query_count_does_not_depend_on_volume(django_assert_num_queries: object) -> None:
     populate(2021, 2)
     with django_assert_num_queries(7):  # type: ignore[operator]
-        selectors.funding_year(year=2021)
+        selectors.funding_years(years=[2021])
     for n in range(30):
         ExpenseFactory(date=date(2021, 1 + n % 12, 1))
         FundingReceiptFactory(date=date(2021, 1 + n % 12, 2))
         SharedServiceCostFactory(year=2021)
     with django_assert_num_queries(7):  # type: ignore[operator]
-        selectors.funding_year(year=2021)
+        selectors.funding_years(years=[2021])
 
 
-def test_loan_outstanding_by_year_end_makes_two_queries(django_assert_num_queries: object) -> None:
-    with django_assert_num_queries(2):  # type: ignore[operator]
-        selectors.loan_outstanding_by_year_end(years=list(range(2015, 2031)))
+def test_funding_years_makes_seven_queries_for_sixteen_years(django_assert_num_queries: object) -> None:
+    populate(2021, 2)
+    with django_assert_num_queries(7):  # type: ignore[operator]
+        selectors.funding_years(years=list(range(2015, 2031)))
 
 
 def test_the_years_with_data_come_from_every_kind_of_record() -> None:
@@ -325,8 +343,7 @@ def test_loan_position_on_a_date() -> None:
     assert position.outstanding == D("100000.00") - position.principal_repaid
     assert position.scheduled_balance == position.outstanding
     assert position.next_due == date(2021, 1, 15)
-    assert selectors.loan_outstanding_on(loan=loan, on=date(2020, 12, 31)) == position.outstanding
-    assert selectors.loan_outstanding_on(loan=loan, on=date(2020, 1, 1)) == D("0.00")
+    assert selectors.loan_position(loan=loan, on=date(2020, 1, 1)).outstanding == D("0.00")
 
 
 @time_machine.travel("2020-07-01 12:00:00+02:00")

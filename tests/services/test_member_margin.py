@@ -7,9 +7,15 @@ from django.core.exceptions import ValidationError
 from services import actions
 from services import validation as v
 from services.models import MarginRule, MemberTurnover
-from services.selectors import member_margin_by_month, services_year
+from services.selectors import ServicesYear, member_margin_by_month, services_years
 from tests.services.factories import MemberTurnoverFactory
 from tests.services.helpers import error_codes
+
+
+def services_year(*, year: int, basis: str = "accrual") -> ServicesYear:
+    """One year of the batched selector: the one computation of the services figures."""
+    return services_years(years=[year], basis=basis)[year]  # type: ignore[arg-type]
+
 
 pytestmark = pytest.mark.django_db
 D = Decimal

@@ -7,7 +7,7 @@ from django.utils import translation
 
 from services import actions
 from services.models import Client, MarginRule
-from services.selectors import ClientRevenue, services_year, services_years_with_data
+from services.selectors import ClientRevenue, ServicesYear, services_years, services_years_with_data
 from tests.services.factories import (
     ClientFactory,
     ContractFactory,
@@ -17,6 +17,12 @@ from tests.services.factories import (
     line,
     service,
 )
+
+
+def services_year(*, year: int, basis: str = "accrual") -> ServicesYear:
+    """One year of the batched selector: the one computation of the services figures."""
+    return services_years(years=[year], basis=basis)[year]  # type: ignore[arg-type]
+
 
 pytestmark = pytest.mark.django_db
 D = Decimal

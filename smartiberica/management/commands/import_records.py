@@ -50,7 +50,7 @@ class Command(BaseCommand):
         if not result.ok:
             lines = result.error_lines()
             if result.unreadable is None:
-                count = len(result.errors)
+                count = result.error_count
                 lines.append(
                     ngettext(
                         "%(count)s error: nothing was imported.",
