@@ -36,11 +36,16 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from funding import actions, loan_checks, record_actions, selectors
+from funding import (
+    actions,
+    admin_schedule,  # noqa: F401 - registers the schedule's read-only list
+    loan_checks,
+    record_actions,
+    selectors,
+)
 from funding import resources as exports
 from funding import validation as v
 from funding.models import (
@@ -60,6 +65,7 @@ from funding.models import (
 )
 from smartiberica.lib.admin_base import ActionAdmin, LocalizedNumbersMixin, inline_rows
 from smartiberica.lib.admin_filters import FIRST_YEAR, filter_year, ignore_filter_value, year_filter
+from smartiberica.lib.admin_totals import TotalChangeListMixin
 from smartiberica.lib.dates import current_year, today
 from smartiberica.lib.import_admin import RecordsImportExportMixin
 from smartiberica.lib.money import ZERO, round_money
@@ -303,20 +309,6 @@ class ObligationAdmin(ActionAdmin):
 # --- Receipts ------------------------------------------------------------------------------------------
 
 
-class TotalChangeListMixin:
-    """Show the total amount of the filtered changelist (one aggregate query)."""
-
-    total_field = "amount"
-
-    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
-        response = super().changelist_view(request, extra_context)  # type: ignore[misc]
-        if isinstance(response, TemplateResponse) and "cl" in (response.context_data or {}):
-            queryset = response.context_data["cl"].queryset
-            total = queryset.aggregate(total=Sum(self.total_field, default=ZERO))["total"]
-            response.context_data["filtered_total"] = round_money(total)
-        return response
-
-
 @admin.register(FundingReceipt)
 class FundingReceiptAdmin(
     RecordsImportExportMixin, FilterParametersAllowed, TotalChangeListMixin, ActionAdmin
@@ -432,7 +424,8 @@ class LoanRepaymentAdmin(TotalChangeListMixin, ActionAdmin):
     search_fields = ("loan__reference",)
     autocomplete_fields = ("loan",)
     show_full_result_count = False
-    total_field = "principal"
+    # Principal first (financing repaid); the interest is the cash basis's loan interest figure.
+    total_fields = (("principal", _("principal")), ("interest", _("interest")))
     ordering = ("-date", "-pk")
 
     def save_record(

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from funding import actions, selectors
 from funding import validation as v
+from funding.loan_checks import LoanLookalikes
 from funding.models import Expense, ExpenseCategory, FundingReceipt, FundingSource
 from smartiberica.lib.importing import CREATED, UNCHANGED, UPDATED, Applied, Importer, RowReader, differences
 
@@ -175,6 +176,8 @@ class ExpenseImporter(Importer):
     def start(self, columns: list[str]) -> None:
         super().start(columns)
         self.categories = selectors.categories_by_code()
+        # Loaded once: the check costs no query per row.
+        self.loan_lookalikes = LoanLookalikes.load()
 
     def parse(self, reader: RowReader) -> ExpenseRow:
         code = reader.text("category")
@@ -194,6 +197,14 @@ class ExpenseImporter(Importer):
         return parsed.reference
 
     def apply(self, parsed: ExpenseRow, row: int) -> Applied:
+        applied = self._write(parsed)
+        # Warned once written: a refused row gets its error, not a warning as well.
+        found = self.loan_lookalikes.check(on=parsed.date, amount=parsed.amount, supplier=parsed.supplier)
+        if found is not None:
+            self.warn(row, *found)
+        return applied
+
+    def _write(self, parsed: ExpenseRow) -> Applied:
         assert parsed.category is not None and parsed.date is not None and parsed.amount is not None
         expense = Expense.objects.filter(reference=parsed.reference).select_related("category").first()
         if expense is None:

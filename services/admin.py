@@ -53,6 +53,7 @@ from smartiberica.lib.admin_filters import (
     ignore_filter_value,
     year_filter,
 )
+from smartiberica.lib.admin_totals import TotalChangeListMixin
 from smartiberica.lib.dates import current_year, today
 from smartiberica.lib.import_admin import RecordsImportExportMixin
 from smartiberica.lib.locks import ERR_DATABASE_BUSY, is_lock_timeout
@@ -571,9 +572,10 @@ INVOICE_NUMBER_PREFIX = re.compile(r"^[A-Za-z]{1,5}[0-9]{4}-[0-9]*$")
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(RecordsImportExportMixin, BigListAdmin):
+class InvoiceAdmin(RecordsImportExportMixin, TotalChangeListMixin, BigListAdmin):
     importer_class = exports.InvoiceResource.importer_class
     resource_classes = [exports.InvoiceResource]
+    total_fields = (("net_amount", _("net")), ("vat_amount", _("VAT")), ("gross_amount", _("gross")))
     list_display = (
         "number_display",
         "issue_date",
@@ -775,9 +777,11 @@ class InvoiceAdmin(RecordsImportExportMixin, BigListAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(RecordsImportExportMixin, BigListAdmin):
+class PaymentAdmin(RecordsImportExportMixin, TotalChangeListMixin, BigListAdmin):
     importer_class = exports.PaymentResource.importer_class
     resource_classes = [exports.PaymentResource]
+    # The net part is what the cash basis counts as revenue.
+    total_fields = (("amount", _("amount")), ("net_amount", _("net part")))
     list_display = ("date", "invoice", "client_display", "amount", "net_amount", "method", "reference")
     list_select_related = ("invoice", "invoice__client")
     list_filter = (
@@ -807,11 +811,12 @@ class PaymentAdmin(RecordsImportExportMixin, BigListAdmin):
 
 
 @admin.register(Refund)
-class RefundAdmin(RecordsImportExportMixin, BigListAdmin):
+class RefundAdmin(RecordsImportExportMixin, TotalChangeListMixin, BigListAdmin):
     """Money paid back to clients; each refund raises its invoice's amount due."""
 
     importer_class = exports.RefundResource.importer_class
     resource_classes = [exports.RefundResource]
+    total_fields = (("amount", _("amount")), ("net_amount", _("net part")))
     list_display = ("date", "invoice", "client_display", "amount", "net_amount", "reference")
     list_select_related = ("invoice", "invoice__client")
     list_filter = (

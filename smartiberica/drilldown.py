@@ -59,6 +59,11 @@ def loan_repayments(year: int) -> str:
     return _changelist("funding", "loanrepayment", date_year=year)
 
 
+def loan_schedule(year: int) -> str:
+    """The schedule rows due in the year: their interest is the accrual basis's loan interest."""
+    return _changelist("funding", "loanscheduleentry", due_date_year=year)
+
+
 def cost_budgets(year: int) -> str:
     return _changelist("funding", "costbudget", year__exact=year)
 

@@ -198,9 +198,7 @@ FIGURES: tuple[Figure, ...] = (
             "Accrual basis: the interest of the schedule instalments due in the year, paid or not. "
             "Cash basis: the interest of the repayments made in the year."
         ),
-        # The cash interest is on the repayments of the year; the interest due has no list of its own
-        # (the schedule is shown on each loan's page).
-        {"cash": drilldown.loan_repayments},
+        {"accrual": drilldown.loan_schedule, "cash": drilldown.loan_repayments},
     ),
     Figure(
         "loan_principal_repaid",

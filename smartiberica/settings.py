@@ -197,6 +197,13 @@ LOCK_WAIT_SECONDS = env.float("DJANGO_LOCK_WAIT_SECONDS", default=5.0)
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
 LOGIN_URL = "login"
+
+# --- E-mail (password reset) ------------------------------------------------------------
+# EMAIL_URL (django-environ): consolemail:// prints the messages in the server console (the
+# default: nothing leaves the machine), smtp+tls://user:password@host:587 sends them.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -260,11 +267,23 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="WARNING")},
+    # A refused request (4xx) is one line, without the traceback of the exception behind it.
+    "filters": {"client_errors_on_one_line": {"()": "smartiberica.lib.log_filters.ClientErrorsOnOneLine"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["client_errors_on_one_line"]},
+    },
+    "loggers": {
+        # Django's default config gives "django" its own console handler (debug only) and it
+        # propagates to the root's too: every record was printed twice. The root prints it once.
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        # Also on the logger itself, so every handler (not only the console) gets the one line.
+        "django.request": {"filters": ["client_errors_on_one_line"]},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
 
 # Limits of the record imports (command and admin), refused up front with a message

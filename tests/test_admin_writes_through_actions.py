@@ -5,6 +5,10 @@ record of the demo, binds the admin's own change form to that record's values, r
 save hooks as Django's change view does, and proves with a spy on the model's `save()` that every
 write came from inside an action. Deleting goes through an action too: the record is deleted from
 inside one, or the action refuses with a message (a protected record), never a traceback.
+
+A `ReadOnlyAdmin` (the rows a loan generates, its schedule) is left out of the walk: nobody, not
+even a superuser, may add, change or delete through it, so it has no write to route through an
+action. A test below keeps it that way.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from django.test import RequestFactory
 
 from services.actions import refund_record
 from services.models import Payment
-from smartiberica.lib.admin_base import ActionAdmin, ActionRefused
+from smartiberica.lib.admin_base import ActionAdmin, ActionRefused, ReadOnlyAdmin
 
 pytestmark = pytest.mark.django_db
 
@@ -33,10 +37,15 @@ APPS = ("funding", "services")
 ACTION_MODULES = ("actions", "record_actions")
 
 
-def record_admins() -> list[admin.ModelAdmin]:
+def domain_admins() -> list[admin.ModelAdmin]:
     return [
         model_admin for model, model_admin in admin.site._registry.items() if model._meta.app_label in APPS
     ]
+
+
+def record_admins() -> list[admin.ModelAdmin]:
+    """The admins that write: every domain admin but the read-only lists."""
+    return [model_admin for model_admin in domain_admins() if not isinstance(model_admin, ReadOnlyAdmin)]
 
 
 def called_from_an_action() -> bool:
@@ -100,6 +109,19 @@ def test_every_record_admin_derives_from_the_action_admin_and_names_its_actions(
             if getattr(type(model_admin), hook) is getattr(ActionAdmin, hook):
                 offenders.append(f"{type(model_admin).__name__} does not implement {hook}")
     assert offenders == []
+
+
+def test_a_read_only_admin_lets_nobody_write_not_even_a_superuser(superuser: Any) -> None:
+    request = RequestFactory().get("/")
+    request.user = superuser
+    read_only = [model_admin for model_admin in domain_admins() if isinstance(model_admin, ReadOnlyAdmin)]
+    assert [type(model_admin).__name__ for model_admin in read_only] == ["LoanScheduleEntryAdmin"]
+    for model_admin in read_only:
+        assert not model_admin.has_add_permission(request)
+        assert not model_admin.has_change_permission(request)
+        assert not model_admin.has_delete_permission(request)
+        assert model_admin.has_view_permission(request)
+        assert model_admin.get_actions(request) == {}
 
 
 def test_every_admin_save_goes_through_an_action(demo: None, superuser: Any) -> None:

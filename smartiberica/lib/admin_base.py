@@ -18,6 +18,9 @@ Every ModelAdmin of a record (funding and services) derives from `ActionAdmin`:
 - Numbers are typed and shown the reader's way (`450,50` in Spanish and French, `450.50` in
   English): `LocalizedNumbersMixin`, which `ActionAdmin` and every inline carry, gives each
   model DecimalField a `LocalizedDecimalField`.
+
+The rows an app generates (a loan's schedule) are listed by a `ReadOnlyAdmin`: nobody adds,
+changes or deletes them in the admin, so it has no write to route through an action.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models
 from django.forms import BaseForm
@@ -95,6 +98,43 @@ class LocalizedNumbersMixin:
         elif formfield is not None and isinstance(db_field, models.CharField) and not db_field.choices:
             formfield.validators.append(validate_single_line)
         return formfield
+
+
+def _without_control_characters(request: HttpRequest) -> HttpResponse | None:
+    """A redirect dropping the query parameters with a control character, or None when there are none.
+
+    A control character (a NUL byte above all, which PostgreSQL refuses in any string) in a
+    query parameter can only be a forged URL: drop those parameters and say so.
+    """
+    bad = [key for key, value in request.GET.lists() if has_control_characters(key, *value)]
+    if not bad:
+        return None
+    query = request.GET.copy()
+    for key in bad:
+        ignore_filter_value(request, query.get(key) or key)
+        del query[key]
+    return HttpResponseRedirect(f"{request.path}?{query.urlencode()}" if query else request.path)
+
+
+class ReadOnlyAdmin(LocalizedNumbersMixin, admin.ModelAdmin):
+    """A list of rows the apps generate (a loan's schedule): nobody adds, changes or deletes them here.
+
+    No form ever writes, so there is no action to call: the rows change only through the actions
+    of the record they belong to (a loan re-generates its schedule). Roles with the view
+    permission read the list and each row.
+    """
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        return _without_control_characters(request) or super().changelist_view(request, extra_context)
 
 
 class ActionAdmin(LocalizedNumbersMixin, SimpleHistoryAdmin):
@@ -187,16 +227,7 @@ class ActionAdmin(LocalizedNumbersMixin, SimpleHistoryAdmin):
     # --- Lists: a bad filter value is dropped with a message, never a 500 ----------------------
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
-        # A control character (a NUL byte above all, which PostgreSQL refuses in any string) in a
-        # query parameter can only be a forged URL: drop those parameters and say so.
-        bad = [key for key, value in request.GET.lists() if has_control_characters(key, *value)]
-        if bad:
-            query = request.GET.copy()
-            for key in bad:
-                ignore_filter_value(request, query.get(key) or key)
-                del query[key]
-            return HttpResponseRedirect(f"{request.path}?{query.urlencode()}" if query else request.path)
-        return super().changelist_view(request, extra_context)
+        return _without_control_characters(request) or super().changelist_view(request, extra_context)
 
     # --- The audit trail: read-only -------------------------------------------------------------
 

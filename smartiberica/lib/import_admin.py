@@ -33,6 +33,7 @@ import tablib
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import select_template
 from django.template.response import TemplateResponse
@@ -44,7 +45,9 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
 from import_export.results import Error, Result, RowResult
+from import_export.signals import post_export
 
+from smartiberica.lib.export_streaming import csv_response, iter_by_key_chunks, xlsx_response
 from smartiberica.lib.importing import CREATED, UNCHANGED, UPDATED, Importer, ImportResult, run_import
 from smartiberica.lib.spreadsheet_safety import escape_csv_text, xlsx_cell
 from smartiberica.lib.tabular import ERR_TOO_LARGE, UnreadableFile
@@ -75,6 +78,12 @@ class RecordsResource(resources.ModelResource):
         if raise_errors and not outcome.ok:
             raise ValidationError(outcome.error_lines())
         return as_import_export_result(outcome)
+
+    def iter_queryset(self, queryset: Any) -> Any:
+        # django-import-export pages with OFFSET, re-sorting the whole list for every page.
+        if isinstance(queryset, QuerySet):
+            return iter_by_key_chunks(queryset)
+        return super().iter_queryset(queryset)
 
 
 _IMPORT_TYPES = {
@@ -188,6 +197,31 @@ class RecordsImportExportMixin(ImportExportMixin):
             ]
         )
         return super().changelist_view(request, extra_context)
+
+    def _do_file_export(
+        self, file_format: Any, request: HttpRequest, queryset: Any, export_form: Any = None
+    ) -> HttpResponse:
+        """The export, streamed: the CSV row by row, the XLSX from a temporary file (export_streaming)."""
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        resource = self.choose_export_resource_class(export_form, request)(
+            **self.get_export_resource_kwargs(request, export_form=export_form)
+        )
+        fields = self.get_export_resource_fields_from_form(export_form)
+        # The list's filters and search, without its columns' annotations (the invoice list's
+        # paid / credited / due subqueries): SQLite ran them per row on a scan, 51 s for 10,000.
+        queryset = resource.filter_export(self.model._default_manager.filter(pk__in=queryset.values("pk")))  # type: ignore[attr-defined]
+        binary = isinstance(file_format, XLSX)
+        rows = (
+            resource.export_resource(obj, selected_fields=fields, force_native_type=binary)
+            for obj in resource.iter_queryset(queryset)
+        )
+        header = resource.get_export_headers(selected_fields=fields)
+        filename = self.get_export_filename(request, queryset, file_format)
+        post_export.send(sender=None, model=self.model)  # type: ignore[attr-defined]
+        if binary:
+            return xlsx_response(header, rows, filename=filename, title="Sheet")
+        return csv_response(header, rows, filename=filename)
 
     # The import: upload, preview, confirm ----------------------------------------------------------
 

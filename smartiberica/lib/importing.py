@@ -50,6 +50,8 @@ ERR_DATABASE_LOST = _("The database stopped answering during the import: nothing
 #: The contract's error line. Kept literal (not translated) so that scripts can read it; the reason is
 #: the translated message the admin and the forms show.
 ERROR_LINE = "row {row}, column {column}: {reason}"
+#: A warning: the row is imported, but something in it looks wrong (literal too, for scripts).
+WARNING_LINE = "row {row}, column {column}: warning: {reason}"
 
 # --- Results ------------------------------------------------------------------------------------
 
@@ -60,11 +62,20 @@ class RowError:
     column: str
     message: str
 
+    line: ClassVar[str] = ERROR_LINE
+
     def __str__(self) -> str:
         # One error, one line: control characters quoted from the file (a newline inside a
         # quoted cell) are shown escaped, never as line breaks.
         reason = "".join(c if c.isprintable() else repr(c)[1:-1] for c in self.message)
-        return ERROR_LINE.format(row=self.row, column=self.column, reason=reason)
+        return self.line.format(row=self.row, column=self.column, reason=reason)
+
+
+@dataclass(frozen=True)
+class RowWarning(RowError):
+    """Something of a row that looks wrong but is imported all the same (e.g. a loan payment as expense)."""
+
+    line: ClassVar[str] = WARNING_LINE
 
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
@@ -115,6 +126,7 @@ class ImportResult:
     unreadable: str | None = None  # the one message of a file that cannot be read at all
     reports: list[RowReport] = field(default_factory=list)  # at most `keep_reports` of each outcome
     columns: list[str] = field(default_factory=list)
+    warnings: CappedErrors = field(default_factory=CappedErrors)  # RowWarning: rows imported all the same
 
     @property
     def ok(self) -> bool:
@@ -147,6 +159,9 @@ class ImportResult:
         if self.more_errors:
             lines.append(str(ERR_MORE_ERRORS % {"count": self.more_errors, "limit": len(self.errors)}))
         return lines
+
+    def warning_lines(self) -> list[str]:
+        return [str(warning) for warning in self.warnings]
 
     @property
     def more_errors(self) -> int:
@@ -355,6 +370,8 @@ class Importer:
     def __init__(self, *, user: Any = None) -> None:
         self.user = user
         self.columns: set[str] = set()
+        #: `run_import` gives the importer its result's (capped) list
+        self.warnings: list[RowError] = []
 
     def start(self, columns: list[str]) -> None:
         self.columns = set(columns)
@@ -380,6 +397,10 @@ class Importer:
     def errors_of(self, error: ValidationError) -> list[tuple[str, str]]:
         return validation_errors(error, self.field_columns, self.default_column)
 
+    def warn(self, row: int, column: str, message: object) -> None:
+        """Report something that looks wrong on a row that is imported all the same."""
+        self.warnings.append(RowWarning(row, column, str(message)))
+
 
 class _Rollback(Exception):
     pass
@@ -401,6 +422,7 @@ def run_import(
         result.unreadable = error.message
         return result
     result.columns = list(table.columns)
+    importer.warnings = result.warnings
     importer.start([c for c in table.columns if c])
     kept: dict[str, int] = {CREATED: 0, UPDATED: 0, UNCHANGED: 0}
     pending: dict[int, dict[str, str]] = {}  # rows a batching importer holds: their values, for reports
@@ -498,4 +520,5 @@ def run_import(
         result.created = result.updated = result.unchanged = 0
         result.reports = []
     result.errors.sort(key=lambda e: e.row)
+    result.warnings.sort(key=lambda w: w.row)
     return result

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -129,12 +130,13 @@ def test_the_multi_year_table_follows_the_registry(story: Story) -> None:
 
 
 def _listed_total(client: Client, url: str, field: str) -> Decimal:
-    from django.db.models import Sum
-
+    """The total the list shows under its rows (the number rendered, checked against its context)."""
     response = client.get(url)
     assert response.status_code == 200, url
-    total = response.context["cl"].queryset.aggregate(total=Sum(field))["total"]
-    return D(total or 0).quantize(D("0.01"))
+    totals = {total.field: total.value for total in response.context["filtered_totals"]}
+    shown = re.findall(rf'data-total="([-0-9.]+)" data-total-field="{field}"', response.content.decode())
+    assert shown == [str(totals[field])], (url, field, shown)
+    return totals[field]
 
 
 def test_revenue_links_follow_the_basis_and_list_what_the_figure_sums(
@@ -178,8 +180,11 @@ def test_cost_and_support_links_list_what_the_figure_sums(
             assert _listed_total(staff_client, line.url, "amount") == line.amount, line.label
     in_kind = staff_client.get(page.links["in_kind_shared_services"]).context["cl"].queryset
     assert sum((c.avoided_cost for c in in_kind), D("0.00")) == figures.in_kind_shared_services
-    if basis == "cash":
-        assert _listed_total(staff_client, page.links["loan_interest"], "interest") == figures.loan_interest
-    else:
-        assert page.links["loan_interest"] == ""  # the interest due has no list of its own
+    # Cash: the interest of the repayments made; accrual: the interest of the schedule rows due.
+    listed = "/admin/funding/loanrepayment/" if basis == "cash" else "/admin/funding/loanscheduleentry/"
+    assert listed in page.links["loan_interest"]
+    assert figures.loan_interest > 0
+    assert _listed_total(staff_client, page.links["loan_interest"], "interest") == figures.loan_interest
+    repaid = _listed_total(staff_client, page.links["loan_principal_repaid"], "principal")
+    assert repaid == figures.loan_principal_repaid
     assert _listed_total(staff_client, page.links["loan_drawdowns"], "amount") == figures.loan_drawdowns

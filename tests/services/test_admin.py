@@ -16,6 +16,7 @@ from tests.services.factories import (
     ContractFactory,
     InvoiceFactory,
     PaymentFactory,
+    RefundFactory,
     line,
     service,
 )
@@ -82,11 +83,14 @@ def make_rows(model: str, count: int, start: int) -> None:
         invoice = InvoiceFactory(client=client, issue_date=date(2024, 1, 1) + timedelta(days=i))
         if model == "payment":
             PaymentFactory(invoice=invoice, amount=D("10.00"))
+        if model == "refund":
+            PaymentFactory(invoice=invoice, amount=D("121.00"))
+            RefundFactory(invoice=invoice, amount=D("21.00"))
         if model == "contract":
             ContractFactory(client=client)
 
 
-@pytest.mark.parametrize("model", ["invoice", "payment", "contract", "client"])
+@pytest.mark.parametrize("model", ["invoice", "payment", "refund", "contract", "client"])
 def test_a_list_costs_the_same_queries_for_one_and_fifty_rows(staff_client: HttpClient, model: str) -> None:
     make_rows(model, 1, 0)
     staff_client.get(changelist(model))  # warm the session and content-type caches
@@ -98,6 +102,32 @@ def test_a_list_costs_the_same_queries_for_one_and_fifty_rows(staff_client: Http
     assert len(response.context["cl"].result_list) == 50
     assert len(fifty) == len(one), [q["sql"] for q in fifty.captured_queries]
     assert not any("DISTINCT" in q["sql"].upper() for q in fifty.captured_queries)
+
+
+@pytest.mark.parametrize(
+    ("model", "fields"),
+    [
+        ("invoice", ["net_amount", "vat_amount", "gross_amount"]),
+        ("payment", ["amount", "net_amount"]),
+        ("refund", ["amount", "net_amount"]),
+    ],
+)
+def test_a_money_list_shows_the_totals_of_every_filtered_row_in_one_query(
+    staff_client: HttpClient, model: str, fields: list[str]
+) -> None:
+    make_rows(model, 3, 0)
+    staff_client.get(changelist(model))  # warm the caches
+    with CaptureQueriesContext(connection) as queries:
+        response = staff_client.get(changelist(model), {"q": "Bulk 00", "o": "1"})
+    sums = [q["sql"] for q in queries.captured_queries if '"total_' in q["sql"]]
+    assert len(sums) == 1, sums
+    assert "LIMIT" not in sums[0].upper()  # every filtered row, not the page
+    totals = response.context["filtered_totals"]
+    assert [t.field for t in totals] == fields
+    assert response.context["filtered_total"] == totals[0].value
+    per_row = {"invoice": D("121.00"), "payment": D("10.00"), "refund": D("21.00")}[model]
+    assert totals[fields.index("gross_amount" if model == "invoice" else "amount")].value == 3 * per_row
+    assert f'data-total-field="{fields[0]}"' in response.content.decode()
 
 
 @pytest.mark.parametrize("model", ["invoice", "payment", "contract", "client"])

@@ -2,8 +2,9 @@
 
     python manage.py import_records <kind> <file> [--dry-run] [--user USERNAME]
 
-Exit status 0 and a summary (created, updated, unchanged) when the whole file is valid; exit status
-1 and every error as `row N, column C: reason` (rows numbered as a spreadsheet shows them, the
+Exit status 0 and a summary (created, updated, unchanged) when the whole file is valid, after any
+warning as `row N, column C: warning: reason` (a row that looks wrong, imported all the same); exit
+status 1 and every error as `row N, column C: reason` (rows numbered as a spreadsheet shows them, the
 header is row 1) otherwise, with nothing written. A file that cannot be read at all gets one
 message. The file is streamed: memory does not grow with its number of rows.
 """
@@ -60,6 +61,9 @@ class Command(BaseCommand):
                     % {"count": count}
                 )
             self.fail(lines)
+        # Warnings go with the summary: the rows were imported, the exit status stays 0.
+        for line in result.warning_lines():
+            self.stdout.write(line)
         summary = f"{options['kind']}: {result.summary()}"
         if result.dry_run:
             summary += " " + _("(dry run: nothing was written)")
