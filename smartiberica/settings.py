@@ -294,6 +294,9 @@ IMPORT_LIMITS = {
     "MAX_ROWS": env.int("DJANGO_IMPORT_MAX_ROWS", default=200_000),
     "MAX_ERRORS": env.int("DJANGO_IMPORT_MAX_ERRORS", default=1_000),
 }
+# Admin previews and imports run as jobs in a thread started after the request commits
+# (smartiberica.lib.import_jobs); True runs them inside the request (the tests).
+IMPORT_JOBS_INLINE = env.bool("DJANGO_IMPORT_JOBS_INLINE", default=False)
 
 # Imports and exports of records in the admin (django-import-export, see docs/import-formats.md):
 # staff only, i.e. the users who may add and change the records; board members only view.

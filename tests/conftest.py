@@ -43,6 +43,8 @@ def _default_language_and_empty_cache() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def _fast_offline_settings(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Admin import jobs run inside the request: a thread would not see the test's transaction.
+    settings.IMPORT_JOBS_INLINE = True
     # No cache: every request makes the same queries, so query counts are exact.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     # Hashed static names need a collectstatic run; tests render with plain names.

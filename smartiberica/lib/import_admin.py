@@ -31,13 +31,14 @@ from typing import Any, ClassVar
 
 import tablib
 from django.conf import settings
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.loader import select_template
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import resources
@@ -47,18 +48,21 @@ from import_export.forms import ExportForm
 from import_export.results import Error, Result, RowResult
 from import_export.signals import post_export
 
+from smartiberica.lib import import_jobs
 from smartiberica.lib.export_streaming import csv_response, iter_by_key_chunks, xlsx_response
+from smartiberica.lib.import_jobs import ERR_UPLOAD_EXPIRED, PREVIEW_ROWS
 from smartiberica.lib.importing import CREATED, UNCHANGED, UPDATED, Importer, ImportResult, run_import
 from smartiberica.lib.spreadsheet_safety import escape_csv_text, xlsx_cell
 from smartiberica.lib.tabular import ERR_TOO_LARGE, UnreadableFile
+from smartiberica.models import ImportJob
 
-PREVIEW_ROWS = 200  # rows of each outcome listed in the preview (all are counted)
 UPLOAD_DIR = Path(tempfile.gettempdir()) / "smartiberica-imports"
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
 UPLOAD_TTL_SECONDS = 24 * 3600  # previews never confirmed are removed after a day
 
 ERR_NO_FILE = _("Choose a file to import.")
-ERR_UPLOAD_EXPIRED = _("The uploaded file is no longer available: upload it again.")
+ERR_ALREADY_CONFIRMED = _("This file has already been confirmed: it is imported once only.")
+RECENT_JOBS = 10  # the user's jobs listed on the import page
 
 
 # --- Resources: the export columns are the import columns -------------------------------------------
@@ -151,13 +155,20 @@ class SafeXLSX(XLSX):
 
 def _remove_stale_uploads() -> None:
     cutoff = time.time() - UPLOAD_TTL_SECONDS
-    for path in UPLOAD_DIR.glob("*"):
+    for stored in UPLOAD_DIR.glob("*"):
         with contextlib.suppress(OSError):
-            if TOKEN.match(path.name) and path.stat().st_mtime < cutoff:
-                path.unlink()
+            if TOKEN.match(stored.name.removesuffix(".progress")) and stored.stat().st_mtime < cutoff:
+                stored.unlink()
 
 
-def _upload_path(token: str) -> Path:
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def upload_path(token: str) -> Path:
     if not TOKEN.match(token or ""):
         raise FileNotFoundError(token)
     return UPLOAD_DIR / token
@@ -243,59 +254,111 @@ class RecordsImportExportMixin(ImportExportMixin):
         request.current_app = self.admin_site.name  # type: ignore[attr-defined]
         return TemplateResponse(request, [self.import_template_name], self._context(request, **extra))
 
-    def _run(self, request: HttpRequest, path: Path, *, dry_run: bool) -> ImportResult:
-        with path.open("rb") as stream:
-            return run_import(
-                self.importer_class(user=request.user), stream, dry_run=dry_run, keep_reports=PREVIEW_ROWS
-            )
+    def get_urls(self) -> list[Any]:
+        info = self._info()
+        job = path(
+            "import/job/<int:job_id>/",
+            self.admin_site.admin_view(self.import_job_view),  # type: ignore[attr-defined]
+            name=f"{info}_import_job",
+        )
+        return [job, *super().get_urls()]  # type: ignore[misc]
+
+    def _jobs(self, request: HttpRequest) -> QuerySet[ImportJob]:
+        return ImportJob.objects.filter(kind=self.importer_class.kind, user=request.user)
+
+    def _start(self, request: HttpRequest, job: ImportJob) -> HttpResponse:
+        import_jobs.start(job)
+        return HttpResponseRedirect(reverse(f"admin:{self._info()}_import_job", args=[job.pk]))
 
     def import_action(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        """GET: the upload form. POST: the preview (nothing written) and, if valid, a confirm button."""
+        """GET: the upload form. POST: store the file and start its preview (a job, nothing written)."""
         if not self.has_import_permission(request):
             raise PermissionDenied
+        recent = self._jobs(request)[:RECENT_JOBS]
         if request.method != "POST":
-            return self._render(request)
+            return self._render(request, recent_jobs=recent)
         upload = request.FILES.get("import_file")
         if upload is None:
-            return self._render(request, form_error=ERR_NO_FILE)
+            return self._render(request, form_error=ERR_NO_FILE, recent_jobs=recent)
         limit = settings.IMPORT_LIMITS["MAX_UPLOAD_BYTES"]
         if upload.size is not None and upload.size > limit:  # refused before it is stored
-            return self._render(request, form_error=ERR_TOO_LARGE % {"limit": f"{limit / 1_000_000:g}"})
+            return self._render(
+                request, form_error=ERR_TOO_LARGE % {"limit": f"{limit / 1_000_000:g}"}, recent_jobs=recent
+            )
         UPLOAD_DIR.mkdir(mode=0o700, exist_ok=True)
         _remove_stale_uploads()
         token = uuid.uuid4().hex
-        path = _upload_path(token)
-        with path.open("wb") as stored:
+        stored_path = upload_path(token)
+        with stored_path.open("wb") as stored:
             for chunk in upload.chunks():
                 stored.write(chunk)
-        result = self._run(request, path, dry_run=True)
-        if not result.ok:
-            path.unlink(missing_ok=True)
-        return self._render(request, result=result, token=token, file_name=upload.name, preview=True)
+        job = ImportJob.objects.create(
+            kind=self.importer_class.kind,
+            user=request.user,
+            token=token,
+            file_name=upload.name or "",
+            dry_run=True,
+            total_rows=import_jobs.estimate_rows(stored_path),
+        )
+        return self._start(request, job)
 
     def process_import(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        """The confirmation: import the previewed file for real, all or nothing."""
+        """The confirmation of a finished preview: a second job imports the file for real, once."""
         if not self.has_import_permission(request):
             raise PermissionDenied
         if request.method != "POST":
             return HttpResponseRedirect(reverse(f"admin:{self._info()}_import"))
-        token = request.POST.get("token", "")
-        file_name = request.POST.get("file_name", "")
-        try:
-            path = _upload_path(token)
-            if not path.is_file():
-                raise FileNotFoundError(token)
-        except FileNotFoundError:
+        preview = self._jobs(request).filter(pk=_int(request.POST.get("job")), dry_run=True).first()
+        if (
+            preview is None
+            or preview.state != ImportJob.DONE
+            or not import_jobs.StoredResult(preview.result or {}).ok
+        ):
             return self._render(request, form_error=ERR_UPLOAD_EXPIRED)
-        result = self._run(request, path, dry_run=False)
-        path.unlink(missing_ok=True)
-        if not result.ok:  # the records changed since the preview: show why, nothing was written
-            return self._render(request, result=result, file_name=file_name, preview=False)
-        messages.success(
-            request,
-            gettext("%(file)s imported: %(summary)s") % {"file": file_name, "summary": result.summary()},
+        if ImportJob.objects.filter(token=preview.token, dry_run=False).exists():
+            return self._render(request, form_error=ERR_ALREADY_CONFIRMED)
+        if not upload_path(preview.token).is_file():
+            return self._render(request, form_error=ERR_UPLOAD_EXPIRED)
+        try:
+            with transaction.atomic():
+                job = ImportJob.objects.create(
+                    kind=preview.kind,
+                    user=request.user,
+                    token=preview.token,
+                    file_name=preview.file_name,
+                    dry_run=False,
+                    total_rows=preview.rows_read or preview.total_rows,
+                )
+        except IntegrityError:  # confirmed twice at the same time: the other one runs
+            return self._render(request, form_error=ERR_ALREADY_CONFIRMED)
+        return self._start(request, job)
+
+    def import_job_view(self, request: HttpRequest, job_id: int) -> HttpResponse:
+        """A job: its progress while it runs (the page reloads itself), then its preview or result."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        job = get_object_or_404(self._jobs(request), pk=job_id)
+        state, message = import_jobs.shown_state(job)
+        result = import_jobs.StoredResult(job.result) if state == ImportJob.DONE and job.result else None
+        confirmed = (
+            job.dry_run
+            and result is not None
+            and ImportJob.objects.filter(token=job.token, dry_run=False).first()
         )
-        return HttpResponseRedirect(reverse(f"admin:{self._info()}_changelist"))
+        return self._render(
+            request,
+            job=job,
+            job_state=state,
+            job_message=message,
+            job_rows_read=import_jobs.rows_read(job),
+            result=result,
+            file_name=job.file_name,
+            preview=job.dry_run,
+            confirmation=confirmed or None,
+            show_result=result is not None and (job.dry_run or not result.ok),
+            show_upload=state == ImportJob.FAILED or (result is not None and not result.ok),
+            refresh=state in (ImportJob.QUEUED, ImportJob.RUNNING),
+        )
 
     def _info(self) -> str:
         opts = self.opts  # type: ignore[attr-defined]

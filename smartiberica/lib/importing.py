@@ -127,6 +127,7 @@ class ImportResult:
     reports: list[RowReport] = field(default_factory=list)  # at most `keep_reports` of each outcome
     columns: list[str] = field(default_factory=list)
     warnings: CappedErrors = field(default_factory=CappedErrors)  # RowWarning: rows imported all the same
+    rows_read: int = 0  # the file's rows read, up to the first fault that stops the import
 
     @property
     def ok(self) -> bool:
@@ -413,6 +414,7 @@ def run_import(
     dry_run: bool = False,
     keep_reports: int = 0,
     on_progress: Callable[[int], None] | None = None,
+    progress_every: int = 1_000,
 ) -> ImportResult:
     """Import `source` all or nothing; see the module docstring."""
     result = ImportResult(kind=importer.kind, dry_run=dry_run)
@@ -455,7 +457,7 @@ def run_import(
                 if rows_read > max_rows:
                     result.unreadable = str(ERR_TOO_MANY_ROWS % {"limit": max_rows})
                     raise _Rollback
-                if on_progress is not None and rows_read % 10_000 == 0:
+                if on_progress is not None and rows_read % progress_every == 0:
                     on_progress(rows_read)
                 if row.extra:
                     result.errors.append(RowError(row.number, table.columns[-1], str(ERR_TOO_MANY_VALUES)))
@@ -516,6 +518,7 @@ def run_import(
         # Another import holds the write lock (SQLite), or the connection was lost: the
         # transaction is rolled back, nothing is written.
         result.unreadable = str(ERR_IMPORT_RUNNING if is_lock_timeout(error) else ERR_DATABASE_LOST)
+    result.rows_read = rows_read
     if not result.ok:
         result.created = result.updated = result.unchanged = 0
         result.reports = []

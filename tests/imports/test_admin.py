@@ -36,7 +36,8 @@ def url(kind: str, view: str) -> str:
 
 
 def upload(client: Client, kind: str, content: bytes, name: str = "file.csv") -> Any:
-    return client.post(url(kind, "import"), {"import_file": io.BytesIO(content) | _named(name)})
+    """Upload a file and follow to its preview job's page (the job runs inline in the tests)."""
+    return client.post(url(kind, "import"), {"import_file": io.BytesIO(content) | _named(name)}, follow=True)
 
 
 class _named:
@@ -97,19 +98,21 @@ def test_confirming_the_preview_imports_the_file_as_the_staff_user(
     staff_client: Client, staff_user: Any
 ) -> None:
     page = upload(staff_client, "funding-sources", SOURCES.encode(), "sources.csv")
-    token = page.context["token"]
-    response = staff_client.post(
-        url("funding-sources", "process_import"), {"token": token, "file_name": "sources.csv"}
-    )
+    preview = page.context["job"]
+    response = staff_client.post(url("funding-sources", "process_import"), {"job": preview.pk})
     assert response.status_code == 302
-    assert response["Location"] == url("funding-sources", "changelist")
+    done = staff_client.get(response["Location"])
+    assert 'data-outcome="imported"' in done.content.decode()
+    assert "sources.csv imported: 2 created, 0 updated, 0 unchanged." in done.content.decode()
+    assert url("funding-sources", "changelist") in done.content.decode()
     assert FundingSource.objects.count() == 2
     history = FundingSource.history.filter(code="smart-belgium").get()
     assert history.history_type == "+"
     assert history.history_user == staff_user
-    # The token is used up: confirming twice writes nothing more and says why.
-    again = staff_client.post(url("funding-sources", "process_import"), {"token": token, "file_name": "x"})
-    assert "no longer available" in again.content.decode()
+    # The upload is used up: confirming twice writes nothing more and says why.
+    again = staff_client.post(url("funding-sources", "process_import"), {"job": preview.pk})
+    assert "already been confirmed" in again.content.decode()
+    assert FundingSource.objects.count() == 2
 
 
 def test_a_refused_file_lists_every_error_with_its_row_and_column_and_offers_no_confirm(
@@ -206,10 +209,10 @@ def test_previews_never_confirmed_are_removed_after_a_day(staff_client: Client) 
     from smartiberica.lib.import_admin import UPLOAD_DIR
 
     page = upload(staff_client, "funding-sources", SOURCES.encode())
-    stale = UPLOAD_DIR / page.context["token"]
+    stale = UPLOAD_DIR / page.context["job"].token
     assert stale.is_file()
     old = time.time() - 2 * 24 * 3600
     os.utime(stale, (old, old))
     fresh = upload(staff_client, "funding-sources", SOURCES.encode())
     assert not stale.exists()
-    assert (UPLOAD_DIR / fresh.context["token"]).is_file()
+    assert (UPLOAD_DIR / fresh.context["job"].token).is_file()

@@ -88,7 +88,7 @@ def test_a_refused_row_gets_its_error_and_no_warning(loan: Loan, run: Callable[.
 def test_the_admin_preview_lists_the_warning_before_the_confirm(loan: Loan, staff_client: Client) -> None:
     upload = io.BytesIO(INTEREST_AS_EXPENSE.encode())
     upload.name = "expenses.csv"
-    page = staff_client.post("/admin/funding/expense/import/", {"import_file": upload})
+    page = staff_client.post("/admin/funding/expense/import/", {"import_file": upload}, follow=True)
     assert page.status_code == 200
     warnings = [(w.row, w.column) for w in page.context["result"].warnings]
     assert warnings == [(2, "amount")]
@@ -102,6 +102,6 @@ def test_the_admin_preview_lists_the_warning_before_the_confirm(loan: Loan, staf
 def test_the_preview_of_normal_expenses_shows_no_warnings(loan: Loan, staff_client: Client) -> None:
     upload = io.BytesIO((HEADER + "2023-11-20,financial,Banco,9.00,FEE-11\n").encode())
     upload.name = "expenses.csv"
-    page = staff_client.post("/admin/funding/expense/import/", {"import_file": upload})
+    page = staff_client.post("/admin/funding/expense/import/", {"import_file": upload}, follow=True)
     assert page.status_code == 200
     assert 'id="row-warnings"' not in page.content.decode()
