@@ -65,7 +65,7 @@ def child(file: str, *, exports_only: bool = False) -> None:
     from django.test import Client
     from django.test.utils import override_settings
 
-    from smartiberica.roles import STAFF
+    from smartiberica.kernel.roles import STAFF
 
     user, created = User.objects.get_or_create(username="bench-staff", defaults={"is_staff": True})
     if created:

@@ -135,7 +135,7 @@ def main() -> None:
         "manage.py",
         "shell",
         "-c",
-        "from smartiberica.dashboard import latest_year; print(latest_year())",
+        "from smartiberica.board.dashboard import latest_year; print(latest_year())",
         env=env,
     )
     dashboard = f"/years/{year.strip().splitlines()[-1]}/"

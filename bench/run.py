@@ -149,7 +149,7 @@ def child(vendor: str, repeat: int) -> None:
     from django.test.utils import CaptureQueriesContext
 
     from services.models import Invoice
-    from smartiberica.lib.dates import current_year
+    from smartiberica.kernel.dates import current_year
 
     call_command("migrate", verbosity=0)
     present = Invoice.objects.count()

@@ -40,8 +40,8 @@ from funding.models import (
     SourceKind,
     SupportAgreement,
 )
-from smartiberica.lib.dates import today
-from smartiberica.lib.history import bulk_create_audited
+from smartiberica.kernel.dates import today
+from smartiberica.kernel.history import bulk_create_audited
 
 M = TypeVar("M", bound=models.Model)
 

@@ -63,13 +63,13 @@ from funding.models import (
     SharedServiceCost,
     SupportAgreement,
 )
-from smartiberica.lib.admin_base import ActionAdmin, LocalizedNumbersMixin, inline_rows
-from smartiberica.lib.admin_filters import FIRST_YEAR, filter_year, ignore_filter_value, year_filter
-from smartiberica.lib.admin_totals import TotalChangeListMixin
-from smartiberica.lib.dates import current_year, today
-from smartiberica.lib.import_admin import RecordsImportExportMixin
-from smartiberica.lib.money import ZERO, round_money
-from smartiberica.lib.paginator import EstimatedCountPaginator
+from smartiberica.kernel.admin_base import ActionAdmin, LocalizedNumbersMixin, inline_rows
+from smartiberica.kernel.admin_filters import FIRST_YEAR, filter_year, ignore_filter_value, year_filter
+from smartiberica.kernel.admin_totals import TotalChangeListMixin
+from smartiberica.kernel.dates import current_year, today
+from smartiberica.kernel.import_admin import RecordsImportExportMixin
+from smartiberica.kernel.money import ZERO, round_money
+from smartiberica.kernel.paginator import EstimatedCountPaginator
 
 # --- List filters (static or tiny choices: never a SELECT DISTINCT over a big table) --------------------
 

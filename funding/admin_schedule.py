@@ -11,9 +11,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from funding.models import LoanScheduleEntry
-from smartiberica.lib.admin_base import ReadOnlyAdmin
-from smartiberica.lib.admin_filters import year_filter
-from smartiberica.lib.admin_totals import TotalChangeListMixin
+from smartiberica.kernel.admin_base import ReadOnlyAdmin
+from smartiberica.kernel.admin_filters import year_filter
+from smartiberica.kernel.admin_totals import TotalChangeListMixin
 
 
 @admin.register(LoanScheduleEntry)

@@ -1,8 +1,8 @@
 """Imports of funding records (public contract 2): funding sources, funding receipts, expenses.
 
-Each importer parses a row with `smartiberica.lib.importing.RowReader` and writes through
+Each importer parses a row with `smartiberica.kernel.importing.RowReader` and writes through
 `funding.actions`, so an import refuses what the admin refuses, with the same words. Run them with
-`smartiberica.lib.importing.run_import` (the `import_records` command and the admin do).
+`smartiberica.kernel.importing.run_import` (the `import_records` command and the admin do).
 """
 
 from __future__ import annotations
@@ -19,7 +19,15 @@ from funding import actions, selectors
 from funding import validation as v
 from funding.loan_checks import LoanLookalikes
 from funding.models import Expense, ExpenseCategory, FundingReceipt, FundingSource
-from smartiberica.lib.importing import CREATED, UNCHANGED, UPDATED, Applied, Importer, RowReader, differences
+from smartiberica.kernel.importing import (
+    CREATED,
+    UNCHANGED,
+    UPDATED,
+    Applied,
+    Importer,
+    RowReader,
+    differences,
+)
 
 ERR_UNKNOWN_SOURCE = _("No funding source has the code “%(code)s”.")
 ERR_UNKNOWN_CATEGORY = _("No expense category has the code “%(code)s”.")

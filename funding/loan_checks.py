@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from funding.models import FundingSource, LoanScheduleEntry, SourceKind
-from smartiberica.lib.money import round_money
+from smartiberica.kernel.money import round_money
 
 WARN_EXPENSE_LOOKS_LIKE_LOAN_PAYMENT = _(
     "This expense has the date and amount of an instalment of loan %(loan)s (or of its interest). "

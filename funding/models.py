@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from funding import validation as v
 from funding.loan_schedule import Prepayment
-from smartiberica.lib.dates import (
+from smartiberica.kernel.dates import (
     EARLIEST_RECORD_DATE,
     latest_record_date,
     not_before_earliest,
@@ -27,8 +27,8 @@ from smartiberica.lib.dates import (
     year_bounds,
     year_not_before_earliest,
 )
-from smartiberica.lib.money import ratio
-from smartiberica.lib.translated import TranslatedName
+from smartiberica.kernel.money import ratio
+from smartiberica.kernel.translated import TranslatedName
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 RATE = {"max_digits": 5, "decimal_places": 2}

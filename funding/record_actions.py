@@ -31,7 +31,7 @@ from funding.models import (
     SharedServiceCost,
     SupportAgreement,
 )
-from smartiberica.lib.records import delete_unless_protected, save_children, save_validated
+from smartiberica.kernel.records import delete_unless_protected, save_children, save_validated
 
 
 @transaction.atomic

@@ -1,7 +1,7 @@
 """Exports of funding records from the admin, with exactly the columns the imports read.
 
 An exported file re-imports as it is, unchanged (public contract 2). Importing through these
-resources runs `funding.importers` (see `smartiberica.lib.import_admin.RecordsResource`).
+resources runs `funding.importers` (see `smartiberica.kernel.import_admin.RecordsResource`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from import_export.fields import Field
 
 from funding.importers import ExpenseImporter, FundingReceiptImporter, FundingSourceImporter
 from funding.models import Expense, FundingReceipt, FundingSource
-from smartiberica.lib.import_admin import RecordsResource
+from smartiberica.kernel.import_admin import RecordsResource
 
 
 class FundingSourceResource(RecordsResource):

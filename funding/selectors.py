@@ -30,9 +30,9 @@ from funding.models import (
     SourceKind,
     SupportAgreement,
 )
-from smartiberica.lib.dates import today, year_bounds
-from smartiberica.lib.money import ZERO, ratio, round_money
-from smartiberica.lib.periods import YearOf, years_present
+from smartiberica.kernel.dates import today, year_bounds
+from smartiberica.kernel.money import ZERO, ratio, round_money
+from smartiberica.kernel.periods import YearOf, years_present
 
 
 def _sum(field: str, **kwargs: object) -> Sum:

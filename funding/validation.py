@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from funding.loan_schedule import Prepayment, ScheduleError, french_schedule
-from smartiberica.lib.dates import validate_record_year
+from smartiberica.kernel.dates import validate_record_year
 
 # Amounts, rates, years
 ERR_AMOUNT_NOT_POSITIVE = _("The amount must be greater than zero.")

@@ -21,10 +21,10 @@ from django.db.models import Sum
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from smartiberica.lib.history import bulk_create_audited
-from smartiberica.lib.locks import bounded_lock_wait, is_lock_timeout
-from smartiberica.lib.money import ZERO, round_money
-from smartiberica.lib.records import delete_unless_protected
+from smartiberica.kernel.history import bulk_create_audited
+from smartiberica.kernel.locks import bounded_lock_wait, is_lock_timeout
+from smartiberica.kernel.money import ZERO, round_money
+from smartiberica.kernel.records import delete_unless_protected
 
 from . import validation as v
 from .calculations import compute_totals, payment_net, period_containing, period_end

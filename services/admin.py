@@ -45,20 +45,20 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
-from smartiberica.lib.admin_base import ActionAdmin, LocalizedNumbersMixin, inline_rows
-from smartiberica.lib.admin_filters import (
+from smartiberica.kernel.admin_base import ActionAdmin, LocalizedNumbersMixin, inline_rows
+from smartiberica.kernel.admin_filters import (
     MAX_ID,
     filter_integer,
     filter_year,
     ignore_filter_value,
     year_filter,
 )
-from smartiberica.lib.admin_totals import TotalChangeListMixin
-from smartiberica.lib.dates import current_year, today
-from smartiberica.lib.import_admin import RecordsImportExportMixin
-from smartiberica.lib.locks import ERR_DATABASE_BUSY, is_lock_timeout
-from smartiberica.lib.money import NBSP, ZERO, format_money, format_number, round_money
-from smartiberica.lib.paginator import EstimatedCountPaginator
+from smartiberica.kernel.admin_totals import TotalChangeListMixin
+from smartiberica.kernel.dates import current_year, today
+from smartiberica.kernel.import_admin import RecordsImportExportMixin
+from smartiberica.kernel.locks import ERR_DATABASE_BUSY, is_lock_timeout
+from smartiberica.kernel.money import NBSP, ZERO, format_money, format_number, round_money
+from smartiberica.kernel.paginator import EstimatedCountPaginator
 
 from . import actions, record_actions
 from . import resources as exports

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from smartiberica.lib.money import CENT, ZERO, round_money
+from smartiberica.kernel.money import CENT, ZERO, round_money
 
 from .choices import PERIOD_MONTHS, BillingPeriod, ContractKind
 

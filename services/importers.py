@@ -1,6 +1,6 @@
 """Imports of services records (public contract 2): invoices, payments, refunds, member turnover.
 
-Each importer parses a row with `smartiberica.lib.importing.RowReader` and writes through
+Each importer parses a row with `smartiberica.kernel.importing.RowReader` and writes through
 `services.actions`, so an import refuses what the admin refuses, with the same words.
 
 Invoices are written in batches: new ordinary invoices are validated one by one with
@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from smartiberica.lib.importing import (
+from smartiberica.kernel.importing import (
     CREATED,
     ERR_DATABASE,
     UNCHANGED,

@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from smartiberica.lib.dates import (
+from smartiberica.kernel.dates import (
     LATEST_PLANNED_DATE,
     not_before_earliest,
     today,
@@ -27,8 +27,8 @@ from smartiberica.lib.dates import (
     year_bounds,
     year_not_before_earliest,
 )
-from smartiberica.lib.money import ZERO, round_money
-from smartiberica.lib.translated import TranslatedName
+from smartiberica.kernel.money import ZERO, round_money
+from smartiberica.kernel.translated import TranslatedName
 
 from . import validation as v
 from .calculations import InvoiceBalance, line_net

@@ -16,7 +16,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
-from smartiberica.lib.records import delete_unless_protected, save_children, save_validated
+from smartiberica.kernel.records import delete_unless_protected, save_children, save_validated
 
 from . import validation as v
 from .actions import apply_totals, lock_invoice

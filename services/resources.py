@@ -1,7 +1,7 @@
 """Exports of services records from the admin, with exactly the columns the imports read.
 
 An exported file re-imports as it is, unchanged (public contract 2). Importing through these
-resources runs `services.importers` (see `smartiberica.lib.import_admin.RecordsResource`).
+resources runs `services.importers` (see `smartiberica.kernel.import_admin.RecordsResource`).
 Draft invoices are not exported: the import takes issued or cancelled invoices only.
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import QuerySet
 from import_export.fields import Field
 
-from smartiberica.lib.import_admin import RecordsResource
+from smartiberica.kernel.import_admin import RecordsResource
 
 from .choices import InvoiceStatus
 from .importers import (

@@ -34,9 +34,9 @@ from typing import Any, Literal
 
 from django.db.models import QuerySet, Sum
 
-from smartiberica.lib.dates import year_bounds
-from smartiberica.lib.money import ZERO, round_money
-from smartiberica.lib.periods import YearMonthOf, YearOf, years_present
+from smartiberica.kernel.dates import year_bounds
+from smartiberica.kernel.money import ZERO, round_money
+from smartiberica.kernel.periods import YearMonthOf, YearOf, years_present
 
 from .calculations import Band, ContractTerms, band_rates, expected_revenue
 from .choices import ContractStatus, InvoiceStatus, MarginRuleKind

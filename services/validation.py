@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.es import cif, nie, nif
 from stdnum.eu import vat
 
-from smartiberica.lib.money import ZERO, money_text
+from smartiberica.kernel.money import ZERO, money_text
 
 from .calculations import period_starts
 from .choices import BillingPeriod, ContractKind, ContractStatus, InvoiceStatus, MarginRuleKind

@@ -75,9 +75,11 @@ INSTALLED_APPS = [
     "csp",
     "funding",
     "services",
+    "smartiberica.board",
+    "smartiberica.demo",
     # Last on purpose: its post_migrate hook grants the roles their permissions,
     # which must exist already for every domain app.
-    "smartiberica",
+    "smartiberica.kernel",
 ]
 
 MIDDLEWARE = [
@@ -92,7 +94,7 @@ MIDDLEWARE = [
     # Default-deny: every view needs a login unless marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "smartiberica.context_processors.DemoFlagMiddleware",
+    "smartiberica.kernel.context_processors.DemoFlagMiddleware",
     # Records the user behind every change in the audit trail.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -114,7 +116,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "smartiberica.context_processors.demo",
+                "smartiberica.kernel.context_processors.demo",
             ],
         },
     },
@@ -272,7 +274,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # A refused request (4xx) is one line, without the traceback of the exception behind it.
-    "filters": {"client_errors_on_one_line": {"()": "smartiberica.lib.log_filters.ClientErrorsOnOneLine"}},
+    "filters": {"client_errors_on_one_line": {"()": "smartiberica.kernel.log_filters.ClientErrorsOnOneLine"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["client_errors_on_one_line"]},
     },
@@ -295,7 +297,7 @@ IMPORT_LIMITS = {
     "MAX_ERRORS": env.int("DJANGO_IMPORT_MAX_ERRORS", default=1_000),
 }
 # Admin previews and imports run as jobs in a thread started after the request commits
-# (smartiberica.lib.import_jobs); True runs them inside the request (the tests).
+# (smartiberica.kernel.import_jobs); True runs them inside the request (the tests).
 IMPORT_JOBS_INLINE = env.bool("DJANGO_IMPORT_JOBS_INLINE", default=False)
 
 # Imports and exports of records in the admin (django-import-export, see docs/import-formats.md):

@@ -5,7 +5,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
-from smartiberica import views
+from smartiberica.board import views
 
 urlpatterns = [
     path("", views.home, name="home"),

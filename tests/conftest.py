@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
-from smartiberica.roles import BOARD, STAFF
+from smartiberica.kernel.roles import BOARD, STAFF
 
 DB_VENDOR = "postgresql" if "postgresql" in django_settings.DATABASES["default"]["ENGINE"] else "sqlite"
 

@@ -29,7 +29,7 @@ from django.test import RequestFactory
 
 from services.actions import refund_record
 from services.models import Payment
-from smartiberica.lib.admin_base import ActionAdmin, ActionRefused, ReadOnlyAdmin
+from smartiberica.kernel.admin_base import ActionAdmin, ActionRefused, ReadOnlyAdmin
 
 pytestmark = pytest.mark.django_db
 

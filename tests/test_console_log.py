@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from smartiberica.lib.log_filters import ClientErrorsOnOneLine
+from smartiberica.kernel.log_filters import ClientErrorsOnOneLine
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@ from unittest import mock
 
 import time_machine
 
-from smartiberica.lib.admin_filters import year_filter
-from smartiberica.lib.dates import current_year, today, year_bounds
+from smartiberica.kernel.admin_filters import year_filter
+from smartiberica.kernel.dates import current_year, today, year_bounds
 
 
 @time_machine.travel("2024-12-31 23:30:00+00:00")

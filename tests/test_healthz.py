@@ -15,7 +15,7 @@ def test_it_answers_without_login_after_a_database_round_trip(client: Client) ->
 
 @pytest.mark.django_db
 def test_it_answers_503_when_the_database_is_down(client: Client) -> None:
-    with mock.patch("smartiberica.views.connection.cursor", side_effect=OperationalError("down")):
+    with mock.patch("smartiberica.board.views.connection.cursor", side_effect=OperationalError("down")):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"

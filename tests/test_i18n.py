@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
 
-from smartiberica.management.commands.translations import check_catalogs
+from smartiberica.kernel.management.commands.translations import check_catalogs
 
 
 def require_gettext() -> None:

@@ -12,9 +12,9 @@ from django.core.management.base import CommandError
 from django.test import Client
 
 from funding import actions as funding_actions
-from smartiberica.figures import yearly_figures, years_with_data
-from smartiberica.models import DemoDataset
-from smartiberica.roles import BOARD, STAFF
+from smartiberica.board.figures import yearly_figures, years_with_data
+from smartiberica.kernel.models import DemoDataset
+from smartiberica.kernel.roles import BOARD, STAFF
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from smartiberica.lib.money import percent_of, ratio, round_money
+from smartiberica.kernel.money import percent_of, ratio, round_money
 
 
 def test_it_rounds_half_up_to_the_cent() -> None:

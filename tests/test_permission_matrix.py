@@ -15,7 +15,7 @@ from funding.models import FundingSource
 from services import actions as services_actions
 from services.models import Payment
 from services.selectors import service_lines_by_code
-from smartiberica.roles import BOARD, STAFF
+from smartiberica.kernel.roles import BOARD, STAFF
 from tests.board.story import build
 
 pytestmark = pytest.mark.django_db

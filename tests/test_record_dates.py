@@ -22,8 +22,8 @@ from django.utils import translation
 from funding import actions as funding_actions
 from funding.models import Expense
 from services.models import Invoice, RevenueTarget
-from smartiberica.imports import import_records
-from smartiberica.lib.dates import (
+from smartiberica.board.imports import import_records
+from smartiberica.kernel.dates import (
     EARLIEST_RECORD_DATE,
     latest_record_date,
     planned_date_range_message,
@@ -32,7 +32,7 @@ from smartiberica.lib.dates import (
     validate_record_date,
     validate_record_year,
 )
-from smartiberica.lib.importing import ImportResult
+from smartiberica.kernel.importing import ImportResult
 from tests.funding.factories import category
 from tests.services.factories import InvoiceFactory
 

@@ -2,7 +2,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
 
-from smartiberica.roles import BOARD, DOMAIN_APPS, STAFF
+from smartiberica.kernel.roles import BOARD, DOMAIN_APPS, STAFF
 
 pytestmark = pytest.mark.django_db
 

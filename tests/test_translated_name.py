@@ -1,7 +1,7 @@
 from django.test.utils import isolate_apps
 from django.utils import translation
 
-from smartiberica.lib.translated import TranslatedName
+from smartiberica.kernel.translated import TranslatedName
 
 
 @isolate_apps("smartiberica")

@@ -15,7 +15,7 @@ from django.urls import reverse
 from funding import actions as funding_actions
 from funding.models import FundingSource
 from funding.validation import ERR_SOURCE_IN_USE
-from smartiberica.figures import yearly_figures, years_with_data
+from smartiberica.board.figures import yearly_figures, years_with_data
 from tests.board.story import build
 from tests.conftest import PASSWORD
 

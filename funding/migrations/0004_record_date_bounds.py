@@ -4,7 +4,7 @@ import datetime
 
 from django.db import migrations, models
 
-import smartiberica.lib.dates
+import smartiberica.kernel.dates
 
 
 class Migration(migrations.Migration):
@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
             field=models.DateField(
                 blank=True,
                 null=True,
-                validators=[smartiberica.lib.dates.validate_record_date],
+                validators=[smartiberica.kernel.dates.validate_record_date],
                 verbose_name="approved on",
             ),
         ),
@@ -35,21 +35,25 @@ class Migration(migrations.Migration):
             model_name="expectedtranche",
             name="date",
             field=models.DateField(
-                validators=[smartiberica.lib.dates.validate_planned_date], verbose_name="expected on"
+                validators=[smartiberica.kernel.dates.validate_planned_date], verbose_name="expected on"
             ),
         ),
         migrations.AlterField(
             model_name="expense",
             name="date",
             field=models.DateField(
-                db_index=True, validators=[smartiberica.lib.dates.validate_record_date], verbose_name="date"
+                db_index=True,
+                validators=[smartiberica.kernel.dates.validate_record_date],
+                verbose_name="date",
             ),
         ),
         migrations.AlterField(
             model_name="fundingreceipt",
             name="date",
             field=models.DateField(
-                db_index=True, validators=[smartiberica.lib.dates.validate_record_date], verbose_name="date"
+                db_index=True,
+                validators=[smartiberica.kernel.dates.validate_record_date],
+                verbose_name="date",
             ),
         ),
         migrations.AlterField(
@@ -58,7 +62,7 @@ class Migration(migrations.Migration):
             field=models.DateField(
                 blank=True,
                 null=True,
-                validators=[smartiberica.lib.dates.validate_record_date],
+                validators=[smartiberica.kernel.dates.validate_record_date],
                 verbose_name="active from",
             ),
         ),
@@ -68,7 +72,7 @@ class Migration(migrations.Migration):
             field=models.DateField(
                 blank=True,
                 null=True,
-                validators=[smartiberica.lib.dates.validate_planned_date],
+                validators=[smartiberica.kernel.dates.validate_planned_date],
                 verbose_name="active to",
             ),
         ),
@@ -78,7 +82,7 @@ class Migration(migrations.Migration):
             field=models.DateField(
                 blank=True,
                 null=True,
-                validators=[smartiberica.lib.dates.validate_record_date],
+                validators=[smartiberica.kernel.dates.validate_record_date],
                 verbose_name="approved on",
             ),
         ),
@@ -86,21 +90,25 @@ class Migration(migrations.Migration):
             model_name="historicalexpectedtranche",
             name="date",
             field=models.DateField(
-                validators=[smartiberica.lib.dates.validate_planned_date], verbose_name="expected on"
+                validators=[smartiberica.kernel.dates.validate_planned_date], verbose_name="expected on"
             ),
         ),
         migrations.AlterField(
             model_name="historicalexpense",
             name="date",
             field=models.DateField(
-                db_index=True, validators=[smartiberica.lib.dates.validate_record_date], verbose_name="date"
+                db_index=True,
+                validators=[smartiberica.kernel.dates.validate_record_date],
+                verbose_name="date",
             ),
         ),
         migrations.AlterField(
             model_name="historicalfundingreceipt",
             name="date",
             field=models.DateField(
-                db_index=True, validators=[smartiberica.lib.dates.validate_record_date], verbose_name="date"
+                db_index=True,
+                validators=[smartiberica.kernel.dates.validate_record_date],
+                verbose_name="date",
             ),
         ),
         migrations.AlterField(
@@ -109,7 +117,7 @@ class Migration(migrations.Migration):
             field=models.DateField(
                 blank=True,
                 null=True,
-                validators=[smartiberica.lib.dates.validate_record_date],
+                validators=[smartiberica.kernel.dates.validate_record_date],
                 verbose_name="active from",
             ),
         ),
@@ -119,7 +127,7 @@ class Migration(migrations.Migration):
             field=models.DateField(
                 blank=True,
                 null=True,
-                validators=[smartiberica.lib.dates.validate_planned_date],
+                validators=[smartiberica.kernel.dates.validate_planned_date],
                 verbose_name="active to",
             ),
         ),
@@ -128,7 +136,7 @@ class Migration(migrations.Migration):
             name="start_date",
             field=models.DateField(
                 help_text="Date the principal is drawn; the first instalment falls one period later.",
-                validators=[smartiberica.lib.dates.validate_record_date],
+                validators=[smartiberica.kernel.dates.validate_record_date],
                 verbose_name="start date",
             ),
         ),
@@ -136,7 +144,9 @@ class Migration(migrations.Migration):
             model_name="historicalloanrepayment",
             name="date",
             field=models.DateField(
-                db_index=True, validators=[smartiberica.lib.dates.validate_record_date], verbose_name="date"
+                db_index=True,
+                validators=[smartiberica.kernel.dates.validate_record_date],
+                verbose_name="date",
             ),
         ),
         migrations.AlterField(
@@ -145,7 +155,7 @@ class Migration(migrations.Migration):
             field=models.DateField(
                 blank=True,
                 null=True,
-                validators=[smartiberica.lib.dates.validate_record_date],
+                validators=[smartiberica.kernel.dates.validate_record_date],
                 verbose_name="completed on",
             ),
         ),
@@ -153,21 +163,21 @@ class Migration(migrations.Migration):
             model_name="historicalobligation",
             name="due_date",
             field=models.DateField(
-                validators=[smartiberica.lib.dates.validate_planned_date], verbose_name="due date"
+                validators=[smartiberica.kernel.dates.validate_planned_date], verbose_name="due date"
             ),
         ),
         migrations.AlterField(
             model_name="historicalsupportagreement",
             name="period_end",
             field=models.DateField(
-                validators=[smartiberica.lib.dates.validate_planned_date], verbose_name="period end"
+                validators=[smartiberica.kernel.dates.validate_planned_date], verbose_name="period end"
             ),
         ),
         migrations.AlterField(
             model_name="historicalsupportagreement",
             name="period_start",
             field=models.DateField(
-                validators=[smartiberica.lib.dates.validate_record_date], verbose_name="period start"
+                validators=[smartiberica.kernel.dates.validate_record_date], verbose_name="period start"
             ),
         ),
         migrations.AlterField(
@@ -175,7 +185,7 @@ class Migration(migrations.Migration):
             name="start_date",
             field=models.DateField(
                 help_text="Date the principal is drawn; the first instalment falls one period later.",
-                validators=[smartiberica.lib.dates.validate_record_date],
+                validators=[smartiberica.kernel.dates.validate_record_date],
                 verbose_name="start date",
             ),
         ),
@@ -183,7 +193,9 @@ class Migration(migrations.Migration):
             model_name="loanrepayment",
             name="date",
             field=models.DateField(
-                db_index=True, validators=[smartiberica.lib.dates.validate_record_date], verbose_name="date"
+                db_index=True,
+                validators=[smartiberica.kernel.dates.validate_record_date],
+                verbose_name="date",
             ),
         ),
         migrations.AlterField(
@@ -192,7 +204,7 @@ class Migration(migrations.Migration):
             field=models.DateField(
                 blank=True,
                 null=True,
-                validators=[smartiberica.lib.dates.validate_record_date],
+                validators=[smartiberica.kernel.dates.validate_record_date],
                 verbose_name="completed on",
             ),
         ),
@@ -200,21 +212,21 @@ class Migration(migrations.Migration):
             model_name="obligation",
             name="due_date",
             field=models.DateField(
-                validators=[smartiberica.lib.dates.validate_planned_date], verbose_name="due date"
+                validators=[smartiberica.kernel.dates.validate_planned_date], verbose_name="due date"
             ),
         ),
         migrations.AlterField(
             model_name="supportagreement",
             name="period_end",
             field=models.DateField(
-                validators=[smartiberica.lib.dates.validate_planned_date], verbose_name="period end"
+                validators=[smartiberica.kernel.dates.validate_planned_date], verbose_name="period end"
             ),
         ),
         migrations.AlterField(
             model_name="supportagreement",
             name="period_start",
             field=models.DateField(
-                validators=[smartiberica.lib.dates.validate_record_date], verbose_name="period start"
+                validators=[smartiberica.kernel.dates.validate_record_date], verbose_name="period start"
             ),
         ),
         migrations.AddConstraint(

@@ -4,7 +4,7 @@ import datetime
 
 from django.db import migrations, models
 
-import smartiberica.lib.dates
+import smartiberica.kernel.dates
 
 
 class Migration(migrations.Migration):
@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 blank=True,
                 help_text="Empty while open-ended.",
                 null=True,
-                validators=[smartiberica.lib.dates.validate_planned_date],
+                validators=[smartiberica.kernel.dates.validate_planned_date],
                 verbose_name="end date",
             ),
         ),
@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
             model_name="contract",
             name="start_date",
             field=models.DateField(
-                validators=[smartiberica.lib.dates.validate_record_date], verbose_name="start date"
+                validators=[smartiberica.kernel.dates.validate_record_date], verbose_name="start date"
             ),
         ),
         migrations.AlterField(
@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
                 blank=True,
                 help_text="Empty while open-ended.",
                 null=True,
-                validators=[smartiberica.lib.dates.validate_planned_date],
+                validators=[smartiberica.kernel.dates.validate_planned_date],
                 verbose_name="end date",
             ),
         ),
@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
             model_name="historicalcontract",
             name="start_date",
             field=models.DateField(
-                validators=[smartiberica.lib.dates.validate_record_date], verbose_name="start date"
+                validators=[smartiberica.kernel.dates.validate_record_date], verbose_name="start date"
             ),
         ),
         migrations.AlterField(
@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
             field=models.DateField(
                 blank=True,
                 help_text="Empty means 30 days after the issue date.",
-                validators=[smartiberica.lib.dates.validate_record_date],
+                validators=[smartiberica.kernel.dates.validate_record_date],
                 verbose_name="due date",
             ),
         ),
@@ -67,7 +67,7 @@ class Migration(migrations.Migration):
             model_name="historicalinvoice",
             name="issue_date",
             field=models.DateField(
-                validators=[smartiberica.lib.dates.validate_record_date], verbose_name="issue date"
+                validators=[smartiberica.kernel.dates.validate_record_date], verbose_name="issue date"
             ),
         ),
         migrations.AlterField(
@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
                 editable=False,
                 help_text="Start of the contract period this invoice bills, when drafted from a recurring contract.",
                 null=True,
-                validators=[smartiberica.lib.dates.validate_planned_date],
+                validators=[smartiberica.kernel.dates.validate_planned_date],
                 verbose_name="contract period",
             ),
         ),
@@ -87,7 +87,7 @@ class Migration(migrations.Migration):
             name="valid_from",
             field=models.DateField(
                 help_text="First day of a month.",
-                validators=[smartiberica.lib.dates.validate_record_date],
+                validators=[smartiberica.kernel.dates.validate_record_date],
                 verbose_name="valid from",
             ),
         ),
@@ -98,7 +98,7 @@ class Migration(migrations.Migration):
                 blank=True,
                 help_text="Last day of a month; empty: open.",
                 null=True,
-                validators=[smartiberica.lib.dates.validate_planned_date],
+                validators=[smartiberica.kernel.dates.validate_planned_date],
                 verbose_name="valid to",
             ),
         ),
@@ -108,7 +108,7 @@ class Migration(migrations.Migration):
             field=models.DateField(
                 db_index=True,
                 help_text="The first day of the month.",
-                validators=[smartiberica.lib.dates.validate_record_date],
+                validators=[smartiberica.kernel.dates.validate_record_date],
                 verbose_name="month",
             ),
         ),
@@ -116,14 +116,14 @@ class Migration(migrations.Migration):
             model_name="historicalpayment",
             name="date",
             field=models.DateField(
-                validators=[smartiberica.lib.dates.validate_record_date], verbose_name="date"
+                validators=[smartiberica.kernel.dates.validate_record_date], verbose_name="date"
             ),
         ),
         migrations.AlterField(
             model_name="historicalrevenuetarget",
             name="year",
             field=models.PositiveSmallIntegerField(
-                validators=[smartiberica.lib.dates.validate_record_year], verbose_name="year"
+                validators=[smartiberica.kernel.dates.validate_record_year], verbose_name="year"
             ),
         ),
         migrations.AlterField(
@@ -132,7 +132,7 @@ class Migration(migrations.Migration):
             field=models.DateField(
                 blank=True,
                 help_text="Empty means 30 days after the issue date.",
-                validators=[smartiberica.lib.dates.validate_record_date],
+                validators=[smartiberica.kernel.dates.validate_record_date],
                 verbose_name="due date",
             ),
         ),
@@ -140,7 +140,7 @@ class Migration(migrations.Migration):
             model_name="invoice",
             name="issue_date",
             field=models.DateField(
-                validators=[smartiberica.lib.dates.validate_record_date], verbose_name="issue date"
+                validators=[smartiberica.kernel.dates.validate_record_date], verbose_name="issue date"
             ),
         ),
         migrations.AlterField(
@@ -151,7 +151,7 @@ class Migration(migrations.Migration):
                 editable=False,
                 help_text="Start of the contract period this invoice bills, when drafted from a recurring contract.",
                 null=True,
-                validators=[smartiberica.lib.dates.validate_planned_date],
+                validators=[smartiberica.kernel.dates.validate_planned_date],
                 verbose_name="contract period",
             ),
         ),
@@ -160,7 +160,7 @@ class Migration(migrations.Migration):
             name="valid_from",
             field=models.DateField(
                 help_text="First day of a month.",
-                validators=[smartiberica.lib.dates.validate_record_date],
+                validators=[smartiberica.kernel.dates.validate_record_date],
                 verbose_name="valid from",
             ),
         ),
@@ -171,7 +171,7 @@ class Migration(migrations.Migration):
                 blank=True,
                 help_text="Last day of a month; empty: open.",
                 null=True,
-                validators=[smartiberica.lib.dates.validate_planned_date],
+                validators=[smartiberica.kernel.dates.validate_planned_date],
                 verbose_name="valid to",
             ),
         ),
@@ -181,7 +181,7 @@ class Migration(migrations.Migration):
             field=models.DateField(
                 help_text="The first day of the month.",
                 unique=True,
-                validators=[smartiberica.lib.dates.validate_record_date],
+                validators=[smartiberica.kernel.dates.validate_record_date],
                 verbose_name="month",
             ),
         ),
@@ -189,14 +189,14 @@ class Migration(migrations.Migration):
             model_name="payment",
             name="date",
             field=models.DateField(
-                validators=[smartiberica.lib.dates.validate_record_date], verbose_name="date"
+                validators=[smartiberica.kernel.dates.validate_record_date], verbose_name="date"
             ),
         ),
         migrations.AlterField(
             model_name="revenuetarget",
             name="year",
             field=models.PositiveSmallIntegerField(
-                validators=[smartiberica.lib.dates.validate_record_year], verbose_name="year"
+                validators=[smartiberica.kernel.dates.validate_record_year], verbose_name="year"
             ),
         ),
         migrations.AddConstraint(

@@ -8,7 +8,7 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-import smartiberica.lib.dates
+import smartiberica.kernel.dates
 
 
 class Migration(migrations.Migration):
@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
                 (
                     "date",
                     models.DateField(
-                        validators=[smartiberica.lib.dates.validate_record_date], verbose_name="date"
+                        validators=[smartiberica.kernel.dates.validate_record_date], verbose_name="date"
                     ),
                 ),
                 (
@@ -97,7 +97,7 @@ class Migration(migrations.Migration):
                 (
                     "date",
                     models.DateField(
-                        validators=[smartiberica.lib.dates.validate_record_date], verbose_name="date"
+                        validators=[smartiberica.kernel.dates.validate_record_date], verbose_name="date"
                     ),
                 ),
                 (

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from smartiberica.figures import combine, herfindahl
+from smartiberica.board.figures import combine, herfindahl
 from tests.board.inputs import CATEGORIES, SERVICES, ZERO, client, funding_inputs, services_inputs
 
 D = Decimal

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from smartiberica.figures import yearly_figures, years_with_data
+from smartiberica.board.figures import yearly_figures, years_with_data
 from tests.board.story import Story, build
 from tests.board.volume import add_volume
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from funding import actions as funding
-from smartiberica.figures import yearly_figures
+from smartiberica.board.figures import yearly_figures
 
 D = Decimal
 

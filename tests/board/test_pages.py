@@ -16,8 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from smartiberica.exports import MONEY_FORMAT, PERCENT_FORMAT
-from smartiberica.figures import yearly_figures
+from smartiberica.board.exports import MONEY_FORMAT, PERCENT_FORMAT
+from smartiberica.board.figures import yearly_figures
 from tests.board.story import Story
 from tests.board.volume import add_volume
 
@@ -233,7 +233,7 @@ def test_the_resources_mix_chart_has_its_table_of_exact_figures(story: Story, bo
 
 def test_home_skips_years_still_to_come(story: Story, board_client: Client) -> None:
     from funding import actions as funding_actions
-    from smartiberica.lib.dates import current_year
+    from smartiberica.kernel.dates import current_year
 
     # Next year: the furthest a record may be dated.
     funding_actions.budget_create(year=current_year() + 1, label="Far away")

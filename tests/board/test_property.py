@@ -19,7 +19,7 @@ from funding import actions as funding
 from funding.selectors import categories_by_code
 from services import actions as services
 from services.selectors import service_lines_by_code
-from smartiberica.figures import yearly_figures
+from smartiberica.board.figures import yearly_figures
 from tests.board.inputs import CATEGORIES, SERVICES
 
 YEAR = 2024

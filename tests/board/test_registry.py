@@ -11,9 +11,9 @@ from django.conf import settings
 from django.test import Client
 from django.utils import translation
 
-from smartiberica import dashboard, exports
-from smartiberica import figure_registry as registry
-from smartiberica.figures import RATIO_NAMES, yearly_figures
+from smartiberica.board import dashboard, exports
+from smartiberica.board import figure_registry as registry
+from smartiberica.board.figures import RATIO_NAMES, yearly_figures
 from tests.board.story import Story
 
 D = Decimal

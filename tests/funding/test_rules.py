@@ -26,7 +26,7 @@ from funding.models import (
     SourceKind,
     SupportAgreement,
 )
-from smartiberica.lib.dates import record_year_range_message
+from smartiberica.kernel.dates import record_year_range_message
 from tests.funding.factories import (
     ApprovedCostBudgetFactory,
     CostBudgetFactory,

@@ -13,8 +13,8 @@ from django.conf import settings as django_settings
 
 from services import actions as services_actions
 from services.models import MarginRule
-from smartiberica.imports import import_records
-from smartiberica.lib.importing import ImportResult
+from smartiberica.board.imports import import_records
+from smartiberica.kernel.importing import ImportResult
 
 EXAMPLES = Path(django_settings.BASE_DIR) / "docs" / "import-examples"
 EXAMPLE_FILES = {

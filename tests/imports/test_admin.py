@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from funding.models import Expense, FundingSource
 from services.models import Invoice
-from smartiberica.lib.importing import ImportResult
+from smartiberica.kernel.importing import ImportResult
 from tests.imports.conftest import EXAMPLE_FILES, example
 
 pytestmark = pytest.mark.django_db
@@ -206,7 +206,7 @@ def test_previews_never_confirmed_are_removed_after_a_day(staff_client: Client) 
     import os
     import time
 
-    from smartiberica.lib.import_admin import UPLOAD_DIR
+    from smartiberica.kernel.import_admin import UPLOAD_DIR
 
     page = upload(staff_client, "funding-sources", SOURCES.encode())
     stale = UPLOAD_DIR / page.context["job"].token

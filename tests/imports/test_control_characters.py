@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from funding.models import FundingSource
 from services.models import Client
-from smartiberica.lib.importing import ImportResult
-from smartiberica.lib.parsing import ParseError, parse_amount, parse_date, parse_integer, parse_month
+from smartiberica.kernel.importing import ImportResult
+from smartiberica.kernel.parsing import ParseError, parse_amount, parse_date, parse_integer, parse_month
 from tests.services.factories import valid_dni
 
 pytestmark = pytest.mark.django_db

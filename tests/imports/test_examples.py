@@ -10,7 +10,7 @@ import pytest
 
 from funding.models import Expense, FundingReceipt, FundingSource
 from services.models import Client, Invoice, MemberTurnover, Payment, Refund
-from smartiberica.lib.importing import ImportResult
+from smartiberica.kernel.importing import ImportResult
 from tests.imports.conftest import EXAMPLE_FILES, example
 
 

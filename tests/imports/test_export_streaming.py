@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from services.models import Invoice
-from smartiberica.lib import export_streaming
-from smartiberica.lib.export_streaming import iter_by_key_chunks
-from smartiberica.lib.importing import ImportResult
+from smartiberica.kernel import export_streaming
+from smartiberica.kernel.export_streaming import iter_by_key_chunks
+from smartiberica.kernel.importing import ImportResult
 from tests.imports.test_admin import url
 
 pytestmark = pytest.mark.django_db

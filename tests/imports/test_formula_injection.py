@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from funding.models import Expense, FundingSource
-from smartiberica.lib.importing import ImportResult
-from smartiberica.lib.spreadsheet_safety import FORMULA_TRIGGERS, escape_csv_text, unescape_csv_text
+from smartiberica.kernel.importing import ImportResult
+from smartiberica.kernel.spreadsheet_safety import FORMULA_TRIGGERS, escape_csv_text, unescape_csv_text
 from tests.funding.factories import ExpenseFactory
 from tests.imports.test_admin import url
 from tests.services.factories import ClientFactory, InvoiceFactory

@@ -18,8 +18,8 @@ from funding.importers import FundingSourceImporter
 from funding.models import FundingSource
 from services.models import Invoice, InvoiceNumberCounter
 from services.validation import ERR_NUMBERING_BUSY
-from smartiberica.lib.importing import ERR_DATABASE_LOST, ERR_IMPORT_RUNNING, ImportResult
-from smartiberica.lib.locks import IMPORT_LOCK_KEY
+from smartiberica.kernel.importing import ERR_DATABASE_LOST, ERR_IMPORT_RUNNING, ImportResult
+from smartiberica.kernel.locks import IMPORT_LOCK_KEY
 from tests.imports.test_admin import upload
 from tests.imports.test_command import command, write
 from tests.services.factories import ClientFactory, InvoiceFactory
@@ -152,7 +152,7 @@ def test_issuing_while_an_import_holds_the_numbering_is_a_message_not_a_500(
 @pytest.mark.postgresql
 @pytest.mark.django_db
 def test_the_bounded_wait_applies_inside_its_block_only() -> None:
-    from smartiberica.lib.locks import bounded_lock_wait
+    from smartiberica.kernel.locks import bounded_lock_wait
 
     def lock_timeout() -> str:
         with connection.cursor() as cursor:

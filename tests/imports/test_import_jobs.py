@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from funding.models import FundingSource
-from smartiberica.lib import import_jobs
-from smartiberica.lib.import_admin import UPLOAD_DIR
-from smartiberica.models import ImportJob
+from smartiberica.kernel import import_jobs
+from smartiberica.kernel.import_admin import UPLOAD_DIR
+from smartiberica.kernel.models import ImportJob
 from tests.imports.test_admin import SOURCES, _named, url
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ import pytest
 
 from services import actions
 from services.models import Invoice
-from smartiberica.lib.importing import ImportResult
+from smartiberica.kernel.importing import ImportResult
 from tests.services.factories import ClientFactory, line, service
 
 pytestmark = pytest.mark.django_db

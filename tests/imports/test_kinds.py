@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from funding.models import Expense, FundingReceipt
 from services import actions as services_actions
 from services.models import Client, Invoice, MemberTurnover, Payment, Refund
-from smartiberica.lib.importing import ImportResult
+from smartiberica.kernel.importing import ImportResult
 
 pytestmark = pytest.mark.django_db
 Run = Callable[..., ImportResult]

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client as HttpClient
 
 from funding.models import FundingSource
-from smartiberica.lib.importing import ImportResult
+from smartiberica.kernel.importing import ImportResult
 from tests.imports.test_admin import upload
 
 pytestmark = pytest.mark.django_db

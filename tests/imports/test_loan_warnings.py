@@ -14,7 +14,7 @@ from django.test import Client
 
 from funding import actions
 from funding.models import Expense, Loan
-from smartiberica.lib.importing import ImportResult
+from smartiberica.kernel.importing import ImportResult
 
 pytestmark = pytest.mark.django_db
 D = Decimal

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from smartiberica.lib.parsing import ParseError, parse_amount, parse_date, parse_integer, parse_month
+from smartiberica.kernel.parsing import ParseError, parse_amount, parse_date, parse_integer, parse_month
 
 D = Decimal
 

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from smartiberica.lib.tabular import UnreadableFile, open_table
+from smartiberica.kernel.tabular import UnreadableFile, open_table
 
 REQUIRED = ["date", "category", "supplier", "amount", "reference"]
 OPTIONAL = ["description"]

@@ -21,8 +21,8 @@ from django.utils import translation
 
 from funding.models import Expense, SupportAgreement
 from services.models import Invoice
-from smartiberica.lib.form_fields import LocalizedDecimalField
-from smartiberica.lib.parsing import ERR_NUMBER_AMBIGUOUS, ERR_NUMBER_FORMAT, conventions
+from smartiberica.kernel.form_fields import LocalizedDecimalField
+from smartiberica.kernel.parsing import ERR_NUMBER_AMBIGUOUS, ERR_NUMBER_FORMAT, conventions
 from tests.funding.factories import ExpenseFactory, ParentSourceFactory, category
 from tests.services.factories import ClientFactory, InvoiceFactory, PaymentFactory, service
 

@@ -9,8 +9,8 @@ import pytest
 from django import forms
 from django.utils import translation
 
-from smartiberica.lib.form_fields import LocalizedDecimalField, LocalizedDecimalInput
-from smartiberica.lib.parsing import ERR_NUMBER_AMBIGUOUS, ERR_NUMBER_FORMAT
+from smartiberica.kernel.form_fields import LocalizedDecimalField, LocalizedDecimalInput
+from smartiberica.kernel.parsing import ERR_NUMBER_AMBIGUOUS, ERR_NUMBER_FORMAT
 
 D = Decimal
 

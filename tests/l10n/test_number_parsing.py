@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.utils import formats, translation
 
-from smartiberica.lib import parsing
-from smartiberica.lib.parsing import ParseError, decimal_mark, parse_amount, parse_decimal
+from smartiberica.kernel import parsing
+from smartiberica.kernel.parsing import ParseError, decimal_mark, parse_amount, parse_decimal
 
 D = Decimal
 NNBSP, NBSP = "\u202f", "\u00a0"

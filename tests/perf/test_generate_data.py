@@ -13,9 +13,9 @@ from funding.models import Expense, FundingReceipt
 from services.calculations import compute_totals, payment_net
 from services.choices import InvoiceStatus
 from services.models import Client, Contract, Invoice, MemberTurnover, Payment
-from smartiberica import synthetic
-from smartiberica.figures import yearly_figures, yearly_figures_many
-from smartiberica.lib.dates import current_year
+from smartiberica.board.figures import yearly_figures, yearly_figures_many
+from smartiberica.demo import synthetic
+from smartiberica.kernel.dates import current_year
 
 OPTIONS = synthetic.Options(invoices=600, years=3, seed=7)
 YEARS = list(range(current_year() - 2, current_year() + 1))

@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from funding import actions
 from funding.models import Expense
 from funding.selectors import categories_by_code
-from smartiberica.lib import paginator as module
-from smartiberica.lib.paginator import EstimatedCountPaginator
+from smartiberica.kernel import paginator as module
+from smartiberica.kernel.paginator import EstimatedCountPaginator
 
 pytestmark = pytest.mark.django_db
 

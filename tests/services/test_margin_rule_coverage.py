@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from services import actions, record_actions
 from services.models import MarginRule, MemberTurnover
 from services.selectors import month_margin
-from smartiberica.imports import import_records
+from smartiberica.board.imports import import_records
 
 pytestmark = pytest.mark.django_db
 D = Decimal

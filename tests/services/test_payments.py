@@ -11,7 +11,7 @@ from django.utils import translation
 from services import actions
 from services import validation as v
 from services.models import Client, Invoice, Payment
-from smartiberica.lib.money import format_money
+from smartiberica.kernel.money import format_money
 from tests.services.factories import InvoiceFactory, PaymentFactory, line
 from tests.services.helpers import error_codes
 

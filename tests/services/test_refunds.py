@@ -16,8 +16,8 @@ from services import actions
 from services import validation as v
 from services.models import Client, Invoice, Payment, Refund
 from services.selectors import ClientRevenue, ServicesYear, services_years
-from smartiberica.figures import yearly_figures
-from smartiberica.lib.money import format_money
+from smartiberica.board.figures import yearly_figures
+from smartiberica.kernel.money import format_money
 from tests.services.factories import (
     ClientFactory,
     InvoiceFactory,

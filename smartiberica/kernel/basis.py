@@ -1,0 +1,7 @@
+"""The two bases on which the board reads a year: what was invoiced or due (accrual) or what moved
+through the bank (cash). Both apps' selectors and the board's figures speak of it."""
+
+from typing import Literal
+
+Basis = Literal["accrual", "cash"]
+BASES: tuple[Basis, ...] = ("accrual", "cash")

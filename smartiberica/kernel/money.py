@@ -1,0 +1,87 @@
+"""Exact money: the one rounding rule of the app, and ratios that may be undefined.
+
+Money is always `Decimal` with two places; a product (a margin, a VAT amount, a
+cash share) is rounded to the cent ROUND_HALF_UP, row by row, before summing.
+Floats are refused at this boundary because they cannot represent cents.
+`format_money()` writes an amount as the active language does (the `money` template
+filter and the messages of the rules both use it).
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TypedDict
+
+from django.utils.formats import number_format
+from django.utils.functional import lazy
+from django.utils.translation import get_language
+
+CENT = Decimal("0.01")
+RATIO_QUANTUM = Decimal("0.0001")
+ZERO = Decimal("0.00")
+# Spain's general VAT rate, the default of every invoice and contract line.
+DEFAULT_VAT_RATE = Decimal("21.00")
+
+
+class Digits(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+# The two shapes of a stored number: `models.DecimalField(_("amount"), **MONEY)`. A money amount has
+# 14 digits (15 significant digits is what SQLite round-trips exactly); a rate is a percentage with
+# two decimals (`5.50` means 5.5 %). Typed, so that mypy checks the fields they build.
+MONEY: Digits = {"max_digits": 14, "decimal_places": 2}
+RATE: Digits = {"max_digits": 5, "decimal_places": 2}
+
+
+def _require_decimal(value: object) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        raise TypeError(f"Money must be a Decimal (or an int), not {type(value).__name__}: {value!r}")
+    return Decimal(value)
+
+
+def round_money(value: Decimal | int) -> Decimal:
+    """Round to the cent, half up (0.005 -> 0.01, -0.005 -> -0.01)."""
+    return _require_decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def percent_of(amount: Decimal, rate_percent: Decimal) -> Decimal:
+    """`rate_percent` % of `amount`, to the cent: percent_of(1000, 5.5) == 55.00."""
+    return round_money(_require_decimal(amount) * _require_decimal(rate_percent) / 100)
+
+
+def ratio(numerator: Decimal | int, denominator: Decimal | int) -> Decimal | None:
+    """numerator / denominator to 4 places, or None when the denominator is 0.
+
+    None means "cannot be computed" and is shown as a dash, never as 0.
+    """
+    den = _require_decimal(denominator)
+    if den == 0:
+        return None
+    return (_require_decimal(numerator) / den).quantize(RATIO_QUANTUM, rounding=ROUND_HALF_UP)
+
+
+NBSP = "\u00a0"
+_SYMBOL_FIRST = {"en"}
+
+
+def format_money(value: Decimal | int) -> str:
+    """An amount in the active language: "12.345,67 €" (es, fr), "€12,345.67" (en)."""
+    amount = round_money(value)
+    digits = number_format(abs(amount), decimal_pos=2, use_l10n=True, force_grouping=True)
+    sign = "-" if amount < 0 else ""
+    if (get_language() or "es").split("-")[0] in _SYMBOL_FIRST:
+        return f"{sign}€{digits}"
+    return f"{sign}{digits}{NBSP}€"
+
+
+def format_number(value: Decimal | int, *, places: int = 2) -> str:
+    """A number (no currency) in the active language: "5,50" (es, fr), "5.50" (en)."""
+    quantized = _require_decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return number_format(quantized, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
+#: `format_money` evaluated when the text is shown: a message built in one request may be read
+#: in another language (an import run in Spanish, its errors listed in English).
+money_text = lazy(format_money, str)
