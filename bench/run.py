@@ -25,7 +25,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.test import Client
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "var" / "bench"
@@ -132,24 +135,13 @@ def floors(vendor: str, year: int, first_year: int) -> dict[str, tuple[str, list
     }
 
 
-def child(vendor: str, repeat: int) -> None:
-    url, invoices = BACKENDS[vendor]
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smartiberica.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    import tracemalloc
-
-    from django.contrib.auth import get_user_model
+def _prepared_data(url: str, invoices: int) -> float | None:
+    """Migrate, generate the data when the database is empty (its rate in invoices/s, else None),
+    and bring the database to a steady state."""
     from django.core.management import call_command
     from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from services.models import Invoice
-    from smartiberica.kernel.dates import current_year
 
     call_command("migrate", verbosity=0)
     present = Invoice.objects.count()
@@ -163,23 +155,16 @@ def child(vendor: str, repeat: int) -> None:
     # A steady state, as autovacuum leaves it: statistics and the visibility map (index-only scans).
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
-    user, _ = get_user_model().objects.get_or_create(
-        username="bench", defaults={"is_staff": True, "is_superuser": True}
-    )
-    client = Client()
-    client.force_login(user)
-    year = current_year() - 1  # the last complete year
-    first_year = current_year() - YEARS + 1
-    targets = {
-        "year page": f"/years/{year}/",
-        "JSON API": f"/api/years/{year}/",
-        "multi-year page": "/years/",
-        "XLSX export": f"/years/{year}/export.xlsx",
-        "admin list": "/admin/services/invoice/",
-        "admin list, year": f"/admin/services/invoice/?issue_date_year={year}",
-        "admin list, search": f"/admin/services/invoice/?q=F{year}-1234",
-    }
-    sql = floors(connection.vendor, year, first_year)
+    return generation
+
+
+def _measured(
+    client: Client, targets: dict[str, str], sql: dict[str, tuple[str, list[Any]]], vendor: str, repeat: int
+) -> dict[str, Any]:
+    """Each target's timings in the app and on its SQL floor, with its number of queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     results: dict[str, Any] = {}
     for name, path in targets.items():
 
@@ -209,19 +194,64 @@ def child(vendor: str, repeat: int) -> None:
         print(
             f"  {vendor:10} {name:20} app {app['median']:8.1f} ms  floor {low['median']:8.1f} ms", flush=True
         )
+    return results
+
+
+def _plans_and_version(sql: dict[str, tuple[str, list[Any]]]) -> tuple[dict[str, str], str]:
+    """The PostgreSQL plans of the slowest floors, and the database's version."""
+    from django.db import connection
+
+    plans = {}
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for name in ("year page", "admin list, year", "admin list, search"):
+                cursor.execute("EXPLAIN (ANALYZE, COSTS OFF) " + sql[name][0], None)
+                plans[name] = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("SELECT version()" if connection.vendor == "postgresql" else "SELECT sqlite_version()")
+        db_version = cursor.fetchone()[0]
+    return plans, db_version
+
+
+def child(vendor: str, repeat: int) -> None:
+    url, invoices = BACKENDS[vendor]
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smartiberica.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    import tracemalloc
+
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+
+    from smartiberica.kernel.dates import current_year
+
+    generation = _prepared_data(url, invoices)
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench", defaults={"is_staff": True, "is_superuser": True}
+    )
+    client = Client()
+    client.force_login(user)
+    year = current_year() - 1  # the last complete year
+    first_year = current_year() - YEARS + 1
+    targets = {
+        "year page": f"/years/{year}/",
+        "JSON API": f"/api/years/{year}/",
+        "multi-year page": "/years/",
+        "XLSX export": f"/years/{year}/export.xlsx",
+        "admin list": "/admin/services/invoice/",
+        "admin list, year": f"/admin/services/invoice/?issue_date_year={year}",
+        "admin list, search": f"/admin/services/invoice/?q=F{year}-1234",
+    }
+    sql = floors(connection.vendor, year, first_year)
+    results = _measured(client, targets, sql, vendor, repeat)
     tracemalloc.start()
     client.get(targets["XLSX export"])
     xlsx_peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    plans = {}
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            for name in ("year page", "admin list, year", "admin list, search"):
-                cursor.execute("EXPLAIN (ANALYZE, COSTS OFF) " + sql[name][0], None)
-                plans[name] = "\n".join(row[0] for row in cursor.fetchall())
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT version()" if connection.vendor == "postgresql" else "SELECT sqlite_version()")
-        db_version = cursor.fetchone()[0]
+    plans, db_version = _plans_and_version(sql)
     (OUT / f"results-{vendor}.json").write_text(
         json.dumps(
             {

@@ -48,6 +48,7 @@ from funding import (
 )
 from funding import resources as exports
 from funding import validation as v
+from funding.choices import ObligationStatus
 from funding.models import (
     CostBudget,
     CostBudgetLine,
@@ -60,16 +61,16 @@ from funding.models import (
     LoanRepayment,
     LoanScheduleEntry,
     Obligation,
+    ObligationQuerySet,
     SharedServiceCost,
     SupportAgreement,
 )
-from smartiberica.kernel.admin_base import ActionAdmin, LocalizedNumbersMixin, inline_rows
-from smartiberica.kernel.admin_filters import FIRST_YEAR, filter_year, ignore_filter_value, year_filter
+from smartiberica.kernel.admin_base import ActionAdmin, BigListAdmin, LocalizedNumbersMixin, inline_rows
+from smartiberica.kernel.admin_filters import filter_year, ignore_filter_value, year_choices, year_filter
 from smartiberica.kernel.admin_totals import TotalChangeListMixin
-from smartiberica.kernel.dates import current_year, today
+from smartiberica.kernel.dates import today
 from smartiberica.kernel.import_admin import RecordsImportExportMixin
 from smartiberica.kernel.money import ZERO, round_money
-from smartiberica.kernel.paginator import EstimatedCountPaginator
 
 # --- List filters (static or tiny choices: never a SELECT DISTINCT over a big table) --------------------
 
@@ -81,7 +82,7 @@ class IntegerYearFilter(admin.SimpleListFilter):
     parameter_name = "year"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [(str(y), str(y)) for y in range(current_year() + 1, FIRST_YEAR - 1, -1)]
+        return year_choices()
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         value = self.value()
@@ -132,6 +133,8 @@ class DeadlineFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        # The obligations' changelist: its queryset comes from `Obligation.objects`.
+        assert isinstance(queryset, ObligationQuerySet)
         value = self.value()
         if value == "attention":
             return queryset.needing_attention()
@@ -140,22 +143,6 @@ class DeadlineFilter(admin.SimpleListFilter):
         if value == "soon":
             return queryset.due_soon()
         return queryset
-
-
-class FilterParametersAllowed:
-    """Accept exactly the parameters of our own list filters (e.g. `category__code__exact`).
-
-    Django only recognises a relational parameter when it is a filter's field path; these filters
-    are SimpleListFilters whose parameter spells the lookup in full, for stable drill-down links.
-    """
-
-    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
-        own = {
-            item.parameter_name
-            for item in self.list_filter  # type: ignore[attr-defined]
-            if isinstance(item, type) and issubclass(item, admin.SimpleListFilter)
-        }
-        return lookup in own or super().lookup_allowed(lookup, value, request)  # type: ignore[misc]
 
 
 # --- Funding sources -----------------------------------------------------------------------------------
@@ -189,7 +176,7 @@ class FundingSourceAdmin(RecordsImportExportMixin, ActionAdmin):
     ) -> HttpResponse:
         extra_context = dict(extra_context or {})
         if object_id and str(object_id).isdigit():
-            totals = FundingReceipt.objects.filter(source_id=object_id).aggregate(
+            totals = FundingReceipt.objects.filter(source_id=int(object_id)).aggregate(
                 total=Sum("amount", default=ZERO), count=Count("pk")
             )
             extra_context["receipts_total"] = round_money(totals["total"])
@@ -220,7 +207,7 @@ class AgreementReceiptForm(forms.ModelForm):
         fields = ("date", "amount", "reference", "description")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         agreement = cleaned.get("agreement")
         if agreement is not None:
             self.instance.source_id = agreement.source_id
@@ -228,7 +215,8 @@ class AgreementReceiptForm(forms.ModelForm):
 
     def _get_validation_exclusions(self) -> set[str]:
         # The source is set from the agreement: check (source, reference) uniqueness all the same.
-        return super()._get_validation_exclusions() - {"source"}
+        # A private hook of ModelForm that django-stubs does not declare.
+        return super()._get_validation_exclusions() - {"source"}  # type: ignore[misc]
 
 
 class AgreementReceiptInline(LocalizedNumbersMixin, admin.TabularInline):
@@ -241,7 +229,7 @@ class AgreementReceiptInline(LocalizedNumbersMixin, admin.TabularInline):
 
 
 @admin.register(SupportAgreement)
-class SupportAgreementAdmin(FilterParametersAllowed, ActionAdmin):
+class SupportAgreementAdmin(BigListAdmin):
     list_display = ("title", "source", "committed_amount", "period_start", "period_end")
     list_filter = (SourceCodeFilter, ("source__kind", admin.ChoicesFieldListFilter))
     list_select_related = ("source",)
@@ -296,7 +284,7 @@ class ObligationAdmin(ActionAdmin):
 
     @admin.display(description=_("deadline"))
     def deadline(self, obligation: Obligation) -> str:
-        if obligation.status != "pending":
+        if obligation.status != ObligationStatus.PENDING:
             return "—"
         days = (obligation.due_date - today()).days
         if days < 0:
@@ -310,9 +298,7 @@ class ObligationAdmin(ActionAdmin):
 
 
 @admin.register(FundingReceipt)
-class FundingReceiptAdmin(
-    RecordsImportExportMixin, FilterParametersAllowed, TotalChangeListMixin, ActionAdmin
-):
+class FundingReceiptAdmin(RecordsImportExportMixin, TotalChangeListMixin, BigListAdmin):
     importer_class = exports.FundingReceiptResource.importer_class
     resource_classes = [exports.FundingReceiptResource]
     list_display = ("date", "source", "amount", "reference", "agreement", "description")
@@ -320,8 +306,6 @@ class FundingReceiptAdmin(
     list_select_related = ("source", "agreement")
     search_fields = ("reference", "description", "source__name", "source__code")
     autocomplete_fields = ("source", "agreement")
-    show_full_result_count = False
-    paginator = EstimatedCountPaginator
     ordering = ("-date", "-pk")
 
     def save_record(
@@ -415,7 +399,7 @@ class LoanAdmin(ActionAdmin):
 
 
 @admin.register(LoanRepayment)
-class LoanRepaymentAdmin(TotalChangeListMixin, ActionAdmin):
+class LoanRepaymentAdmin(TotalChangeListMixin, BigListAdmin):
     """Repayments made. A prepayment (kind) re-generates the rest of the loan's schedule when saved."""
 
     list_display = ("date", "loan", "kind", "instalment_number", "interest", "principal")
@@ -423,7 +407,6 @@ class LoanRepaymentAdmin(TotalChangeListMixin, ActionAdmin):
     list_select_related = ("loan",)
     search_fields = ("loan__reference",)
     autocomplete_fields = ("loan",)
-    show_full_result_count = False
     # Principal first (financing repaid); the interest is the cash basis's loan interest figure.
     total_fields = (("principal", _("principal")), ("interest", _("interest")))
     ordering = ("-date", "-pk")
@@ -441,7 +424,7 @@ class LoanRepaymentAdmin(TotalChangeListMixin, ActionAdmin):
 
 
 @admin.register(SharedServiceCost)
-class SharedServiceCostAdmin(FilterParametersAllowed, ActionAdmin):
+class SharedServiceCostAdmin(BigListAdmin):
     list_display = (
         "year",
         "service",
@@ -565,7 +548,7 @@ class CostBudgetAdmin(ActionAdmin):
 
 
 @admin.register(Expense)
-class ExpenseAdmin(RecordsImportExportMixin, FilterParametersAllowed, TotalChangeListMixin, ActionAdmin):
+class ExpenseAdmin(RecordsImportExportMixin, TotalChangeListMixin, BigListAdmin):
     importer_class = exports.ExpenseResource.importer_class
     resource_classes = [exports.ExpenseResource]
     list_display = ("date", "reference", "supplier", "category", "amount", "description")
@@ -573,8 +556,6 @@ class ExpenseAdmin(RecordsImportExportMixin, FilterParametersAllowed, TotalChang
     list_select_related = ("category",)
     search_fields = ("reference", "supplier", "description")
     autocomplete_fields = ("category",)
-    show_full_result_count = False
-    paginator = EstimatedCountPaginator
     ordering = ("-date", "-pk")
 
     def save_record(self, request: HttpRequest, obj: Expense, form: Any, formsets: Any, change: bool) -> None:

@@ -13,7 +13,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from funding.models import FundingSource, LoanScheduleEntry, SourceKind
+from funding.choices import SourceKind
+from funding.models import FundingSource, LoanScheduleEntry
 from smartiberica.kernel.money import round_money
 
 WARN_EXPENSE_LOOKS_LIKE_LOAN_PAYMENT = _(

@@ -1,4 +1,4 @@
-"""French-annuity loan schedules, exact to the cent (pure Python: no database, no Django).
+"""French-annuity loan schedules, exact to the cent (pure computation: no database).
 
 A French (annuity) loan repays its principal with constant instalments; each one pays the interest
 of the period on the remaining balance and the rest of it repays principal.
@@ -27,12 +27,14 @@ schedule on the last row kept.
 
 from __future__ import annotations
 
-import calendar
 import decimal
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypedDict
+
+from smartiberica.kernel.dates import add_months
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -70,6 +72,17 @@ class ScheduleRow:
     balance: Decimal  # remaining principal after this instalment
 
 
+class ScheduleTerms(TypedDict):
+    """The terms `french_schedule` takes, as a loan gives them (`Loan.schedule_terms()`)."""
+
+    principal: Decimal
+    annual_rate: Decimal
+    instalments: int
+    grace_instalments: int
+    start: date
+    periods_per_year: int
+
+
 @dataclass(frozen=True)
 class Prepayment:
     on: date
@@ -78,14 +91,6 @@ class Prepayment:
 
 def _cents(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def add_months(start: date, months: int) -> date:
-    """`start` moved by `months`, the day clamped to the month's length (31 Jan + 1 → 28/29 Feb)."""
-    index = start.year * 12 + start.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
 def due_date(start: date, number: int, periods_per_year: int) -> date:

@@ -16,6 +16,7 @@ from django.db import transaction
 
 from funding import validation as v
 from funding.actions import loan_generate_schedule
+from funding.choices import RepaymentKind
 from funding.models import (
     CostBudget,
     CostBudgetLine,
@@ -27,7 +28,6 @@ from funding.models import (
     Loan,
     LoanRepayment,
     Obligation,
-    RepaymentKind,
     SharedServiceCost,
     SupportAgreement,
 )

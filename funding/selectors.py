@@ -13,8 +13,8 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
+from funding.choices import EXTERNAL_SUPPORT_KINDS, RepaymentKind, SourceKind
 from funding.models import (
-    EXTERNAL_SUPPORT_KINDS,
     CostBudget,
     CostBudgetLine,
     ExpectedTranche,
@@ -25,9 +25,7 @@ from funding.models import (
     LoanRepayment,
     LoanScheduleEntry,
     Obligation,
-    RepaymentKind,
     SharedServiceCost,
-    SourceKind,
     SupportAgreement,
 )
 from smartiberica.kernel.dates import today, year_bounds
@@ -79,32 +77,77 @@ def funding_years(*, years: Iterable[int]) -> dict[int, FundingYear]:
     wanted = sorted(set(years))
     if not wanted:
         return {}
-    wanted_set = set(wanted)
-    last = year_bounds(wanted[-1])[1]
-    first = year_bounds(wanted[0])[0]
+    first, last = year_bounds(wanted[0])[0], year_bounds(wanted[-1])[1]
     source_names: dict[int, dict[str, str]] = {y: {} for y in wanted}
+    receipts = _receipts(wanted, last, source_names)
+    in_kind = _in_kind(wanted, source_names)
+    repaid = _repaid_by_year(last)
+    interest_due = _interest_due_by_year(first, last)
+    categories = list(ExpenseCategory.objects.all())
+    costs = _costs(wanted, first, last, categories)
+    budgets = _approved_budgets(wanted)
 
-    external: dict[int, dict[str, Decimal]] = {y: {} for y in wanted}
-    drawdowns = {y: ZERO for y in wanted}
-    drawn_by_year: dict[int, Decimal] = {}
-    # Every receipt up to the last year: drawdowns before the first year count in the outstanding loan.
-    receipts = (
+    result = {}
+    for year in wanted:
+        drawn_to_date = sum((v for y, v in receipts.drawn_by_year.items() if y <= year), ZERO)
+        principal_to_date = sum((p for y, (_i, p) in repaid.items() if y <= year), ZERO)
+        interest, principal = repaid.get(year, (ZERO, ZERO))
+        budgeted, budgeted_by_category = budgets[year]
+        result[year] = FundingYear(
+            year=year,
+            external_receipts_by_source=receipts.external[year],
+            in_kind_by_source=in_kind[year],
+            in_kind_shared_services=round_money(sum(in_kind[year].values(), ZERO)),
+            loan_drawdowns=round_money(receipts.drawdowns[year]),
+            loan_interest_due=interest_due.get(year, ZERO),
+            loan_interest_paid=interest,
+            loan_principal_repaid=principal,
+            loan_outstanding_year_end=round_money(drawn_to_date) - round_money(principal_to_date),
+            costs_by_category=costs[year],
+            expenses_total=round_money(sum(costs[year].values(), ZERO)),
+            budgeted_costs=budgeted,
+            budgeted_by_category=budgeted_by_category,
+            source_names=source_names[year],
+            category_names={category.code: category.name for category in categories},
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class _Receipts:
+    external: dict[int, dict[str, Decimal]]  # year -> source code -> external support received
+    drawdowns: dict[int, Decimal]  # year asked for -> loan drawdowns
+    drawn_by_year: dict[int, Decimal]  # every year up to the last one -> loan drawdowns
+
+
+def _receipts(wanted: list[int], last: date, source_names: dict[int, dict[str, str]]) -> _Receipts:
+    """One query: every receipt up to the last year, since drawdowns before the first year count in
+    the outstanding loan."""
+    wanted_set = set(wanted)
+    receipts = _Receipts(
+        external={y: {} for y in wanted}, drawdowns={y: ZERO for y in wanted}, drawn_by_year={}
+    )
+    rows = (
         FundingReceipt.objects.up_to(last)
         .annotate(y=YearOf("date"))
         .values("y", "source__code", "source__name", "source__kind")
         .annotate(total=_sum("amount"))
         .order_by("y", "source__code")
     )
-    for row in receipts:
+    for row in rows:
         year, total = row["y"], _money(row["total"])
         if row["source__kind"] == SourceKind.LOAN:
-            drawn_by_year[year] = drawn_by_year.get(year, ZERO) + total
+            receipts.drawn_by_year[year] = receipts.drawn_by_year.get(year, ZERO) + total
             if year in wanted_set:
-                drawdowns[year] += total
+                receipts.drawdowns[year] += total
         elif year in wanted_set and row["source__kind"] in EXTERNAL_SUPPORT_KINDS and total != 0:
-            external[year][row["source__code"]] = total
+            receipts.external[year][row["source__code"]] = total
             source_names[year][row["source__code"]] = row["source__name"]
+    return receipts
 
+
+def _in_kind(wanted: list[int], source_names: dict[int, dict[str, str]]) -> dict[int, dict[str, Decimal]]:
+    """One query: the avoided cost of the shared services, by year and source."""
     in_kind: dict[int, dict[str, Decimal]] = {y: {} for y in wanted}
     shared = (
         SharedServiceCost.objects.filter(year__in=wanted)
@@ -117,19 +160,25 @@ def funding_years(*, years: Iterable[int]) -> dict[int, FundingYear]:
         if avoided != 0:
             in_kind[row["year"]][row["source__code"]] = avoided
             source_names[row["year"]][row["source__code"]] = row["source__name"]
+    return in_kind
 
-    repaid: dict[int, tuple[Decimal, Decimal]] = {}
-    for row in (
-        LoanRepayment.objects.up_to(last)
+
+def _repaid_by_year(last: date) -> dict[int, tuple[Decimal, Decimal]]:
+    """One query: (interest, principal) repaid in each year up to the last one."""
+    return {
+        row["y"]: (_money(row["interest"]), _money(row["principal"]))
+        for row in LoanRepayment.objects.up_to(last)
         .annotate(y=YearOf("date"))
         .values("y")
         .annotate(interest=_sum("interest"), principal=_sum("principal"))
         .order_by("y")
-    ):
-        repaid[row["y"]] = (_money(row["interest"]), _money(row["principal"]))
+    }
 
-    # A prepayment re-generates the schedule, so the rows say what interest falls due each year.
-    interest_due = {
+
+def _interest_due_by_year(first: date, last: date) -> dict[int, Decimal]:
+    """One query. A prepayment re-generates the schedule, so the rows say what interest falls due
+    each year."""
+    return {
         row["y"]: _money(row["interest"])
         for row in LoanScheduleEntry.objects.filter(due_date__range=(first, last))
         .annotate(y=YearOf("due_date"))
@@ -138,7 +187,11 @@ def funding_years(*, years: Iterable[int]) -> dict[int, FundingYear]:
         .order_by()
     }
 
-    categories = list(ExpenseCategory.objects.all())
+
+def _costs(
+    wanted: list[int], first: date, last: date, categories: list[ExpenseCategory]
+) -> dict[int, dict[str, Decimal]]:
+    """One query: the expenses of each year by category code, every category present (zeros too)."""
     costs = {y: {category.code: ZERO for category in categories} for y in wanted}
     spent = (
         Expense.objects.filter(date__range=(first, last))
@@ -148,9 +201,13 @@ def funding_years(*, years: Iterable[int]) -> dict[int, FundingYear]:
         .order_by()
     )
     for row in spent:
-        if row["y"] in wanted_set:
+        if row["y"] in costs:
             costs[row["y"]][row["category__code"]] = _money(row["total"])
+    return costs
 
+
+def _approved_budgets(wanted: list[int]) -> dict[int, tuple[Decimal | None, dict[str, Decimal]]]:
+    """One query: the total and the lines by category of each year's latest approved budget."""
     approved_rows = list(
         CostBudget.objects.approved()
         .filter(year__in=wanted)
@@ -168,31 +225,7 @@ def funding_years(*, years: Iterable[int]) -> dict[int, FundingYear]:
             if r["pk"] == latest and r["lines__category__code"] is not None
         }
         budgets[year] = (round_money(sum(by_category.values(), ZERO)), by_category)
-
-    result = {}
-    for year in wanted:
-        drawn_to_date = sum((v for y, v in drawn_by_year.items() if y <= year), ZERO)
-        principal_to_date = sum((p for y, (_i, p) in repaid.items() if y <= year), ZERO)
-        interest, principal = repaid.get(year, (ZERO, ZERO))
-        budgeted, budgeted_by_category = budgets[year]
-        result[year] = FundingYear(
-            year=year,
-            external_receipts_by_source=external[year],
-            in_kind_by_source=in_kind[year],
-            in_kind_shared_services=round_money(sum(in_kind[year].values(), ZERO)),
-            loan_drawdowns=round_money(drawdowns[year]),
-            loan_interest_due=interest_due.get(year, ZERO),
-            loan_interest_paid=interest,
-            loan_principal_repaid=principal,
-            loan_outstanding_year_end=round_money(drawn_to_date) - round_money(principal_to_date),
-            costs_by_category=costs[year],
-            expenses_total=round_money(sum(costs[year].values(), ZERO)),
-            budgeted_costs=budgeted,
-            budgeted_by_category=budgeted_by_category,
-            source_names=source_names[year],
-            category_names={category.code: category.name for category in categories},
-        )
-    return result
+    return budgets
 
 
 def categories_by_code() -> dict[str, ExpenseCategory]:

@@ -6,12 +6,12 @@ functions with values, so the arithmetic is written (and tested) once.
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from smartiberica.kernel.dates import add_months
 from smartiberica.kernel.money import CENT, ZERO, round_money
 
 from .choices import PERIOD_MONTHS, BillingPeriod, ContractKind
@@ -102,13 +102,6 @@ def payment_net(amount: Decimal, invoice_net: Decimal, invoice_gross: Decimal) -
 # --- Contract periods and expected revenue -------------------------------------
 
 
-def add_months(start: date, months: int) -> date:
-    """`start` moved by `months`, the day clamped to the month's end (31 Jan + 1 = 28/29 Feb)."""
-    index = start.month - 1 + months
-    year, month = start.year + index // 12, index % 12 + 1
-    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
-
-
 def period_starts(
     *, start: date, end: date | None, billing_period: str, window: tuple[date, date]
 ) -> list[date]:
@@ -127,7 +120,7 @@ def period_starts(
         return []
     elapsed = (first.year - start.year) * 12 + first.month - start.month
     k = max(0, elapsed // months - 1)
-    starts = []
+    starts: list[date] = []
     while True:
         current = add_months(start, k * months)
         if current > last:

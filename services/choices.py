@@ -59,10 +59,6 @@ class MarginRuleKind(models.TextChoices):
     BANDED = "banded", _("banded rates")
 
 
-# The historical Smart margin: 7.5 % of the members' turnover.
-HISTORICAL_STRUCTURE_RATE = "5.50"
-HISTORICAL_FUND_RATE = "2.00"
-
 DEFAULT_SERIES = "F"
 # Facturas rectificativas get their own series, as Spanish invoicing rules ask.
 CREDIT_NOTE_SERIES = "R"

@@ -126,8 +126,8 @@ def stored_columns(invoice: Invoice) -> dict[str, Any]:
         "vat_rate": single_vat_rate(invoice),
         "status": invoice.status,
         "due_date": invoice.due_date,
-        "contract": invoice.contract.reference if invoice.contract_id else "",
-        "corrects": invoice.corrects.number if invoice.corrects_id else "",
+        "contract": invoice.contract.reference if invoice.contract is not None else "",
+        "corrects": invoice.corrects.number if invoice.corrects is not None else "",
     }
 
 
@@ -436,10 +436,7 @@ def _refund_positive(amount: Decimal) -> None:
 
 
 @dataclass(frozen=True)
-class RefundRow:
-    invoice: Invoice
-    date: date
-    amount: Decimal
+class RefundRow(PaymentRow):
     reference: str | None  # None: the column is absent (a stored reference is kept)
 
 

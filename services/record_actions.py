@@ -4,7 +4,7 @@ Each function takes a record built by a form (new or changed, not yet saved) and
 entered with their rows (an invoice's lines, a rule's bands, a service line's targets), the new
 and changed rows and the removed ones. It validates and writes everything inside one
 transaction and re-checks the rules that span rows once they are all written. The keyword
-builders of `actions.py` (`invoice_create`, `margin_rule_create`…) are for code (imports, the
+builders of `actions` (`invoice_create`, `margin_rule_create`…) are for code (imports, the
 demo); these are for a record edited as a whole.
 """
 

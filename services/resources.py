@@ -102,10 +102,10 @@ class InvoiceResource(RecordsResource):
         return _blank(obj.due_date)
 
     def dehydrate_contract(self, obj: Invoice) -> str:
-        return obj.contract.reference if obj.contract_id else ""
+        return obj.contract.reference if obj.contract is not None else ""
 
     def dehydrate_corrects(self, obj: Invoice) -> str:
-        return obj.corrects.number if obj.corrects_id else ""
+        return (obj.corrects.number or "") if obj.corrects is not None else ""
 
 
 class PaymentResource(RecordsResource):

@@ -34,6 +34,7 @@ from typing import Any, Literal
 
 from django.db.models import QuerySet, Sum
 
+from smartiberica.kernel.basis import BASES, Basis
 from smartiberica.kernel.dates import year_bounds
 from smartiberica.kernel.money import ZERO, round_money
 from smartiberica.kernel.periods import YearMonthOf, YearOf, years_present
@@ -51,8 +52,6 @@ from .models import (
     ServiceLine,
 )
 
-Basis = Literal["accrual", "cash"]
-BASES: tuple[Basis, ...] = ("accrual", "cash")
 MONTHS = range(1, 13)
 # Contract statuses whose expected revenue counts.
 COUNTED_CONTRACT_STATUSES = (ContractStatus.ACTIVE, ContractStatus.ENDED)
@@ -237,6 +236,114 @@ def expected_contract_revenue(*, year: int) -> Decimal:
     return _expected_by_year(*year_bounds(year), [year])[year]
 
 
+@dataclass(frozen=True)
+class _RevenueRows:
+    """The rows whose net amounts are the revenue on a basis, and the paths to their date, line and client."""
+
+    rows: QuerySet[Any]
+    date_field: str
+    service_path: str
+    client_path: str
+
+
+def _revenue_rows(basis: Basis, first: date, last: date) -> _RevenueRows:
+    """Issued invoices (accrual) or payments (cash) dated between two dates; not read yet."""
+    if basis == "accrual":
+        invoices = Invoice.objects.filter(status=InvoiceStatus.ISSUED, issue_date__range=(first, last))
+        return _RevenueRows(invoices, "issue_date", "service_line_id", "client")
+    if basis == "cash":
+        payments = Payment.objects.filter(date__range=(first, last))
+        return _RevenueRows(payments, "date", "invoice__service_line_id", "invoice__client")
+    raise ValueError(f"basis must be one of {BASES}, not {basis!r}")
+
+
+def _revenue_by_month(source: _RevenueRows, wanted: list[int]) -> dict[int, dict[int, Decimal]]:
+    """Each year's revenue by month (every month present, zero when empty): one query."""
+    by_month: dict[int, dict[int, Decimal]] = {y: dict.fromkeys(MONTHS, ZERO) for y in wanted}
+    for row in (
+        source.rows.order_by()
+        .annotate(ym=YearMonthOf(source.date_field))
+        .values("ym")
+        .annotate(total=Sum("net_amount"))
+    ):
+        year, month = divmod(row["ym"], 100)
+        if year in by_month:
+            by_month[year][month] = round_money(row["total"])
+    return by_month
+
+
+def _revenue_by_service(
+    source: _RevenueRows, wanted: list[int], lines: list[ServiceLine]
+) -> dict[int, dict[str, Decimal]]:
+    """Each year's revenue by service line code (every line present, zero when empty): one query."""
+    code_by_id = {line.pk: line.code for line in lines}
+    by_service: dict[int, dict[str, Decimal]] = {y: {line.code: ZERO for line in lines} for y in wanted}
+    for row in (
+        source.rows.order_by()
+        .annotate(y=YearOf(source.date_field))
+        .values("y", source.service_path)
+        .annotate(amount=Sum("net_amount"))
+    ):
+        if row["y"] in by_service:
+            by_service[row["y"]][code_by_id[row[source.service_path]]] = round_money(row["amount"])
+    return by_service
+
+
+def _revenue_by_client(source: _RevenueRows, wanted: list[int]) -> dict[int, dict[int, ClientRevenue]]:
+    """Each year's revenue by client id: one query."""
+    path = source.client_path
+    clients: dict[int, dict[int, ClientRevenue]] = {y: {} for y in wanted}
+    for row in (
+        source.rows.order_by()
+        .annotate(y=YearOf(source.date_field))
+        .values("y", f"{path}_id", f"{path}__name", f"{path}__tax_id")
+        .annotate(amount=Sum("net_amount"))
+    ):
+        if row["y"] in clients:
+            clients[row["y"]][row[f"{path}_id"]] = ClientRevenue(
+                client_id=row[f"{path}_id"],
+                name=row[f"{path}__name"],
+                tax_id=row[f"{path}__tax_id"],
+                amount=round_money(row["amount"]),
+            )
+    return clients
+
+
+def _take_off_refunds(
+    first: date,
+    last: date,
+    *,
+    lines: list[ServiceLine],
+    by_month: dict[int, dict[int, Decimal]],
+    by_service: dict[int, dict[str, Decimal]],
+    clients: dict[int, dict[int, ClientRevenue]],
+) -> None:
+    """Cash basis: take the refunds paid between two dates off the sums of their year (one query)."""
+    code_by_id = {line.pk: line.code for line in lines}
+    for group in _refund_groups(first, last):
+        if group.year in by_month:
+            by_month[group.year][group.month] -= group.amount
+            by_service[group.year][code_by_id[group.service_line_id]] -= group.amount
+            _take_off(clients[group.year], group)
+
+
+def _targets_by_year(wanted: list[int]) -> dict[int, dict[str, Decimal]]:
+    """Each year's revenue targets by service line code: one query."""
+    targets: dict[int, dict[str, Decimal]] = {y: {} for y in wanted}
+    for row in RevenueTarget.objects.filter(year__in=wanted).values("year", "service_line__code", "amount"):
+        targets[row["year"]][row["service_line__code"]] = round_money(row["amount"])
+    return targets
+
+
+def _margins_by_year(first: date, last: date, wanted: list[int]) -> dict[int, list[MonthMargin]]:
+    """Each year's months of member turnover with their margin: two or three queries."""
+    margins: dict[int, list[MonthMargin]] = {y: [] for y in wanted}
+    for month in _margins(first, last):
+        if month.month.year in margins:
+            margins[month.month.year].append(month)
+    return margins
+
+
 def services_years(*, years: Iterable[int], basis: Basis = "accrual") -> dict[int, ServicesYear]:
     """The services figures of each year asked for, in a fixed number of queries (at most nine;
     ten on the cash basis, which reads the refunds too), whatever the number of years.
@@ -249,69 +356,15 @@ def services_years(*, years: Iterable[int], basis: Basis = "accrual") -> dict[in
     if not wanted:
         return {}
     first, last = year_bounds(wanted[0])[0], year_bounds(wanted[-1])[1]
-    if basis == "accrual":
-        rows: QuerySet[Any] = Invoice.objects.filter(
-            status=InvoiceStatus.ISSUED, issue_date__range=(first, last)
-        )
-        date_field, service_path, client_path = "issue_date", "service_line_id", "client"
-    elif basis == "cash":
-        rows = Payment.objects.filter(date__range=(first, last))
-        date_field, service_path, client_path = "date", "invoice__service_line_id", "invoice__client"
-    else:
-        raise ValueError(f"basis must be one of {BASES}, not {basis!r}")
+    source = _revenue_rows(basis, first, last)
     lines = list(ServiceLine.objects.order_by("code"))
-    code_by_id = {line.pk: line.code for line in lines}
-    wanted_set = set(wanted)
-
-    by_month: dict[int, dict[int, Decimal]] = {y: {m: ZERO for m in MONTHS} for y in wanted}
-    for row in (
-        rows.order_by().annotate(ym=YearMonthOf(date_field)).values("ym").annotate(total=Sum("net_amount"))
-    ):
-        year, month = divmod(row["ym"], 100)
-        if year in wanted_set:
-            by_month[year][month] = round_money(row["total"])
-
-    by_service: dict[int, dict[str, Decimal]] = {y: {line.code: ZERO for line in lines} for y in wanted}
-    for row in (
-        rows.order_by()
-        .annotate(y=YearOf(date_field))
-        .values("y", service_path)
-        .annotate(amount=Sum("net_amount"))
-    ):
-        if row["y"] in wanted_set:
-            by_service[row["y"]][code_by_id[row[service_path]]] = round_money(row["amount"])
-
-    clients: dict[int, dict[int, ClientRevenue]] = {y: {} for y in wanted}
-    for row in (
-        rows.order_by()
-        .annotate(y=YearOf(date_field))
-        .values("y", f"{client_path}_id", f"{client_path}__name", f"{client_path}__tax_id")
-        .annotate(amount=Sum("net_amount"))
-    ):
-        if row["y"] in wanted_set:
-            clients[row["y"]][row[f"{client_path}_id"]] = ClientRevenue(
-                client_id=row[f"{client_path}_id"],
-                name=row[f"{client_path}__name"],
-                tax_id=row[f"{client_path}__tax_id"],
-                amount=round_money(row["amount"]),
-            )
-
+    by_month = _revenue_by_month(source, wanted)
+    by_service = _revenue_by_service(source, wanted, lines)
+    clients = _revenue_by_client(source, wanted)
     if basis == "cash":
-        for group in _refund_groups(first, last):
-            if group.year in wanted_set:
-                by_month[group.year][group.month] -= group.amount
-                by_service[group.year][code_by_id[group.service_line_id]] -= group.amount
-                _take_off(clients[group.year], group)
-
-    targets: dict[int, dict[str, Decimal]] = {y: {} for y in wanted}
-    for row in RevenueTarget.objects.filter(year__in=wanted).values("year", "service_line__code", "amount"):
-        targets[row["year"]][row["service_line__code"]] = round_money(row["amount"])
-
-    margins: dict[int, list[MonthMargin]] = {y: [] for y in wanted}
-    for month in _margins(first, last):
-        if month.month.year in wanted_set:
-            margins[month.month.year].append(month)
-
+        _take_off_refunds(first, last, lines=lines, by_month=by_month, by_service=by_service, clients=clients)
+    targets = _targets_by_year(wanted)
+    margins = _margins_by_year(first, last, wanted)
     expected = _expected_by_year(first, last, wanted)
 
     return {

@@ -3,16 +3,17 @@
 Each rule is a function that raises `ValidationError` with one of the translated
 message constants below. Model `clean()`, the admin forms, the actions and the
 importers all call these functions, so every path refuses the same things with the
-same words; the database constraints in `models.py` back them up.
+same words; the database constraints in `models/` back them up.
 """
 
 from __future__ import annotations
 
 import re
 from calendar import monthrange
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from decimal import Decimal
+from itertools import chain
 
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
@@ -21,6 +22,7 @@ from stdnum.es import cif, nie, nif
 from stdnum.eu import vat
 
 from smartiberica.kernel.money import ZERO, money_text
+from smartiberica.kernel.rates import ERR_RATE_OUT_OF_RANGE
 
 from .calculations import period_starts
 from .choices import BillingPeriod, ContractKind, ContractStatus, InvoiceStatus, MarginRuleKind
@@ -34,7 +36,6 @@ ERR_TAX_ID_INVALID = _(
 )
 ERR_TAX_ID_TAKEN = _("A client with this tax id already exists.")
 ERR_NEGATIVE_AMOUNT = _("The amount cannot be negative.")
-ERR_RATE_RANGE = _("A rate is a percentage between 0 and 100.")
 ERR_TARGET_TAKEN = _("This service line already has a target for that year.")
 
 ERR_END_BEFORE_START = _("The end date cannot be before the start date.")
@@ -162,7 +163,7 @@ def validate_tax_id(value: str, *, is_foreign: bool) -> str:
 
 def validate_rate(value: Decimal | None, *, field: str) -> None:
     if value is not None and not (0 <= value <= 100):
-        raise ValidationError({field: ValidationError(ERR_RATE_RANGE, code="rate_range")})
+        raise ValidationError({field: ValidationError(ERR_RATE_OUT_OF_RANGE, code="rate_range")})
 
 
 def validate_not_negative(value: Decimal | None, *, field: str) -> None:
@@ -178,6 +179,50 @@ def validate_end_not_before_start(start: date | None, end: date | None, *, field
 # --- Contracts -----------------------------------------------------------------------------
 
 
+def _contract_amount_errors(
+    *,
+    quantity: Decimal | None,
+    unit_price: Decimal | None,
+    fixed_amount: Decimal | None,
+    estimated_amount: Decimal | None,
+) -> Iterator[tuple[str, ValidationError]]:
+    """A positive quantity, and no negative price or amount."""
+    if quantity is not None and quantity <= 0:
+        yield "quantity", ValidationError(ERR_QUANTITY_NOT_POSITIVE, code="quantity_not_positive")
+    amounts = {"unit_price": unit_price, "fixed_amount": fixed_amount, "estimated_amount": estimated_amount}
+    for name, value in amounts.items():
+        if value is not None and value < 0:
+            yield name, ValidationError(ERR_NEGATIVE_AMOUNT, code="negative")
+
+
+def _contract_kind_errors(
+    *, kind: str, billing_period: str, unit_price: Decimal | None, fixed_amount: Decimal | None
+) -> Iterator[tuple[str, ValidationError]]:
+    """What each kind of contract needs: a recurring one a period and a unit price, a fixed fee its amount."""
+    if kind == ContractKind.RECURRING:
+        if not billing_period:
+            yield "billing_period", ValidationError(ERR_RECURRING_NEEDS_PERIOD, code="recurring_needs_period")
+        if unit_price is None:
+            yield "unit_price", ValidationError(ERR_RECURRING_NEEDS_PRICE, code="recurring_needs_price")
+    elif billing_period:
+        yield "billing_period", ValidationError(ERR_PERIOD_ONLY_RECURRING, code="period_only_recurring")
+    if kind == ContractKind.FIXED_FEE and fixed_amount is None:
+        yield "fixed_amount", ValidationError(ERR_FIXED_FEE_NEEDS_AMOUNT, code="fixed_fee_needs_amount")
+
+
+def _contract_rate_errors(
+    *, partner_id: int | None, partner_share: Decimal | None, vat_rate: Decimal | None
+) -> Iterator[tuple[str, ValidationError]]:
+    """The partner's share and the VAT rate are percentages; a share needs a partner."""
+    if partner_share is not None:
+        if not (0 <= partner_share <= 100):
+            yield "partner_share", ValidationError(ERR_RATE_OUT_OF_RANGE, code="rate_range")
+        if partner_id is None:
+            yield "partner_share", ValidationError(ERR_SHARE_NEEDS_PARTNER, code="share_needs_partner")
+    if vat_rate is not None and not (0 <= vat_rate <= 100):
+        yield "vat_rate", ValidationError(ERR_RATE_OUT_OF_RANGE, code="rate_range")
+
+
 def validate_contract_terms(
     *,
     kind: str,
@@ -190,36 +235,21 @@ def validate_contract_terms(
     partner_share: Decimal | None,
     vat_rate: Decimal | None,
 ) -> None:
+    """Every error of a contract's terms at once, each on its field."""
     errors: dict[str, list[ValidationError]] = {}
-
-    def add(field: str, message: object, code: str) -> None:
-        errors.setdefault(field, []).append(ValidationError(message, code=code))
-
-    if quantity is not None and quantity <= 0:
-        add("quantity", ERR_QUANTITY_NOT_POSITIVE, "quantity_not_positive")
-    for name, value in (
-        ("unit_price", unit_price),
-        ("fixed_amount", fixed_amount),
-        ("estimated_amount", estimated_amount),
+    for field, error in chain(
+        _contract_amount_errors(
+            quantity=quantity,
+            unit_price=unit_price,
+            fixed_amount=fixed_amount,
+            estimated_amount=estimated_amount,
+        ),
+        _contract_kind_errors(
+            kind=kind, billing_period=billing_period, unit_price=unit_price, fixed_amount=fixed_amount
+        ),
+        _contract_rate_errors(partner_id=partner_id, partner_share=partner_share, vat_rate=vat_rate),
     ):
-        if value is not None and value < 0:
-            add(name, ERR_NEGATIVE_AMOUNT, "negative")
-    if kind == ContractKind.RECURRING:
-        if not billing_period:
-            add("billing_period", ERR_RECURRING_NEEDS_PERIOD, "recurring_needs_period")
-        if unit_price is None:
-            add("unit_price", ERR_RECURRING_NEEDS_PRICE, "recurring_needs_price")
-    elif billing_period:
-        add("billing_period", ERR_PERIOD_ONLY_RECURRING, "period_only_recurring")
-    if kind == ContractKind.FIXED_FEE and fixed_amount is None:
-        add("fixed_amount", ERR_FIXED_FEE_NEEDS_AMOUNT, "fixed_fee_needs_amount")
-    if partner_share is not None:
-        if not (0 <= partner_share <= 100):
-            add("partner_share", ERR_RATE_RANGE, "rate_range")
-        if partner_id is None:
-            add("partner_share", ERR_SHARE_NEEDS_PARTNER, "share_needs_partner")
-    if vat_rate is not None and not (0 <= vat_rate <= 100):
-        add("vat_rate", ERR_RATE_RANGE, "rate_range")
+        errors.setdefault(field, []).append(error)
     if errors:
         raise ValidationError(errors)
 

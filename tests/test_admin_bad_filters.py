@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
-from tests.services.factories import InvoiceFactory
+from tests.services.factories import make_invoice
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,7 @@ def filter_parameters(client: Client, url: str) -> list[str]:
 
 
 def test_no_admin_list_answers_a_bad_filter_value_with_a_500(superuser: Any) -> None:
-    InvoiceFactory()
+    make_invoice()
     client = Client(raise_request_exception=False)
     client.force_login(superuser)
     failures = []
@@ -65,7 +65,7 @@ def test_no_admin_list_answers_a_bad_filter_value_with_a_500(superuser: Any) -> 
 
 
 def test_a_bad_year_shows_the_unfiltered_list(superuser: Any) -> None:
-    InvoiceFactory()
+    make_invoice()
     client = Client(raise_request_exception=False)
     client.force_login(superuser)
     url = reverse("admin:services_invoice_changelist")
@@ -77,7 +77,7 @@ def test_a_bad_year_shows_the_unfiltered_list(superuser: Any) -> None:
 
 
 def test_a_nul_byte_in_a_filter_is_dropped_with_a_message(superuser: Any) -> None:
-    InvoiceFactory()
+    make_invoice()
     client = Client()
     client.force_login(superuser)
     url = reverse("admin:services_invoice_changelist")

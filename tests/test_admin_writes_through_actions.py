@@ -50,8 +50,9 @@ def record_admins() -> list[admin.ModelAdmin]:
 
 def called_from_an_action() -> bool:
     for frame in inspect.stack(context=0):
-        module = frame.frame.f_globals.get("__name__", "")
-        if module.split(".")[0] in APPS and module.split(".")[-1] in ACTION_MODULES:
+        # `services.actions`, a module of the `services.actions` package, or `services.record_actions`.
+        app, _, rest = frame.frame.f_globals.get("__name__", "").partition(".")
+        if app in APPS and rest.split(".")[0] in ACTION_MODULES:
             return True
     return False
 

@@ -26,25 +26,25 @@ from funding import actions as funding_actions
 from funding.models import Expense, Loan
 from services import actions as services_actions
 from tests.funding.factories import (
-    CostBudgetFactory,
-    ExpenseCategoryFactory,
-    ExpenseFactory,
-    FundingReceiptFactory,
-    FundingSourceFactory,
-    LoanFactory,
-    LoanRepaymentFactory,
-    ObligationFactory,
-    SharedServiceCostFactory,
-    SupportAgreementFactory,
     category,
+    make_agreement,
+    make_budget,
+    make_category,
+    make_expense,
+    make_loan,
+    make_obligation,
+    make_receipt,
+    make_repayment,
+    make_shared_cost,
+    make_source,
 )
 from tests.services.factories import (
-    ClientFactory,
-    ContractFactory,
-    InvoiceFactory,
-    MemberTurnoverFactory,
-    PartnerFactory,
-    PaymentFactory,
+    make_client,
+    make_contract,
+    make_invoice,
+    make_member_turnover,
+    make_partner,
+    make_payment,
     service,
 )
 
@@ -72,27 +72,27 @@ def test_the_walk_finds_the_record_admins() -> None:
 
 def make_one_of_each() -> None:
     """At least one record of every model with a history, written as the apps write them."""
-    source = FundingSourceFactory()
-    agreement = SupportAgreementFactory()
-    ObligationFactory(agreement=agreement)
-    FundingReceiptFactory(source=agreement.source)
-    loan = LoanFactory()
-    LoanRepaymentFactory(loan=loan, date=date(2020, 7, 15), interest=D("250.00"), principal=D("0"))
-    SharedServiceCostFactory()
-    ExpenseCategoryFactory()
-    CostBudgetFactory()
-    ExpenseFactory()
+    source = make_source()
+    agreement = make_agreement()
+    make_obligation(agreement=agreement)
+    make_receipt(source=agreement.source)
+    loan = make_loan()
+    make_repayment(loan=loan, date=date(2020, 7, 15), interest=D("250.00"), principal=D("0"))
+    make_shared_cost()
+    make_category()
+    make_budget()
+    make_expense()
     assert source.pk
-    invoice = InvoiceFactory(client=ClientFactory())
-    PaymentFactory(invoice=invoice, amount=D("121.00"))
+    invoice = make_invoice(client=make_client())
+    make_payment(invoice=invoice, amount=D("121.00"))
     if hasattr(services_actions, "refund_record"):
         services_actions.refund_record(invoice=invoice, date=date(2024, 4, 1), amount=D("21.00"))
-    ContractFactory(partner=PartnerFactory())
+    make_contract(partner=make_partner())
     services_actions.revenue_target_set(service_line=service(), year=2024, amount=D("5000.00"))
     services_actions.margin_rule_create(
         name="Historical", valid_from=date(2015, 1, 1), structure_rate=D("5.50"), fund_rate=D("2.00")
     )
-    MemberTurnoverFactory()
+    make_member_turnover()
 
 
 def history_of(model: type[models.Model], pk: Any) -> models.QuerySet[Any]:
@@ -233,7 +233,7 @@ def test_the_board_cannot_change_an_expense_from_its_history(board_client: Clien
 
 
 def test_staff_cannot_revert_a_loans_principal_around_its_schedule(staff_client: Client) -> None:
-    loan = LoanFactory(principal=D("100000.00"))
+    loan = make_loan(principal=D("100000.00"))
     funding_actions.loan_update(loan=loan, principal=D("150000.00"))
     schedule = list(loan.schedule.values_list("number", "principal", "interest"))
     first = history_of(Loan, loan.pk).order_by("history_id").first()

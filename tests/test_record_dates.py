@@ -34,7 +34,7 @@ from smartiberica.kernel.dates import (
 )
 from smartiberica.kernel.importing import ImportResult
 from tests.funding.factories import category
-from tests.services.factories import InvoiceFactory
+from tests.services.factories import make_invoice
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -174,9 +174,9 @@ DATED_2036 = [
 
 @pytest.mark.parametrize(("kind", "text", "column"), DATED_2036, ids=[kind for kind, _, _ in DATED_2036])
 def test_every_import_with_a_date_refuses_2036_on_its_column(kind: str, text: str, column: str) -> None:
-    from tests.funding.factories import ParentSourceFactory
+    from tests.funding.factories import make_parent_source
 
-    ParentSourceFactory()
+    make_parent_source()
     with translation.override("en"):
         if kind != "invoices":
             assert import_file("invoices", INVOICE_2024).ok
@@ -202,9 +202,9 @@ def test_a_revenue_target_for_a_year_after_next_is_refused() -> None:
 
 
 def test_a_contract_may_end_years_ahead_but_not_after_2099() -> None:
-    from tests.services.factories import ContractFactory
+    from tests.services.factories import make_contract
 
-    contract = ContractFactory(end_date=date(2035, 12, 31))
+    contract = make_contract(end_date=date(2035, 12, 31))
     assert contract.end_date == date(2035, 12, 31)
     contract.end_date = date(2100, 1, 1)
     with pytest.raises(ValidationError) as error:
@@ -230,7 +230,7 @@ def test_an_invoice_due_in_9999_is_refused() -> None:
 
 def test_a_margin_rule_ending_31_december_9999_or_a_loan_starting_in_9999_is_refused_not_a_crash() -> None:
     from services import actions as services_actions
-    from tests.funding.factories import LoanFactory
+    from tests.funding.factories import make_loan
 
     with pytest.raises(ValidationError) as error:
         services_actions.margin_rule_create(
@@ -241,7 +241,7 @@ def test_a_margin_rule_ending_31_december_9999_or_a_loan_starting_in_9999_is_ref
             fund_rate=D("2"),
         )
     assert error.value.message_dict["valid_to"] == [planned_date_range_message()]
-    loan = LoanFactory()
+    loan = make_loan()
     with pytest.raises(ValidationError) as error:
         funding_actions.loan_update(loan=loan, start_date=date(9999, 12, 1))
     assert error.value.message_dict["start_date"] == [record_date_range_message()]
@@ -257,7 +257,7 @@ def test_the_database_refuses_an_expense_moved_to_1989() -> None:
 
 
 def test_the_database_refuses_an_invoice_moved_to_year_one() -> None:
-    invoice = InvoiceFactory(issue_date=date(2024, 3, 5))
+    invoice = make_invoice(issue_date=date(2024, 3, 5))
     with pytest.raises(IntegrityError), transaction.atomic():
         Invoice.objects.filter(pk=invoice.pk).update(issue_date=date(1, 1, 1), due_date=date(1, 1, 31))
 

@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from smartiberica.board import charts, drilldown
 from smartiberica.board import figure_registry as registry
-from smartiberica.board.figures import Basis, YearlyFigures, yearly_figures_many, years_with_data
+from smartiberica.board.figures import YearlyFigures, yearly_figures_many, years_with_data
+from smartiberica.kernel.basis import Basis
 from smartiberica.kernel.dates import current_year
 from smartiberica.kernel.money import ratio
 
@@ -102,12 +103,6 @@ class MoneyChange:
     @property
     def change(self) -> Decimal | None:
         return None if self.previous is None else self.value - self.previous
-
-    @property
-    def relative(self) -> Decimal | None:
-        if self.previous is None:
-            return None
-        return ratio(self.value - self.previous, abs(self.previous))
 
 
 @dataclass(frozen=True)
@@ -209,16 +204,6 @@ class YearPage:
     @property
     def year(self) -> int:
         return self.figures.year
-
-    @property
-    def previous_year(self) -> int | None:
-        earlier = [y for y in self.years if y < self.year]
-        return earlier[-1] if earlier else None
-
-    @property
-    def next_year(self) -> int | None:
-        later = [y for y in self.years if y > self.year]
-        return later[0] if later else None
 
 
 def latest_year() -> int:

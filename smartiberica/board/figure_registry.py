@@ -25,7 +25,9 @@ Kind = Literal["money", "ratio", "rate"]
 Polarity = Literal["higher-better", "lower-better", "neutral"]
 Section = Literal["resources", "costs", "loan", "ratios"]
 
-HIGHER, LOWER, NEUTRAL = "higher-better", "lower-better", "neutral"
+HIGHER: Polarity = "higher-better"
+LOWER: Polarity = "lower-better"
+NEUTRAL: Polarity = "neutral"
 DOCS_START = "<!-- figure registry: start (generated from smartiberica/board/figure_registry.py) -->"
 DOCS_END = "<!-- figure registry: end -->"
 
@@ -45,8 +47,8 @@ class Figure:
 
     def value(self, figures: YearlyFigures) -> Decimal | None:
         if hasattr(figures.ratios, self.key):
-            return getattr(figures.ratios, self.key)  # type: ignore[no-any-return]
-        return getattr(figures, self.key)  # type: ignore[no-any-return]
+            return getattr(figures.ratios, self.key)
+        return getattr(figures, self.key)
 
     def url(self, year: int, basis: str) -> str:
         target = self.drilldown.get(basis)

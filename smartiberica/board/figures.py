@@ -21,63 +21,105 @@ and the volume), `combine()` is pure and does the arithmetic, and `yearly_figure
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import ROUND_CEILING, Decimal
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
+from services.selectors import ClientRevenue
+from smartiberica.kernel.basis import BASES, Basis
 from smartiberica.kernel.dates import EARLIEST_RECORD_YEAR, latest_record_year
 from smartiberica.kernel.money import RATIO_QUANTUM, ZERO, ratio, round_money
 
-Basis = Literal["accrual", "cash"]
-BASES: tuple[Basis, ...] = ("accrual", "cash")
 CURRENCY = "EUR"
 
 
-class ClientAmount(Protocol):
-    client_id: int
-    name: str
-    tax_id: str
-    amount: Decimal
-
-
 class FundingInputs(Protocol):
-    year: int
-    external_receipts_by_source: dict[str, Decimal]
-    in_kind_by_source: dict[str, Decimal]
-    in_kind_shared_services: Decimal
-    loan_drawdowns: Decimal
-    loan_interest_due: Decimal
-    loan_interest_paid: Decimal
-    loan_principal_repaid: Decimal
-    loan_outstanding_year_end: Decimal
-    costs_by_category: dict[str, Decimal]
-    expenses_total: Decimal
-    budgeted_costs: Decimal | None
-    budgeted_by_category: dict[str, Decimal]
-    source_names: dict[str, str]
-    category_names: dict[str, str]
+    """What the engine reads of the funding selector's year (read-only: frozen dataclasses fit)."""
+
+    @property
+    def year(self) -> int: ...
+
+    @property
+    def external_receipts_by_source(self) -> dict[str, Decimal]: ...
+
+    @property
+    def in_kind_by_source(self) -> dict[str, Decimal]: ...
+
+    @property
+    def in_kind_shared_services(self) -> Decimal: ...
+
+    @property
+    def loan_drawdowns(self) -> Decimal: ...
+
+    @property
+    def loan_interest_due(self) -> Decimal: ...
+
+    @property
+    def loan_interest_paid(self) -> Decimal: ...
+
+    @property
+    def loan_principal_repaid(self) -> Decimal: ...
+
+    @property
+    def loan_outstanding_year_end(self) -> Decimal: ...
+
+    @property
+    def costs_by_category(self) -> dict[str, Decimal]: ...
+
+    @property
+    def expenses_total(self) -> Decimal: ...
+
+    @property
+    def budgeted_costs(self) -> Decimal | None: ...
+
+    @property
+    def budgeted_by_category(self) -> dict[str, Decimal]: ...
+
+    @property
+    def source_names(self) -> dict[str, str]: ...
+
+    @property
+    def category_names(self) -> dict[str, str]: ...
 
 
 class ServicesInputs(Protocol):
-    year: int
-    basis: str
-    services_revenue: Decimal
-    revenue_by_service: dict[str, Decimal]
-    revenue_by_client: list[Any]
-    revenue_by_month: dict[int, Decimal]
-    member_margin: Decimal
-    guarantee_fund: Decimal
-    member_turnover: Decimal
-    expected_contract_revenue: Decimal
-    revenue_targets: dict[str, Decimal]
-    service_names: dict[str, str]
+    """What the engine reads of the services selector's year (read-only: frozen dataclasses fit)."""
 
+    @property
+    def year(self) -> int: ...
 
-@dataclass(frozen=True)
-class ClientRevenue:
-    client_id: int
-    name: str
-    tax_id: str
-    amount: Decimal
+    @property
+    def basis(self) -> Basis: ...
+
+    @property
+    def services_revenue(self) -> Decimal: ...
+
+    @property
+    def revenue_by_service(self) -> dict[str, Decimal]: ...
+
+    @property
+    def revenue_by_client(self) -> list[ClientRevenue]: ...
+
+    @property
+    def revenue_by_month(self) -> dict[int, Decimal]: ...
+
+    @property
+    def member_margin(self) -> Decimal: ...
+
+    @property
+    def guarantee_fund(self) -> Decimal: ...
+
+    @property
+    def member_turnover(self) -> Decimal: ...
+
+    @property
+    def expected_contract_revenue(self) -> Decimal: ...
+
+    @property
+    def revenue_targets(self) -> dict[str, Decimal]: ...
+
+    @property
+    def service_names(self) -> dict[str, str]: ...
 
 
 @dataclass(frozen=True)
@@ -88,6 +130,15 @@ class Ratios:
     hhi: Decimal | None
     budget_execution: Decimal | None
     client_concentration: Decimal | None
+
+
+@dataclass(frozen=True)
+class Approval:
+    """Who approved a closed year, when, and their note (public contract 3)."""
+
+    by: str
+    at: datetime
+    note: str
 
 
 @dataclass(frozen=True)
@@ -127,10 +178,8 @@ class YearlyFigures:
     service_names: dict[str, str] = field(default_factory=dict)
     source_names: dict[str, str] = field(default_factory=dict)
     category_names: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def currency(self) -> str:
-        return CURRENCY
+    # Set when the year is closed: the figures are then its approved snapshot.
+    approval: Approval | None = None
 
     @property
     def effective_sources(self) -> Decimal | None:
@@ -142,20 +191,6 @@ class YearlyFigures:
     @property
     def resources(self) -> Decimal:
         return self.own_revenue + self.external_support
-
-    @property
-    def has_data(self) -> bool:
-        return any(
-            (
-                self.services_revenue,
-                self.member_margin,
-                self.external_support,
-                self.loan_drawdowns,
-                self.total_costs,
-                self.loan_principal_repaid,
-                self.budgeted_costs,
-            )
-        )
 
     def as_json(self) -> dict[str, Any]:
         """Public contract 1 of the domain brief, key for key."""
@@ -189,9 +224,10 @@ class YearlyFigures:
             "break_even_structure_rate": (
                 None if self.break_even_structure_rate is None else str(self.break_even_structure_rate)
             ),
-            # Closing a year comes with its own issue: until then every year is open.
-            "status": "open",
-            "approved": None,
+            "status": "open" if self.approval is None else "closed",
+            "approved": None
+            if self.approval is None
+            else {"by": self.approval.by, "at": self.approval.at.isoformat(), "note": self.approval.note},
             "ratios": {name: _ratio(getattr(self.ratios, name)) for name in RATIO_NAMES},
         }
 
@@ -352,9 +388,26 @@ def yearly_figures(*, year: int, basis: Basis = "accrual") -> YearlyFigures:
 def yearly_figures_many(*, years: list[int], basis: Basis = "accrual") -> dict[int, YearlyFigures]:
     """The figures of several years in a fixed number of queries, whatever the years and the volume.
 
+    A closed year is its approved snapshot (public contract 3); the others are computed.
+    """
+    # Imported here: the snapshots module builds `YearlyFigures` objects, defined above.
+    from smartiberica.board.snapshots import approved_figures
+
+    if basis not in BASES:
+        raise ValueError(f"basis must be one of {BASES}, not {basis!r}")
+    approved = approved_figures(years=years, basis=basis)
+    computed = compute_yearly_figures_many(years=[y for y in years if y not in approved], basis=basis)
+    return {year: approved.get(year) or computed[year] for year in sorted({*approved, *computed})}
+
+
+def compute_yearly_figures_many(*, years: list[int], basis: Basis = "accrual") -> dict[int, YearlyFigures]:
+    """The figures of `years` recomputed from the records, closed or not (the snapshot's source).
+
     The batched selectors give each year's inputs and `combine()` stays the single definition of
     every figure.
     """
+    if not years:
+        return {}
     from funding.selectors import funding_years
     from services.selectors import services_years
 

@@ -16,7 +16,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from smartiberica.board import dashboard, exports
-from smartiberica.board.figures import BASES, Basis, yearly_figures
+from smartiberica.board.closing import year_closing
+from smartiberica.board.figures import yearly_figures
+from smartiberica.kernel.basis import BASES, Basis
 from smartiberica.kernel.dates import EARLIEST_RECORD_YEAR
 from smartiberica.kernel.roles import DASHBOARD_PERMISSION
 
@@ -50,7 +52,7 @@ def favicon(request: HttpRequest) -> HttpResponse:
 
 def _basis(request: HttpRequest) -> Basis:
     value = request.GET.get("basis", "accrual")
-    return value if value in BASES else "accrual"  # type: ignore[return-value]
+    return next((basis for basis in BASES if basis == value), "accrual")
 
 
 def _check_year(year: int) -> None:
@@ -71,6 +73,7 @@ def year(request: HttpRequest, year: int) -> HttpResponse:
     page = dashboard.year_page(year=year, basis=_basis(request))
     context = {
         "page": page,
+        "closing": year_closing(year=year, user=request.user),
         "figures": page.figures,
         "basis": page.figures.basis,
         "definitions": dashboard.MONEY_DEFINITIONS,

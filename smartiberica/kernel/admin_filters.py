@@ -10,9 +10,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from smartiberica.kernel.dates import current_year, year_bounds
+from smartiberica.kernel.dates import FIRST_LISTED_YEAR, current_year, year_bounds
 
-FIRST_YEAR = 2015
 MAX_ID = 2**63 - 1  # a bigint primary key
 
 ERR_FILTER_IGNORED = _("The filter value “%(value)s” is not valid: it was ignored, the list is unfiltered.")
@@ -34,6 +33,11 @@ def filter_year(value: str | None) -> int | None:
     return filter_integer(value, low=1, high=9999)
 
 
+def year_choices() -> list[tuple[str, str]]:
+    """The static years of every year filter, latest first: next year down to FIRST_LISTED_YEAR."""
+    return [(str(y), str(y)) for y in range(current_year() + 1, FIRST_LISTED_YEAR - 1, -1)]
+
+
 def ignore_filter_value(request: HttpRequest | None, value: object) -> None:
     """Say that a bad filter value was ignored (the list is shown unfiltered, never a 500)."""
     shown = "".join(c if c.isprintable() else "\ufffd" for c in str(value))[:40]
@@ -51,7 +55,7 @@ def year_filter(field_name: str, title: Any = None) -> type[admin.SimpleListFilt
         parameter_name = f"{field_name}_year"
 
         def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-            return [(str(y), str(y)) for y in range(current_year() + 1, FIRST_YEAR - 1, -1)]
+            return year_choices()
 
         def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
             value = self.value()

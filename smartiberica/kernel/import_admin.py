@@ -35,6 +35,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.template.loader import select_template
 from django.template.response import TemplateResponse
@@ -179,14 +180,14 @@ class RecordsImportExportMixin(ImportExportMixin):
 
     importer_class: ClassVar[type[Importer]]
     import_template_name = "admin/imports/import.html"
-    export_formats: ClassVar[list[type]] = [SafeCSV, SafeXLSX]  # type: ignore[misc]
+    export_formats: ClassVar[list[type]] = [SafeCSV, SafeXLSX]
     # Every column, always: a file with columns left out would not re-import.
     export_form_class = ExportForm
 
     # Permissions: staff only ---------------------------------------------------------------------------
 
     def _may_write(self, request: HttpRequest) -> bool:
-        opts = self.opts  # type: ignore[attr-defined]
+        opts = self.opts
         return request.user.has_perm(f"{opts.app_label}.add_{opts.model_name}") and request.user.has_perm(
             f"{opts.app_label}.change_{opts.model_name}"
         )
@@ -199,7 +200,7 @@ class RecordsImportExportMixin(ImportExportMixin):
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         # Keep the model's own changelist template (e.g. the filtered total) under the buttons.
-        opts = self.opts  # type: ignore[attr-defined]
+        opts = self.opts
         self.ie_base_change_list_template = select_template(
             [
                 f"admin/{opts.app_label}/{opts.model_name}/change_list.html",
@@ -211,7 +212,7 @@ class RecordsImportExportMixin(ImportExportMixin):
 
     def _do_file_export(
         self, file_format: Any, request: HttpRequest, queryset: Any, export_form: Any = None
-    ) -> HttpResponse:
+    ) -> HttpResponseBase:
         """The export, streamed: the CSV row by row, the XLSX from a temporary file (export_streaming)."""
         if not self.has_export_permission(request):
             raise PermissionDenied
@@ -221,7 +222,7 @@ class RecordsImportExportMixin(ImportExportMixin):
         fields = self.get_export_resource_fields_from_form(export_form)
         # The list's filters and search, without its columns' annotations (the invoice list's
         # paid / credited / due subqueries): SQLite ran them per row on a scan, 51 s for 10,000.
-        queryset = resource.filter_export(self.model._default_manager.filter(pk__in=queryset.values("pk")))  # type: ignore[attr-defined]
+        queryset = resource.filter_export(self.model._default_manager.filter(pk__in=queryset.values("pk")))
         binary = isinstance(file_format, XLSX)
         rows = (
             resource.export_resource(obj, selected_fields=fields, force_native_type=binary)
@@ -229,7 +230,7 @@ class RecordsImportExportMixin(ImportExportMixin):
         )
         header = resource.get_export_headers(selected_fields=fields)
         filename = self.get_export_filename(request, queryset, file_format)
-        post_export.send(sender=None, model=self.model)  # type: ignore[attr-defined]
+        post_export.send(sender=None, model=self.model)
         if binary:
             return xlsx_response(header, rows, filename=filename, title="Sheet")
         return csv_response(header, rows, filename=filename)
@@ -237,10 +238,10 @@ class RecordsImportExportMixin(ImportExportMixin):
     # The import: upload, preview, confirm ----------------------------------------------------------
 
     def _context(self, request: HttpRequest, **extra: Any) -> dict[str, Any]:
-        opts = self.opts  # type: ignore[attr-defined]
+        opts = self.opts
         importer = self.importer_class
         return {
-            **self.admin_site.each_context(request),  # type: ignore[attr-defined]
+            **self.admin_site.each_context(request),
             "title": gettext("Import %(records)s") % {"records": opts.verbose_name_plural},
             "opts": opts,
             "kind": importer.kind,
@@ -251,17 +252,17 @@ class RecordsImportExportMixin(ImportExportMixin):
         }
 
     def _render(self, request: HttpRequest, **extra: Any) -> TemplateResponse:
-        request.current_app = self.admin_site.name  # type: ignore[attr-defined]
+        request.current_app = self.admin_site.name
         return TemplateResponse(request, [self.import_template_name], self._context(request, **extra))
 
     def get_urls(self) -> list[Any]:
         info = self._info()
         job = path(
             "import/job/<int:job_id>/",
-            self.admin_site.admin_view(self.import_job_view),  # type: ignore[attr-defined]
+            self.admin_site.admin_view(self.import_job_view),
             name=f"{info}_import_job",
         )
-        return [job, *super().get_urls()]  # type: ignore[misc]
+        return [job, *super().get_urls()]
 
     def _jobs(self, request: HttpRequest) -> QuerySet[ImportJob]:
         return ImportJob.objects.filter(kind=self.importer_class.kind, user=request.user)
@@ -361,5 +362,5 @@ class RecordsImportExportMixin(ImportExportMixin):
         )
 
     def _info(self) -> str:
-        opts = self.opts  # type: ignore[attr-defined]
+        opts = self.opts
         return f"{opts.app_label}_{opts.model_name}"

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Hashable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -26,14 +26,14 @@ from typing import IO, Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import DatabaseError, InterfaceError, OperationalError, models, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from smartiberica.kernel.locks import is_lock_timeout, try_import_lock
 from smartiberica.kernel.parsing import ParseError, parse_amount, parse_date, parse_integer, parse_month
-from smartiberica.kernel.tabular import ERR_TOO_MANY_VALUES, Row, UnreadableFile, open_table
+from smartiberica.kernel.tabular import ERR_TOO_MANY_VALUES, Row, Table, UnreadableFile, open_table
 from smartiberica.kernel.text import validate_single_line
 
 ERR_REQUIRED = _("This value is required.")
@@ -52,6 +52,9 @@ ERR_DATABASE_LOST = _("The database stopped answering during the import: nothing
 ERROR_LINE = "row {row}, column {column}: {reason}"
 #: A warning: the row is imported, but something in it looks wrong (literal too, for scripts).
 WARNING_LINE = "row {row}, column {column}: warning: {reason}"
+
+# `RowReader.date` (a method) hides the type's name inside its class.
+Day = date
 
 # --- Results ------------------------------------------------------------------------------------
 
@@ -97,7 +100,7 @@ def import_limit(name: str) -> int:
     return int(settings.IMPORT_LIMITS[name])
 
 
-class CappedErrors(list):  # type: ignore[type-arg]
+class CappedErrors(list[RowError]):
     """The errors of a file: all counted (`total`), only the first `limit` kept in memory."""
 
     def __init__(self, limit: int | None = None) -> None:
@@ -105,12 +108,12 @@ class CappedErrors(list):  # type: ignore[type-arg]
         self.limit = import_limit("MAX_ERRORS") if limit is None else limit
         self.total = 0
 
-    def append(self, error: Any) -> None:
+    def append(self, error: RowError) -> None:
         self.total += 1
         if len(self) < self.limit:
             super().append(error)
 
-    def extend(self, errors: Any) -> None:
+    def extend(self, errors: Iterable[RowError]) -> None:
         for error in errors:
             self.append(error)
 
@@ -255,7 +258,7 @@ class RowReader:
     def date(self, column: str, *, required: bool = True) -> date | None:
         return self._read(column, parse_date, required=required)
 
-    def month(self, column: str, *, required: bool = True) -> date | None:
+    def month(self, column: str, *, required: bool = True) -> Day | None:
         return self._read(column, parse_month, required=required)
 
     def integer(self, column: str, *, required: bool = True, validators: Validators = ()) -> int | None:
@@ -271,7 +274,7 @@ def validation_errors(
 ) -> list[tuple[str, str]]:
     """A model or rule ValidationError as (column, message) pairs; fields named as the file's columns."""
     if hasattr(error, "error_dict"):
-        pairs = []
+        pairs: list[tuple[str, str]] = []
         for name, messages in error.message_dict.items():
             column = default if name == NON_FIELD_ERRORS else columns.get(name, default)
             pairs.extend((column, message) for message in messages)
@@ -281,7 +284,7 @@ def validation_errors(
 
 def control_character_errors(row: Row) -> list[RowError]:
     """Every cell is single-line printable text: a NUL byte never reaches the database."""
-    errors = []
+    errors: list[RowError] = []
     for column, value in row.values.items():
         try:
             validate_single_line(value)
@@ -327,8 +330,6 @@ def shown(value: object) -> str:
         return ""
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, models.Model):
-        return str(value)
     return str(value)
 
 
@@ -422,6 +423,106 @@ def importer_for(kind: str) -> type[Importer]:
     return _IMPORTERS[kind]
 
 
+class _RowRefused(Exception):
+    """A row is refused with these errors; the import goes on with the next row."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__()
+        self.errors = errors
+
+
+class _ImportRun:
+    """The rows of one import streamed through its importer: refused rows become errors, written
+    rows are counted (and the first `keep_reports` of each outcome reported)."""
+
+    def __init__(self, importer: Importer, table: Table, result: ImportResult, *, keep_reports: int) -> None:
+        self.importer = importer
+        self.table = table
+        self.result = result
+        self.keep_reports = keep_reports
+        self.kept: dict[str, int] = {CREATED: 0, UPDATED: 0, UNCHANGED: 0}
+        self.pending: dict[int, dict[str, str]] = {}  # rows a batching importer holds: values, for reports
+        self.seen: dict[Hashable, int] = {}
+        self.rows_read = 0
+
+    def read_all(self, *, on_progress: Callable[[int], None] | None, progress_every: int) -> None:
+        max_rows = import_limit("MAX_ROWS")
+        for row in self.table.rows:
+            self.rows_read += 1
+            if self.rows_read > max_rows:
+                self.result.unreadable = str(ERR_TOO_MANY_ROWS % {"limit": max_rows})
+                raise _Rollback
+            if on_progress is not None and self.rows_read % progress_every == 0:
+                on_progress(self.rows_read)
+            try:
+                self.import_row(row)
+            except _RowRefused as refused:
+                self.result.errors.extend(refused.errors)
+        self.flush()
+
+    def import_row(self, row: Row) -> None:
+        parsed = self.parsed(row)
+        if self.importer.flush_needed(parsed):
+            self.flush()
+        applied = self.applied(parsed, row.number)
+        if applied is None:
+            self.pending[row.number] = dict(row.values) if self.keep_reports else {}
+        else:
+            self.record(applied, row.number, row.values)
+        if self.importer.flush_needed():
+            self.flush()
+
+    def parsed(self, row: Row) -> Any:
+        """The row as the importer reads it, once its key is known to be new."""
+        if row.extra:
+            raise _RowRefused([RowError(row.number, self.table.columns[-1], str(ERR_TOO_MANY_VALUES))])
+        refused = control_character_errors(row)
+        if refused:
+            raise _RowRefused(refused)
+        reader = RowReader(row, self.importer.columns)
+        try:
+            parsed = self.importer.parse(reader)
+            reader.check()
+        except RowInvalid as invalid:
+            raise _RowRefused([RowError(row.number, c, m) for c, m in invalid.errors]) from None
+        key = self.importer.key(parsed)
+        if key is not None:
+            if key in self.seen:
+                message = str(ERR_DUPLICATE_KEY % {"row": self.seen[key]})
+                raise _RowRefused([RowError(row.number, self.importer.key_column, message)])
+            self.seen[key] = row.number
+        return parsed
+
+    def applied(self, parsed: Any, row: int) -> Applied | None:
+        try:
+            # The actions write inside their own savepoints: a refused row leaves the
+            # transaction usable, so the rest of the file is still checked.
+            return self.importer.apply(parsed, row)
+        except ValidationError as error:
+            raise _RowRefused([RowError(row, c, m) for c, m in self.importer.errors_of(error)]) from None
+        except (OperationalError, InterfaceError):
+            raise  # the database is gone or busy: the whole import stops (run_import)
+        except DatabaseError as error:  # a constraint the rules did not foresee
+            message = str(ERR_DATABASE % {"reason": error})
+            raise _RowRefused([RowError(row, self.importer.default_column, message)]) from None
+
+    def record(self, applied: Applied | None, row: int, values: Mapping[str, str]) -> None:
+        if applied is None:
+            return
+        result = self.result
+        setattr(result, applied.outcome, result.count(applied.outcome) + 1)
+        if self.keep_reports and self.kept[applied.outcome] < self.keep_reports:
+            self.kept[applied.outcome] += 1
+            result.reports.append(RowReport(row, applied.outcome, applied.key, dict(values), applied.changes))
+
+    def flush(self) -> None:
+        applied_rows, errors = self.importer.flush()
+        for applied, (row, values) in zip(applied_rows, list(self.pending.items()), strict=False):
+            self.record(applied, row, values)
+        self.result.errors.extend(errors)
+        self.pending.clear()
+
+
 def run_import(
     importer: Importer,
     source: IO[bytes] | bytes,
@@ -441,87 +542,14 @@ def run_import(
     result.columns = list(table.columns)
     importer.warnings = result.warnings
     importer.start([c for c in table.columns if c])
-    kept: dict[str, int] = {CREATED: 0, UPDATED: 0, UNCHANGED: 0}
-    pending: dict[int, dict[str, str]] = {}  # rows a batching importer holds: their values, for reports
-
-    def record(applied: Applied | None, row: int, values: Mapping[str, str]) -> None:
-        if applied is None:
-            return
-        setattr(result, applied.outcome, result.count(applied.outcome) + 1)
-        if keep_reports and kept[applied.outcome] < keep_reports:
-            kept[applied.outcome] += 1
-            result.reports.append(RowReport(row, applied.outcome, applied.key, dict(values), applied.changes))
-
-    def flush() -> None:
-        applied_rows, errors = importer.flush()
-        for applied, (row, values) in zip(applied_rows, list(pending.items()), strict=False):
-            record(applied, row, values)
-        result.errors.extend(errors)
-        pending.clear()
-
-    seen: dict[Hashable, int] = {}
-    rows_read = 0
+    run = _ImportRun(importer, table, result, keep_reports=keep_reports)
     try:
         with history_user(importer.user), transaction.atomic():
             if not try_import_lock():
                 result.unreadable = str(ERR_IMPORT_RUNNING)
                 raise _Rollback
-            max_rows = import_limit("MAX_ROWS")
-            for row in table.rows:
-                rows_read += 1
-                if rows_read > max_rows:
-                    result.unreadable = str(ERR_TOO_MANY_ROWS % {"limit": max_rows})
-                    raise _Rollback
-                if on_progress is not None and rows_read % progress_every == 0:
-                    on_progress(rows_read)
-                if row.extra:
-                    result.errors.append(RowError(row.number, table.columns[-1], str(ERR_TOO_MANY_VALUES)))
-                    continue
-                refused = control_character_errors(row)
-                if refused:
-                    result.errors.extend(refused)
-                    continue
-                reader = RowReader(row, importer.columns)
-                try:
-                    parsed = importer.parse(reader)
-                    reader.check()
-                except RowInvalid as invalid:
-                    result.errors.extend(RowError(row.number, c, m) for c, m in invalid.errors)
-                    continue
-                key = importer.key(parsed)
-                if key is not None:
-                    if key in seen:
-                        result.errors.append(
-                            RowError(
-                                row.number, importer.key_column, str(ERR_DUPLICATE_KEY % {"row": seen[key]})
-                            )
-                        )
-                        continue
-                    seen[key] = row.number
-                if importer.flush_needed(parsed):
-                    flush()
-                try:
-                    # The actions write inside their own savepoints: a refused row leaves the
-                    # transaction usable, so the rest of the file is still checked.
-                    applied = importer.apply(parsed, row.number)
-                except ValidationError as error:
-                    result.errors.extend(RowError(row.number, c, m) for c, m in importer.errors_of(error))
-                    continue
-                except (OperationalError, InterfaceError):
-                    raise  # the database is gone or busy: the whole import stops (below)
-                except DatabaseError as error:  # a constraint the rules did not foresee
-                    result.errors.append(
-                        RowError(row.number, importer.default_column, str(ERR_DATABASE % {"reason": error}))
-                    )
-                    continue
-                if applied is None:
-                    pending[row.number] = dict(row.values) if keep_reports else {}
-                else:
-                    record(applied, row.number, row.values)
-                if importer.flush_needed():
-                    flush()
-            flush()
-            if rows_read == 0:
+            run.read_all(on_progress=on_progress, progress_every=progress_every)
+            if run.rows_read == 0:
                 result.unreadable = str(ERR_NO_ROWS)
             if not result.ok or dry_run:
                 raise _Rollback
@@ -533,7 +561,7 @@ def run_import(
         # Another import holds the write lock (SQLite), or the connection was lost: the
         # transaction is rolled back, nothing is written.
         result.unreadable = str(ERR_IMPORT_RUNNING if is_lock_timeout(error) else ERR_DATABASE_LOST)
-    result.rows_read = rows_read
+    result.rows_read = run.rows_read
     if not result.ok:
         result.created = result.updated = result.unchanged = 0
         result.reports = []

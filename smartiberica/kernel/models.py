@@ -9,7 +9,10 @@ class Dashboard(models.Model):
     class Meta:
         managed = False
         default_permissions = ()
-        permissions = [("view_dashboard", _("Can view the yearly dashboards and exports"))]
+        permissions = [
+            ("view_dashboard", _("Can view the yearly dashboards and exports")),
+            ("approve_year", _("Can approve (close) a finished year")),
+        ]
 
     def __str__(self) -> str:
         return str(self._meta.verbose_name)
@@ -71,3 +74,23 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.file_name} ({self.state})"
+
+
+class ClosedYear(models.Model):
+    """A year the board approved: every write dated in it is refused (`kernel.closed_years`).
+
+    Only the lock lives here, where both apps can read it; the approvals, their notes and the
+    frozen figures are the board's (`smartiberica.board.models.YearApproval`). On PostgreSQL the
+    apps' tables also carry triggers that read this table, so raw SQL cannot slip past the lock.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
+    closed_at = models.DateTimeField(_("closed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("closed year")
+        verbose_name_plural = _("closed years")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return str(self.year)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django.db import models
+
+from smartiberica.kernel.closed_years import validate_record_open
 
 
 class RulesFirst(models.Model):
@@ -15,6 +18,9 @@ class RulesFirst(models.Model):
     would repeat the error, vaguely, and SQLite compares sums of REALs). Unique constraints are
     still validated, with their own messages. The database enforces every constraint whatever
     the path.
+
+    The period lock is checked with the constraints: a model that names its date field in
+    `closed_year_field` cannot be written in a closed year (`kernel.closed_years`).
     """
 
     class Meta:
@@ -25,3 +31,7 @@ class RulesFirst(models.Model):
             (model, [c for c in constraints if not isinstance(c, models.CheckConstraint)])
             for model, constraints in super().get_constraints()
         ]
+
+    def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
+        super().validate_constraints(exclude=exclude)
+        validate_record_open(self)

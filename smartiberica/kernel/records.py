@@ -16,6 +16,8 @@ from django.db.models.deletion import ProtectedError, RestrictedError
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from smartiberica.kernel.closed_years import validate_record_deletable
+
 M = TypeVar("M", bound=models.Model)
 
 ERR_RECORD_IN_USE = _("Other records refer to this one: it cannot be deleted.")
@@ -30,7 +32,9 @@ def save_validated(instance: M) -> M:
 def delete_unless_protected(
     instance: models.Model, *, message: str | Promise = ERR_RECORD_IN_USE, code: str = "protected"
 ) -> None:
-    """Delete `instance`, or refuse with `message` when other records protect it (PROTECT)."""
+    """Delete `instance`, or refuse with `message` when other records protect it (PROTECT) or it
+    is dated in a closed year."""
+    validate_record_deletable(instance)
     try:
         with transaction.atomic():
             instance.delete()

@@ -16,6 +16,8 @@ BOARD = "Board"
 STAFF = "Staff"
 DOMAIN_APPS = ("funding", "services")
 DASHBOARD_PERMISSION = "smartiberica.view_dashboard"
+# Approving (closing) a finished year is the board's: staff keep the records it freezes.
+APPROVE_YEAR_PERMISSION = "smartiberica.approve_year"
 
 
 def _domain_permissions() -> Q:
@@ -27,8 +29,11 @@ def sync_role_permissions() -> None:
     dashboard = Q(content_type__app_label=app_label, codename=codename)
 
     board, _ = Group.objects.get_or_create(name=BOARD)
+    approve = Q(content_type__app_label=app_label, codename=APPROVE_YEAR_PERMISSION.split(".")[1])
     board.permissions.set(
-        Permission.objects.filter((_domain_permissions() & Q(codename__startswith="view_")) | dashboard)
+        Permission.objects.filter(
+            (_domain_permissions() & Q(codename__startswith="view_")) | dashboard | approve
+        )
     )
 
     staff, _ = Group.objects.get_or_create(name=STAFF)

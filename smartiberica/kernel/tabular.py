@@ -223,9 +223,7 @@ def _open_xlsx(stream: IO[bytes], required: list[str], optional: list[str]) -> T
     _check_unpacked_size(stream)
     try:
         workbook = load_workbook(stream, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
-        raise UnreadableFile(str(ERR_BAD_XLSX % {"reason": error.__class__.__name__})) from None
-    except Exception as error:  # openpyxl raises many kinds on a corrupt workbook
+    except Exception as error:  # openpyxl raises many kinds on a corrupt workbook (BadZipFile, KeyError…)
         raise UnreadableFile(str(ERR_BAD_XLSX % {"reason": error.__class__.__name__})) from None
     sheet = workbook.worksheets[0] if workbook.worksheets else None
     if sheet is None:

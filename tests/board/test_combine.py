@@ -1,6 +1,7 @@
 """The engine's definitions, one by one, on hand-built selector results (no database)."""
 
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 
@@ -10,7 +11,7 @@ from tests.board.inputs import CATEGORIES, SERVICES, ZERO, client, funding_input
 D = Decimal
 
 
-def a_year() -> tuple[object, object]:
+def a_year() -> tuple[SimpleNamespace, SimpleNamespace]:
     services = services_inputs(
         revenue_by_service={
             **dict.fromkeys(SERVICES, ZERO),
@@ -180,9 +181,9 @@ def test_the_break_even_structure_rate_is_rounded_up(
 
 def test_budget_execution_is_none_without_an_approved_budget_or_with_a_zero_one() -> None:
     funding, services = a_year()
-    funding.budgeted_costs = None  # type: ignore[attr-defined]
+    funding.budgeted_costs = None
     assert combine(funding, services, basis="accrual").ratios.budget_execution is None
-    funding.budgeted_costs = ZERO  # type: ignore[attr-defined]
+    funding.budgeted_costs = ZERO
     assert combine(funding, services, basis="accrual").ratios.budget_execution is None
 
 

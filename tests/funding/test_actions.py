@@ -11,28 +11,25 @@ from django.core.exceptions import ValidationError
 
 from funding import actions
 from funding import validation as v
+from funding.choices import BudgetStatus, ObligationStatus, RepaymentKind, SourceKind
 from funding.models import (
-    BudgetStatus,
     CostBudget,
     Expense,
     FundingReceipt,
     FundingSource,
     LoanRepayment,
-    ObligationStatus,
-    RepaymentKind,
-    SourceKind,
 )
 from tests.funding.factories import (
-    ApprovedCostBudgetFactory,
-    CostBudgetLineFactory,
-    ExpenseFactory,
-    FundingReceiptFactory,
-    LoanFactory,
-    LoanSourceFactory,
-    ObligationFactory,
-    ParentSourceFactory,
-    SupportAgreementFactory,
     category,
+    make_agreement,
+    make_approved_budget,
+    make_budget_line,
+    make_expense,
+    make_loan,
+    make_loan_source,
+    make_obligation,
+    make_parent_source,
+    make_receipt,
 )
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +37,7 @@ D = Decimal
 
 
 def test_receipt_create_validates_then_saves() -> None:
-    source = ParentSourceFactory()
+    source = make_parent_source()
     receipt = actions.receipt_create(
         source=source, date=date(2020, 4, 1), amount=D("25000.00"), reference="SB-1", description="Tranche 1"
     )
@@ -52,7 +49,7 @@ def test_receipt_create_validates_then_saves() -> None:
 
 
 def test_receipt_update_changes_only_what_is_given() -> None:
-    receipt = FundingReceiptFactory(amount=D("10.00"), description="first")
+    receipt = make_receipt(amount=D("10.00"), description="first")
     actions.receipt_update(receipt=receipt, amount=D("12.50"))
     receipt.refresh_from_db()
     assert (receipt.amount, receipt.description) == (D("12.50"), "first")
@@ -84,7 +81,7 @@ def test_source_create_and_update() -> None:
 
 
 def test_source_delete_refuses_a_source_with_receipts_and_deletes_an_unused_one() -> None:
-    receipt = FundingReceiptFactory()
+    receipt = make_receipt()
     with pytest.raises(ValidationError) as error:
         actions.source_delete(source=receipt.source)
     assert error.value.messages == [str(v.ERR_SOURCE_IN_USE)]
@@ -95,7 +92,7 @@ def test_source_delete_refuses_a_source_with_receipts_and_deletes_an_unused_one(
 
 
 def test_agreement_create_adds_its_tranches_and_refuses_more_than_committed() -> None:
-    source = ParentSourceFactory()
+    source = make_parent_source()
     agreement = actions.agreement_create(
         source=source,
         title="Smart Belgium 2020",
@@ -112,7 +109,7 @@ def test_agreement_create_adds_its_tranches_and_refuses_more_than_committed() ->
 
 
 def test_agreement_create_writes_nothing_when_a_tranche_is_refused() -> None:
-    source = ParentSourceFactory()
+    source = make_parent_source()
     with pytest.raises(ValidationError):
         actions.agreement_create(
             source=source,
@@ -128,7 +125,7 @@ def test_agreement_create_writes_nothing_when_a_tranche_is_refused() -> None:
 @time_machine.travel("2024-05-10 10:00:00+02:00")
 def test_obligation_status_changes_record_the_day() -> None:
     obligation = actions.obligation_add(
-        agreement=SupportAgreementFactory(), description="Yearly report", due_date=date(2024, 6, 30)
+        agreement=make_agreement(), description="Yearly report", due_date=date(2024, 6, 30)
     )
     actions.obligation_set_status(obligation=obligation, status=ObligationStatus.SUBMITTED)
     assert obligation.completed_on == date(2024, 5, 10)
@@ -138,7 +135,7 @@ def test_obligation_status_changes_record_the_day() -> None:
 
 def test_loan_create_generates_the_schedule() -> None:
     loan = actions.loan_create(
-        source=LoanSourceFactory(),
+        source=make_loan_source(),
         reference="FIARE-2020",
         principal=D("100000.00"),
         annual_rate=D("3.00"),
@@ -156,7 +153,7 @@ def test_loan_create_generates_the_schedule() -> None:
 def test_loan_create_refuses_bad_terms_and_writes_nothing() -> None:
     with pytest.raises(ValidationError) as error:
         actions.loan_create(
-            source=LoanSourceFactory(),
+            source=make_loan_source(),
             reference="BAD",
             principal=D("1000"),
             annual_rate=D("120"),
@@ -167,7 +164,7 @@ def test_loan_create_refuses_bad_terms_and_writes_nothing() -> None:
 
 
 def test_a_prepayment_regenerates_the_rest_of_the_schedule() -> None:
-    loan = LoanFactory()
+    loan = make_loan()
     before = {r.number: r for r in loan.schedule.all()}
     repayment = actions.loan_record_prepayment(loan=loan, on=date(2021, 1, 20), amount=D("20000.00"))
     assert repayment.kind == RepaymentKind.PREPAYMENT
@@ -183,7 +180,7 @@ def test_a_prepayment_regenerates_the_rest_of_the_schedule() -> None:
 
 
 def test_a_refused_prepayment_leaves_the_schedule_alone() -> None:
-    loan = LoanFactory(principal=D("1000.00"))
+    loan = make_loan(principal=D("1000.00"))
     before = list(loan.schedule.values_list("instalment", flat=True))
     with pytest.raises(ValidationError) as error:
         actions.loan_record_prepayment(loan=loan, on=date(2021, 1, 20), amount=D("5000.00"))
@@ -193,7 +190,7 @@ def test_a_refused_prepayment_leaves_the_schedule_alone() -> None:
 
 
 def test_deleting_a_prepayment_restores_the_original_schedule() -> None:
-    loan = LoanFactory()
+    loan = make_loan()
     before = list(loan.schedule.values_list("number", "instalment", "balance"))
     prepayment = actions.loan_record_prepayment(loan=loan, on=date(2021, 1, 20), amount=D("20000.00"))
     actions.loan_delete_repayment(repayment=prepayment)
@@ -201,13 +198,13 @@ def test_deleting_a_prepayment_restores_the_original_schedule() -> None:
 
 
 def test_changing_the_terms_regenerates_the_schedule() -> None:
-    loan = LoanFactory(term_instalments=60)
+    loan = make_loan(term_instalments=60)
     actions.loan_update(loan=loan, term_instalments=36)
     assert loan.schedule.count() == 36
 
 
 def test_terms_that_no_longer_fit_a_prepayment_are_refused() -> None:
-    loan = LoanFactory(term_instalments=60)
+    loan = make_loan(term_instalments=60)
     actions.loan_record_prepayment(loan=loan, on=date(2023, 1, 20), amount=D("1000.00"))
     with pytest.raises(ValidationError) as error:
         actions.loan_update(loan=loan, term_instalments=12)
@@ -215,7 +212,7 @@ def test_terms_that_no_longer_fit_a_prepayment_are_refused() -> None:
 
 
 def test_paying_an_instalment_copies_the_schedule_row() -> None:
-    loan = LoanFactory()
+    loan = make_loan()
     entry = loan.schedule.get(number=1)
     repayment = actions.loan_pay_instalment(loan=loan, number=1)
     assert (repayment.date, repayment.interest, repayment.principal) == (
@@ -231,7 +228,7 @@ def test_paying_an_instalment_copies_the_schedule_row() -> None:
 
 
 def test_paying_the_due_instalments_skips_those_already_paid() -> None:
-    loan = LoanFactory(start_date=date(2020, 6, 15))
+    loan = make_loan(start_date=date(2020, 6, 15))
     actions.loan_pay_instalment(loan=loan, number=2)
     created = actions.loan_pay_due_instalments(loan=loan, on=date(2020, 12, 31))
     assert [r.instalment_number for r in created] == [1, 3, 4, 5, 6]
@@ -255,9 +252,9 @@ def test_budget_approve_sets_the_date() -> None:
 
 
 def test_copying_a_budget_as_next_years_draft_copies_every_line() -> None:
-    budget = ApprovedCostBudgetFactory(year=2024, version=2)
-    CostBudgetLineFactory(budget=budget, category=category("staff"), amount=D("100000.00"))
-    CostBudgetLineFactory(budget=budget, category=category("it"), amount=D("5000.00"))
+    budget = make_approved_budget(year=2024, version=2)
+    make_budget_line(budget=budget, category=category("staff"), amount=D("100000.00"))
+    make_budget_line(budget=budget, category=category("it"), amount=D("5000.00"))
     copy = actions.budget_copy_to_next_year(budget=budget)
     assert (copy.year, copy.version, copy.status, copy.approved_on) == (2025, 1, BudgetStatus.DRAFT, None)
     assert dict(copy.lines.values_list("category__code", "amount")) == {
@@ -270,19 +267,19 @@ def test_copying_a_budget_as_next_years_draft_copies_every_line() -> None:
 
 
 def test_copying_a_budget_as_a_new_version_stays_in_its_year() -> None:
-    budget = ApprovedCostBudgetFactory(year=2024, version=1)
-    CostBudgetLineFactory(budget=budget, category=category("staff"), amount=D("1.00"))
+    budget = make_approved_budget(year=2024, version=1)
+    make_budget_line(budget=budget, category=category("staff"), amount=D("1.00"))
     copy = actions.budget_copy_as_new_version(budget=budget)
     assert (copy.year, copy.version, copy.status) == (2024, 2, BudgetStatus.DRAFT)
     assert copy.lines.count() == 1
 
 
 def test_shared_service_cost_create_refuses_a_share_above_the_total() -> None:
-    from tests.funding.factories import SharedServicesSourceFactory
+    from tests.funding.factories import make_shared_services_source
 
     with pytest.raises(ValidationError) as error:
         actions.shared_service_cost_create(
-            source=SharedServicesSourceFactory(),
+            source=make_shared_services_source(),
             year=2018,
             service="Premises",
             total_cost=D("100"),
@@ -300,6 +297,6 @@ def test_category_create_refuses_a_seeded_code() -> None:
 
 
 def test_expense_factory_is_valid() -> None:
-    ExpenseFactory().full_clean()
-    ObligationFactory().full_clean()
+    make_expense().full_clean()
+    make_obligation().full_clean()
     assert Expense.objects.count() == 1

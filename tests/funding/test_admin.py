@@ -16,8 +16,8 @@ from django.urls import reverse
 
 from funding import actions
 from funding import validation as v
+from funding.choices import BudgetStatus
 from funding.models import (
-    BudgetStatus,
     CostBudget,
     FundingReceipt,
     FundingSource,
@@ -27,23 +27,23 @@ from funding.models import (
     SupportAgreement,
 )
 from tests.funding.factories import (
-    ApprovedCostBudgetFactory,
-    CostBudgetFactory,
-    CostBudgetLineFactory,
-    ExpectedTrancheFactory,
-    ExpenseCategoryFactory,
-    ExpenseFactory,
-    FundingReceiptFactory,
-    FundingSourceFactory,
-    LoanFactory,
-    LoanRepaymentFactory,
-    LoanSourceFactory,
-    ObligationFactory,
-    ParentSourceFactory,
-    SharedServiceCostFactory,
-    SharedServicesSourceFactory,
-    SupportAgreementFactory,
     category,
+    make_agreement,
+    make_approved_budget,
+    make_budget,
+    make_budget_line,
+    make_category,
+    make_expense,
+    make_loan,
+    make_loan_source,
+    make_obligation,
+    make_parent_source,
+    make_receipt,
+    make_repayment,
+    make_shared_cost,
+    make_shared_services_source,
+    make_source,
+    make_tranche,
 )
 
 pytestmark = pytest.mark.django_db
@@ -71,59 +71,59 @@ def queries(client: Client, url: str) -> int:
 
 def make_sources(n: int) -> None:
     for i in range(n):
-        FundingSourceFactory(code=f"src-{n}-{i}")
+        make_source(code=f"src-{n}-{i}")
 
 
 def make_agreements(n: int) -> None:
-    source = ParentSourceFactory()
+    source = make_parent_source()
     for _ in range(n):
-        SupportAgreementFactory(source=source)
+        make_agreement(source=source)
 
 
 def make_obligations(n: int) -> None:
-    agreement = SupportAgreementFactory()
+    agreement = make_agreement()
     for _ in range(n):
-        ObligationFactory(agreement=agreement)
+        make_obligation(agreement=agreement)
 
 
 def make_receipts(n: int) -> None:
-    source, agreement = ParentSourceFactory(), None
-    agreement = SupportAgreementFactory(source=source)
+    source, agreement = make_parent_source(), None
+    agreement = make_agreement(source=source)
     for _ in range(n):
-        FundingReceiptFactory(source=source, agreement=agreement)
+        make_receipt(source=source, agreement=agreement)
 
 
 def make_loans(n: int) -> None:
-    source = LoanSourceFactory()
+    source = make_loan_source()
     for _ in range(n):
-        LoanFactory(source=source, term_instalments=2)
+        make_loan(source=source, term_instalments=2)
 
 
 def make_repayments(n: int) -> None:
-    loan = LoanFactory()
+    loan = make_loan()
     for _ in range(n):
-        LoanRepaymentFactory(loan=loan)
+        make_repayment(loan=loan)
 
 
 def make_shared_costs(n: int) -> None:
-    source = SharedServicesSourceFactory()
+    source = make_shared_services_source()
     for _ in range(n):
-        SharedServiceCostFactory(source=source)
+        make_shared_cost(source=source)
 
 
 def make_categories(n: int) -> None:
     for _ in range(n):
-        ExpenseCategoryFactory()
+        make_category()
 
 
 def make_budgets(n: int) -> None:
     for _ in range(n):
-        CostBudgetLineFactory(budget=CostBudgetFactory())
+        make_budget_line(budget=make_budget())
 
 
 def make_expenses(n: int) -> None:
     for i in range(n):
-        ExpenseFactory(category=category(["it", "staff", "travel"][i % 3]))
+        make_expense(category=category(["it", "staff", "travel"][i % 3]))
 
 
 MAKERS: dict[str, Callable[[int], None]] = {
@@ -160,7 +160,7 @@ def test_the_board_reads_every_list_but_cannot_add(board_client: Client, model: 
 
 
 def test_the_board_sees_a_receipt_read_only(board_client: Client) -> None:
-    receipt = FundingReceiptFactory(amount=D("1234.56"))
+    receipt = make_receipt(amount=D("1234.56"))
     response = board_client.get(change("fundingreceipt", receipt.pk))
     assert response.status_code == 200
     assert 'name="amount"' not in response.content.decode()
@@ -171,7 +171,7 @@ def test_the_board_sees_a_receipt_read_only(board_client: Client) -> None:
 
 
 def test_the_board_is_not_offered_the_budget_copy_action(board_client: Client) -> None:
-    CostBudgetFactory()
+    make_budget()
     response = board_client.get(changelist("costbudget"))
     assert "copy_to_next_year" not in response.content.decode()
 
@@ -236,7 +236,7 @@ def test_the_admin_speaks_spanish_by_default(staff_user: Any, settings: Any) -> 
 
 
 def test_deleting_a_source_with_receipts_is_refused_with_a_message(staff_client: Client) -> None:
-    receipt = FundingReceiptFactory()
+    receipt = make_receipt()
     url = reverse("admin:funding_fundingsource_delete", args=[receipt.source.pk])
     response = staff_client.get(url)
     assert str(v.ERR_SOURCE_IN_USE) in response.content.decode()
@@ -246,7 +246,7 @@ def test_deleting_a_source_with_receipts_is_refused_with_a_message(staff_client:
 
 
 def test_the_bulk_delete_of_sources_refuses_the_protected_ones(staff_client: Client) -> None:
-    receipt = FundingReceiptFactory()
+    receipt = make_receipt()
     response = staff_client.post(
         changelist("fundingsource"),
         {"action": "delete_selected", "_selected_action": [receipt.source.pk], "post": "yes"},
@@ -256,9 +256,9 @@ def test_the_bulk_delete_of_sources_refuses_the_protected_ones(staff_client: Cli
 
 
 def test_the_source_page_shows_its_receipts_total(staff_client: Client) -> None:
-    source = ParentSourceFactory()
-    FundingReceiptFactory(source=source, amount=D("1000.00"))
-    FundingReceiptFactory(source=source, amount=D("234.56"))
+    source = make_parent_source()
+    make_receipt(source=source, amount=D("1000.00"))
+    make_receipt(source=source, amount=D("234.56"))
     response = staff_client.get(change("fundingsource", source.pk))
     assert response.context["receipts_total"] == D("1234.56")
     assert 'data-receipts-total="1234.56"' in response.content.decode()
@@ -268,10 +268,10 @@ def test_the_source_page_shows_its_receipts_total(staff_client: Client) -> None:
 
 
 def test_the_expense_list_drills_down_by_year_and_category_code_with_a_total(staff_client: Client) -> None:
-    ExpenseFactory(date=date(2024, 2, 1), category=category("it"), amount=D("100.10"), reference="IT-1")
-    ExpenseFactory(date=date(2024, 9, 1), category=category("it"), amount=D("0.20"), reference="IT-2")
-    ExpenseFactory(date=date(2023, 9, 1), category=category("it"), amount=D("5.00"), reference="IT-OLD")
-    ExpenseFactory(date=date(2024, 9, 1), category=category("staff"), amount=D("9.00"), reference="ST-1")
+    make_expense(date=date(2024, 2, 1), category=category("it"), amount=D("100.10"), reference="IT-1")
+    make_expense(date=date(2024, 9, 1), category=category("it"), amount=D("0.20"), reference="IT-2")
+    make_expense(date=date(2023, 9, 1), category=category("it"), amount=D("5.00"), reference="IT-OLD")
+    make_expense(date=date(2024, 9, 1), category=category("staff"), amount=D("9.00"), reference="ST-1")
     response = staff_client.get(changelist("expense") + "?date_year=2024&category__code__exact=it")
     assert response.status_code == 200
     listed = {e.reference for e in response.context["cl"].result_list}
@@ -281,10 +281,10 @@ def test_the_expense_list_drills_down_by_year_and_category_code_with_a_total(sta
 
 
 def test_the_receipt_list_drills_down_by_year_source_and_kind(staff_client: Client) -> None:
-    smart, fiare = ParentSourceFactory(), LoanSourceFactory()
-    FundingReceiptFactory(source=smart, date=date(2020, 1, 5), reference="A")
-    FundingReceiptFactory(source=smart, date=date(2021, 1, 5), reference="B")
-    FundingReceiptFactory(source=fiare, date=date(2020, 6, 5), reference="C")
+    smart, fiare = make_parent_source(), make_loan_source()
+    make_receipt(source=smart, date=date(2020, 1, 5), reference="A")
+    make_receipt(source=smart, date=date(2021, 1, 5), reference="B")
+    make_receipt(source=fiare, date=date(2020, 6, 5), reference="C")
     response = staff_client.get(changelist("fundingreceipt") + "?date_year=2020&source__kind__exact=loan")
     assert {r.reference for r in response.context["cl"].result_list} == {"C"}
     response = staff_client.get(changelist("fundingreceipt") + "?source__code__exact=smart-belgium")
@@ -292,23 +292,23 @@ def test_the_receipt_list_drills_down_by_year_source_and_kind(staff_client: Clie
 
 
 def test_the_shared_cost_and_budget_lists_filter_on_the_year(staff_client: Client) -> None:
-    SharedServiceCostFactory(year=2018, service="Accounting")
-    SharedServiceCostFactory(year=2017, service="Premises")
+    make_shared_cost(year=2018, service="Accounting")
+    make_shared_cost(year=2017, service="Premises")
     response = staff_client.get(changelist("sharedservicecost") + "?year=2018")
     assert [c.service for c in response.context["cl"].result_list] == ["Accounting"]
-    ApprovedCostBudgetFactory(year=2024, version=1)
-    CostBudgetFactory(year=2024, version=2)
+    make_approved_budget(year=2024, version=1)
+    make_budget(year=2024, version=2)
     response = staff_client.get(changelist("costbudget") + "?year=2024&status__exact=approved")
     assert [b.version for b in response.context["cl"].result_list] == [1]
 
 
 @time_machine.travel("2024-05-01 10:00:00+02:00")
 def test_the_obligation_list_shows_what_is_overdue_or_due_within_60_days(staff_client: Client) -> None:
-    agreement = SupportAgreementFactory()
-    ObligationFactory(agreement=agreement, description="late", due_date=date(2024, 4, 1))
-    ObligationFactory(agreement=agreement, description="soon", due_date=date(2024, 6, 30))
-    ObligationFactory(agreement=agreement, description="later", due_date=date(2024, 7, 1))
-    ObligationFactory(agreement=agreement, description="done", due_date=date(2024, 4, 1), status="submitted")
+    agreement = make_agreement()
+    make_obligation(agreement=agreement, description="late", due_date=date(2024, 4, 1))
+    make_obligation(agreement=agreement, description="soon", due_date=date(2024, 6, 30))
+    make_obligation(agreement=agreement, description="later", due_date=date(2024, 7, 1))
+    make_obligation(agreement=agreement, description="done", due_date=date(2024, 4, 1), status="submitted")
     response = staff_client.get(changelist("obligation") + "?deadline=attention")
     assert [o.description for o in response.context["cl"].result_list] == ["late", "soon"]
     content = response.content.decode()
@@ -353,7 +353,7 @@ def agreement_post(source: FundingSource, **overrides: Any) -> dict[str, Any]:
 
 
 def test_an_agreement_is_entered_with_its_tranches_receipts_and_obligations(staff_client: Client) -> None:
-    source = ParentSourceFactory()
+    source = make_parent_source()
     response = staff_client.post(add("supportagreement"), agreement_post(source))
     assert response.status_code == 302
     agreement = SupportAgreement.objects.get()
@@ -367,7 +367,7 @@ def test_an_agreement_is_entered_with_its_tranches_receipts_and_obligations(staf
 
 
 def test_tranches_above_the_commitment_are_refused_in_the_admin(staff_client: Client) -> None:
-    source = ParentSourceFactory()
+    source = make_parent_source()
     response = staff_client.post(
         add("supportagreement"), agreement_post(source, **{"tranches-1-amount": "30000.01"})
     )
@@ -379,8 +379,8 @@ def test_tranches_above_the_commitment_are_refused_in_the_admin(staff_client: Cl
 def test_a_receipt_reference_already_used_by_the_source_is_refused_in_the_agreement(
     staff_client: Client,
 ) -> None:
-    source = ParentSourceFactory()
-    FundingReceiptFactory(source=source, reference="SB-2020-1")
+    source = make_parent_source()
+    make_receipt(source=source, reference="SB-2020-1")
     response = staff_client.post(add("supportagreement"), agreement_post(source))
     assert response.status_code == 200
     assert str(v.ERR_RECEIPT_REFERENCE_TAKEN) in response.content.decode()
@@ -390,8 +390,8 @@ def test_a_receipt_reference_already_used_by_the_source_is_refused_in_the_agreem
 def test_the_agreement_source_autocomplete_offers_only_parent_support_and_grants(
     staff_client: Client,
 ) -> None:
-    ParentSourceFactory()
-    LoanSourceFactory()
+    make_parent_source()
+    make_loan_source()
     response = staff_client.get(
         reverse("admin:autocomplete"),
         {"app_label": "funding", "model_name": "supportagreement", "field_name": "source", "term": ""},
@@ -422,7 +422,7 @@ def loan_post(source: FundingSource, **overrides: Any) -> dict[str, Any]:
 
 @time_machine.travel("2021-01-01 10:00:00+01:00")
 def test_saving_a_loan_generates_its_schedule_shown_read_only(staff_client: Client) -> None:
-    response = staff_client.post(add("loan"), loan_post(LoanSourceFactory()))
+    response = staff_client.post(add("loan"), loan_post(make_loan_source()))
     assert response.status_code == 302
     loan = Loan.objects.get()
     assert loan.schedule.count() == 60
@@ -437,13 +437,13 @@ def test_saving_a_loan_generates_its_schedule_shown_read_only(staff_client: Clie
 
 
 def test_a_loan_with_a_grace_period_as_long_as_the_term_is_refused(staff_client: Client) -> None:
-    response = staff_client.post(add("loan"), loan_post(LoanSourceFactory(), grace_instalments="60"))
+    response = staff_client.post(add("loan"), loan_post(make_loan_source(), grace_instalments="60"))
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["grace_instalments"] == [str(v.ERR_GRACE_TOO_LONG)]
 
 
 def test_a_prepayment_entered_in_the_admin_regenerates_the_schedule(staff_client: Client) -> None:
-    loan = LoanFactory()
+    loan = make_loan()
     before = loan.schedule.get(number=10).instalment
     response = staff_client.post(
         add("loanrepayment"),
@@ -465,7 +465,7 @@ def test_a_prepayment_entered_in_the_admin_regenerates_the_schedule(staff_client
 
 
 def test_the_admin_action_records_the_due_instalments(staff_client: Client) -> None:
-    loan = LoanFactory(start_date=date(2020, 6, 15))
+    loan = make_loan(start_date=date(2020, 6, 15))
     with time_machine.travel("2020-09-20 10:00:00+02:00"):
         response = staff_client.post(
             changelist("loan"), {"action": "pay_due_instalments", "_selected_action": [loan.pk]}
@@ -484,8 +484,8 @@ def test_the_admin_action_records_the_due_instalments(staff_client: Client) -> N
 
 
 def test_the_copy_action_creates_next_years_draft(staff_client: Client) -> None:
-    budget = ApprovedCostBudgetFactory(year=2024, version=1)
-    CostBudgetLineFactory(budget=budget, category=category("staff"), amount=D("1000.00"))
+    budget = make_approved_budget(year=2024, version=1)
+    make_budget_line(budget=budget, category=category("staff"), amount=D("1000.00"))
     response = staff_client.post(
         changelist("costbudget"), {"action": "copy_to_next_year", "_selected_action": [budget.pk]}
     )
@@ -497,9 +497,9 @@ def test_the_copy_action_creates_next_years_draft(staff_client: Client) -> None:
 
 @time_machine.travel("2024-04-09 12:00:00+02:00")
 def test_the_budget_page_compares_budget_and_actual(staff_client: Client) -> None:
-    budget = ApprovedCostBudgetFactory(year=2024, version=1)
-    CostBudgetLineFactory(budget=budget, category=category("staff"), amount=D("36600.00"))
-    ExpenseFactory(date=date(2024, 2, 1), category=category("staff"), amount=D("12000.00"))
+    budget = make_approved_budget(year=2024, version=1)
+    make_budget_line(budget=budget, category=category("staff"), amount=D("36600.00"))
+    make_expense(date=date(2024, 2, 1), category=category("staff"), amount=D("12000.00"))
     response = staff_client.get(change("costbudget", budget.pk))
     content = response.content.decode()
     assert 'data-budget-total="36600.00"' in content
@@ -529,8 +529,8 @@ def test_a_budget_with_two_lines_for_one_category_is_refused(staff_client: Clien
 
 
 def test_the_shared_cost_page_reconciles_with_the_booked_expenses(staff_client: Client) -> None:
-    cost = SharedServiceCostFactory(year=2018, share_paid=D("8000.00"), standalone_cost=D("20000.00"))
-    ExpenseFactory(date=date(2018, 5, 1), category=category("shared-services"), amount=D("8000.00"))
+    cost = make_shared_cost(year=2018, share_paid=D("8000.00"), standalone_cost=D("20000.00"))
+    make_expense(date=date(2018, 5, 1), category=category("shared-services"), amount=D("8000.00"))
     response = staff_client.get(change("sharedservicecost", cost.pk))
     content = response.content.decode()
     assert 'data-booked="8000.00"' in content
@@ -540,16 +540,16 @@ def test_the_shared_cost_page_reconciles_with_the_booked_expenses(staff_client: 
 
 def test_every_change_page_opens(staff_client: Client) -> None:
     pages = {
-        "fundingsource": ParentSourceFactory().pk,
-        "supportagreement": ExpectedTrancheFactory().agreement.pk,
-        "obligation": ObligationFactory().pk,
-        "fundingreceipt": FundingReceiptFactory().pk,
-        "loan": LoanFactory().pk,
-        "loanrepayment": LoanRepaymentFactory().pk,
-        "sharedservicecost": SharedServiceCostFactory().pk,
+        "fundingsource": make_parent_source().pk,
+        "supportagreement": make_tranche().agreement.pk,
+        "obligation": make_obligation().pk,
+        "fundingreceipt": make_receipt().pk,
+        "loan": make_loan().pk,
+        "loanrepayment": make_repayment().pk,
+        "sharedservicecost": make_shared_cost().pk,
         "expensecategory": category("it").pk,
-        "costbudget": CostBudgetFactory().pk,
-        "expense": ExpenseFactory().pk,
+        "costbudget": make_budget().pk,
+        "expense": make_expense().pk,
     }
     for model, pk in pages.items():
         assert staff_client.get(change(model, pk)).status_code == 200, model

@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 from funding.loan_schedule import (
     Prepayment,
     ScheduleError,
-    add_months,
     french_schedule,
     level_payment,
     periodic_rate,
 )
+from smartiberica.kernel.dates import add_months
 
 D = Decimal
 START = date(2020, 6, 15)

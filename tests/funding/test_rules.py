@@ -12,8 +12,8 @@ from django.db import IntegrityError, models, transaction
 from django.utils import translation
 
 from funding import validation as v
+from funding.choices import BudgetStatus, RepaymentKind, SourceKind
 from funding.models import (
-    BudgetStatus,
     CostBudget,
     CostBudgetLine,
     ExpectedTranche,
@@ -22,25 +22,26 @@ from funding.models import (
     FundingSource,
     Loan,
     LoanRepayment,
-    RepaymentKind,
-    SourceKind,
     SupportAgreement,
 )
 from smartiberica.kernel.dates import record_year_range_message
+from smartiberica.kernel.rates import ERR_RATE_OUT_OF_RANGE
 from tests.funding.factories import (
-    ApprovedCostBudgetFactory,
-    CostBudgetFactory,
-    CostBudgetLineFactory,
-    ExpenseFactory,
-    FundingReceiptFactory,
-    FundingSourceFactory,
-    LoanFactory,
-    LoanSourceFactory,
-    ParentSourceFactory,
-    SharedServiceCostFactory,
-    SharedServicesSourceFactory,
-    SupportAgreementFactory,
+    build_agreement,
+    build_approved_budget,
+    build_shared_cost,
     category,
+    make_agreement,
+    make_budget,
+    make_budget_line,
+    make_expense,
+    make_loan,
+    make_loan_source,
+    make_parent_source,
+    make_receipt,
+    make_shared_cost,
+    make_shared_services_source,
+    make_source,
 )
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +68,7 @@ def assert_integrity_error(write: Callable[[], object]) -> None:
 
 def unsaved_receipt(**kwargs: object) -> FundingReceipt:
     defaults = {
-        "source": ParentSourceFactory(),
+        "source": make_parent_source(),
         "date": date(2020, 1, 1),
         "amount": D("10"),
         "reference": "R",
@@ -88,7 +89,7 @@ def unsaved_expense(**kwargs: object) -> Expense:
 
 def unsaved_loan(**kwargs: object) -> Loan:
     defaults = {
-        "source": LoanSourceFactory(),
+        "source": make_loan_source(),
         "reference": "L-1",
         "principal": D("1000"),
         "annual_rate": D("2.50"),
@@ -116,7 +117,7 @@ def test_it_refuses_an_expense_that_is_not_positive(amount: Decimal) -> None:
 
 def test_it_refuses_an_agreement_without_a_positive_commitment() -> None:
     agreement = SupportAgreement(
-        source=ParentSourceFactory(),
+        source=make_parent_source(),
         title="Support",
         committed_amount=D("0"),
         period_start=date(2020, 1, 1),
@@ -127,13 +128,13 @@ def test_it_refuses_an_agreement_without_a_positive_commitment() -> None:
 
 
 def test_it_refuses_a_tranche_that_is_not_positive() -> None:
-    tranche = ExpectedTranche(agreement=SupportAgreementFactory(), date=date(2020, 5, 1), amount=D("-1"))
+    tranche = ExpectedTranche(agreement=make_agreement(), date=date(2020, 5, 1), amount=D("-1"))
     assert_refused(tranche, "amount", v.ERR_AMOUNT_NOT_POSITIVE)
     assert_integrity_error(tranche.save)
 
 
 def test_it_refuses_a_budget_line_that_is_not_positive() -> None:
-    line = CostBudgetLine(budget=CostBudgetFactory(), category=category("it"), amount=D("0"))
+    line = CostBudgetLine(budget=make_budget(), category=category("it"), amount=D("0"))
     assert_refused(line, "amount", v.ERR_AMOUNT_NOT_POSITIVE)
     assert_integrity_error(line.save)
 
@@ -150,7 +151,7 @@ def test_it_refuses_a_loan_without_principal() -> None:
 @pytest.mark.parametrize("rate", [D("-0.01"), D("100.01"), D("150")])
 def test_it_refuses_a_rate_outside_0_to_100(rate: Decimal) -> None:
     loan = unsaved_loan(annual_rate=rate)
-    assert_refused(loan, "annual_rate", v.ERR_RATE_OUT_OF_RANGE)
+    assert_refused(loan, "annual_rate", ERR_RATE_OUT_OF_RANGE)
     assert_integrity_error(loan.save)
 
 
@@ -172,7 +173,7 @@ def test_it_refuses_a_grace_period_as_long_as_the_term() -> None:
 
 
 def test_it_refuses_a_loan_from_a_source_that_is_not_a_lender() -> None:
-    loan = unsaved_loan(source=ParentSourceFactory())
+    loan = unsaved_loan(source=make_parent_source())
     assert_refused(loan, "source", v.ERR_LOAN_SOURCE_KIND)
 
 
@@ -181,7 +182,7 @@ def test_it_refuses_a_loan_from_a_source_that_is_not_a_lender() -> None:
 
 def test_it_refuses_an_agreement_ending_before_it_starts() -> None:
     agreement = SupportAgreement(
-        source=ParentSourceFactory(),
+        source=make_parent_source(),
         title="Support",
         committed_amount=D("100"),
         period_start=date(2021, 1, 1),
@@ -201,7 +202,7 @@ def test_it_refuses_a_source_active_to_before_active_from() -> None:
 
 def test_it_accepts_an_agreement_of_a_single_day() -> None:
     SupportAgreement(
-        source=ParentSourceFactory(),
+        source=make_parent_source(),
         title="One day",
         committed_amount=D("100"),
         period_start=date(2021, 1, 1),
@@ -210,7 +211,7 @@ def test_it_accepts_an_agreement_of_a_single_day() -> None:
 
 
 def test_it_refuses_an_agreement_with_a_lender() -> None:
-    agreement = SupportAgreementFactory.build(source=LoanSourceFactory())
+    agreement = build_agreement(source=make_loan_source())
     assert_refused(agreement, "source", v.ERR_AGREEMENT_SOURCE_KIND)
 
 
@@ -218,8 +219,8 @@ def test_it_refuses_an_agreement_with_a_lender() -> None:
 
 
 def test_it_refuses_a_share_paid_above_the_total_cost() -> None:
-    cost = SharedServiceCostFactory.build(
-        source=SharedServicesSourceFactory(),
+    cost = build_shared_cost(
+        source=make_shared_services_source(),
         total_cost=D("100"),
         share_paid=D("100.01"),
         standalone_cost=D("200"),
@@ -229,14 +230,14 @@ def test_it_refuses_a_share_paid_above_the_total_cost() -> None:
 
 
 def test_it_refuses_a_negative_share() -> None:
-    cost = SharedServiceCostFactory.build(source=SharedServicesSourceFactory(), share_paid=D("-1"))
+    cost = build_shared_cost(source=make_shared_services_source(), share_paid=D("-1"))
     assert_refused(cost, "share_paid", v.ERR_AMOUNT_NEGATIVE)
     assert_integrity_error(cost.save)
 
 
 def test_it_refuses_a_standalone_cost_below_the_share_paid() -> None:
-    cost = SharedServiceCostFactory.build(
-        source=SharedServicesSourceFactory(),
+    cost = build_shared_cost(
+        source=make_shared_services_source(),
         total_cost=D("100"),
         share_paid=D("50"),
         standalone_cost=D("49.99"),
@@ -246,18 +247,18 @@ def test_it_refuses_a_standalone_cost_below_the_share_paid() -> None:
 
 
 def test_it_refuses_a_shared_cost_under_a_source_that_does_not_share_services() -> None:
-    cost = SharedServiceCostFactory.build(source=ParentSourceFactory())
+    cost = build_shared_cost(source=make_parent_source())
     assert_refused(cost, "source", v.ERR_SHARED_COST_SOURCE_KIND)
 
 
 def test_it_refuses_a_year_out_of_range() -> None:
-    cost = SharedServiceCostFactory.build(source=SharedServicesSourceFactory(), year=1989)
+    cost = build_shared_cost(source=make_shared_services_source(), year=1989)
     assert_refused(cost, "year", record_year_range_message())
     assert_integrity_error(cost.save)
 
 
 def test_the_share_is_shown_as_a_percentage_of_the_total() -> None:
-    cost = SharedServiceCostFactory.build(total_cost=D("40000"), share_paid=D("8000"))
+    cost = build_shared_cost(total_cost=D("40000"), share_paid=D("8000"))
     assert cost.share_percent == D("20.00")
     assert cost.avoided_cost == D("12000.00")
 
@@ -266,7 +267,7 @@ def test_the_share_is_shown_as_a_percentage_of_the_total() -> None:
 
 
 def test_it_refuses_a_second_source_with_the_same_code() -> None:
-    FundingSourceFactory(code="fiare", kind=SourceKind.LOAN)
+    make_source(code="fiare", kind=SourceKind.LOAN)
     duplicate = FundingSource(code="fiare", name="Other", kind=SourceKind.GRANT)
     assert_refused(duplicate, "code", v.ERR_SOURCE_CODE_TAKEN)
     assert_integrity_error(duplicate.save)
@@ -279,48 +280,48 @@ def test_it_refuses_a_second_category_with_the_same_code() -> None:
 
 
 def test_it_refuses_a_receipt_reference_twice_for_the_same_source() -> None:
-    existing = FundingReceiptFactory(reference="SB-2020-01")
+    existing = make_receipt(reference="SB-2020-01")
     duplicate = unsaved_receipt(source=existing.source, reference="SB-2020-01")
     assert str(v.ERR_RECEIPT_REFERENCE_TAKEN) in messages_of(duplicate)["__all__"]
     assert_integrity_error(lambda: FundingReceipt.objects.bulk_create([duplicate]))
 
 
 def test_the_same_receipt_reference_is_fine_for_another_source() -> None:
-    FundingReceiptFactory(reference="2020-01")
-    unsaved_receipt(source=FundingSourceFactory(), reference="2020-01").full_clean()
+    make_receipt(reference="2020-01")
+    unsaved_receipt(source=make_source(), reference="2020-01").full_clean()
 
 
 def test_it_refuses_an_expense_reference_twice() -> None:
-    ExpenseFactory(reference="F-2024-001")
+    make_expense(reference="F-2024-001")
     duplicate = unsaved_expense(reference="F-2024-001")
     assert_refused(duplicate, "reference", v.ERR_EXPENSE_REFERENCE_TAKEN)
     assert_integrity_error(lambda: Expense.objects.bulk_create([duplicate]))
 
 
 def test_it_refuses_a_loan_reference_twice() -> None:
-    loan = LoanFactory()
+    loan = make_loan()
     duplicate = unsaved_loan(source=loan.source, reference=loan.reference)
     assert_refused(duplicate, "reference", v.ERR_LOAN_REFERENCE_TAKEN)
     assert_integrity_error(duplicate.save)
 
 
 def test_it_refuses_two_budgets_of_the_same_year_and_version() -> None:
-    CostBudgetFactory(year=2024, version=1)
+    make_budget(year=2024, version=1)
     duplicate = CostBudget(year=2024, version=1, label="again", status=BudgetStatus.DRAFT)
     assert str(v.ERR_BUDGET_VERSION_TAKEN) in messages_of(duplicate)["__all__"]
     assert_integrity_error(lambda: CostBudget.objects.create(year=2024, version=1, label="again"))
 
 
 def test_it_refuses_two_lines_for_the_same_category_in_a_budget() -> None:
-    line = CostBudgetLineFactory(category=category("it"))
+    line = make_budget_line(category=category("it"))
     duplicate = CostBudgetLine(budget=line.budget, category=category("it"), amount=D("5"))
     assert str(v.ERR_BUDGET_LINE_TAKEN) in messages_of(duplicate)["__all__"]
     assert_integrity_error(duplicate.save)
 
 
 def test_it_refuses_two_cost_records_for_a_service_in_the_same_year() -> None:
-    existing = SharedServiceCostFactory(service="Accounting office", year=2018)
-    duplicate = SharedServiceCostFactory.build(source=existing.source, service="Accounting office", year=2018)
+    existing = make_shared_cost(service="Accounting office", year=2018)
+    duplicate = build_shared_cost(source=existing.source, service="Accounting office", year=2018)
     assert str(v.ERR_SHARED_COST_TAKEN) in messages_of(duplicate)["__all__"]
     assert_integrity_error(duplicate.save)
 
@@ -347,45 +348,45 @@ def test_budget_versions_start_at_one() -> None:
 
 
 def test_an_approved_budget_with_a_date_is_valid() -> None:
-    ApprovedCostBudgetFactory.build(year=2024, version=7).full_clean()
+    build_approved_budget(year=2024, version=7).full_clean()
 
 
 # --- receipts and sources -----------------------------------------------------------------------------
 
 
 def test_it_refuses_a_receipt_from_a_shared_services_source() -> None:
-    receipt = unsaved_receipt(source=SharedServicesSourceFactory())
+    receipt = unsaved_receipt(source=make_shared_services_source())
     assert_refused(receipt, "source", v.ERR_RECEIPT_FROM_SHARED_SERVICES)
 
 
 def test_it_refuses_a_receipt_under_another_sources_agreement() -> None:
-    agreement = SupportAgreementFactory()
-    receipt = unsaved_receipt(source=FundingSourceFactory(), agreement=agreement)
+    agreement = make_agreement()
+    receipt = unsaved_receipt(source=make_source(), agreement=agreement)
     assert_refused(receipt, "agreement", v.ERR_RECEIPT_AGREEMENT_SOURCE)
 
 
 def test_a_source_with_loans_cannot_change_kind() -> None:
-    loan = LoanFactory()
+    loan = make_loan()
     source = loan.source
     source.kind = SourceKind.GRANT
     assert_refused(source, "kind", v.ERR_SOURCE_KIND_LOCKED)
 
 
 def test_a_source_without_records_can_change_kind() -> None:
-    source = FundingSourceFactory(kind=SourceKind.GRANT)
+    source = make_source(kind=SourceKind.GRANT)
     source.kind = SourceKind.OTHER
     source.full_clean()
 
 
 def test_a_source_with_receipts_cannot_become_shared_services() -> None:
-    receipt = FundingReceiptFactory()
+    receipt = make_receipt()
     source = receipt.source
     source.kind = SourceKind.SHARED_SERVICES
     assert_refused(source, "kind", v.ERR_SOURCE_KIND_LOCKED)
 
 
 def test_deleting_a_source_with_receipts_is_refused_by_the_database() -> None:
-    receipt = FundingReceiptFactory()
+    receipt = make_receipt()
     with pytest.raises(models.ProtectedError), transaction.atomic():
         receipt.source.delete()
     assert FundingReceipt.objects.filter(pk=receipt.pk).exists()
@@ -399,27 +400,27 @@ def test_an_unknown_kind_is_refused_by_the_database() -> None:
 
 
 def test_it_refuses_an_empty_repayment() -> None:
-    loan = LoanFactory()
+    loan = make_loan()
     repayment = LoanRepayment(loan=loan, date=date(2020, 7, 15), interest=D("0"), principal=D("0"))
     assert_refused(repayment, "principal", v.ERR_REPAYMENT_EMPTY)
     assert_integrity_error(repayment.save)
 
 
 def test_it_refuses_a_negative_repayment() -> None:
-    loan = LoanFactory()
+    loan = make_loan()
     repayment = LoanRepayment(loan=loan, date=date(2020, 7, 15), interest=D("-1"), principal=D("10"))
     assert_refused(repayment, "interest", v.ERR_AMOUNT_NEGATIVE)
     assert_integrity_error(repayment.save)
 
 
 def test_it_refuses_a_repayment_before_the_loan_starts() -> None:
-    loan = LoanFactory(start_date=date(2020, 6, 15))
+    loan = make_loan(start_date=date(2020, 6, 15))
     repayment = LoanRepayment(loan=loan, date=date(2020, 6, 1), interest=D("1"), principal=D("1"))
     assert_refused(repayment, "date", v.ERR_REPAYMENT_BEFORE_START)
 
 
 def test_it_refuses_a_prepayment_with_interest() -> None:
-    loan = LoanFactory()
+    loan = make_loan()
     repayment = LoanRepayment(
         loan=loan, date=date(2021, 1, 1), kind=RepaymentKind.PREPAYMENT, interest=D("5"), principal=D("100")
     )
@@ -428,7 +429,7 @@ def test_it_refuses_a_prepayment_with_interest() -> None:
 
 
 def test_it_refuses_a_prepayment_larger_than_the_balance() -> None:
-    loan = LoanFactory(principal=D("1000"))
+    loan = make_loan(principal=D("1000"))
     repayment = LoanRepayment(
         loan=loan, date=date(2021, 1, 1), kind=RepaymentKind.PREPAYMENT, interest=D("0"), principal=D("5000")
     )
@@ -436,7 +437,7 @@ def test_it_refuses_a_prepayment_larger_than_the_balance() -> None:
 
 
 def test_it_refuses_a_prepayment_after_the_last_instalment() -> None:
-    loan = LoanFactory(term_instalments=12)
+    loan = make_loan(term_instalments=12)
     repayment = LoanRepayment(
         loan=loan, date=date(2025, 1, 1), kind=RepaymentKind.PREPAYMENT, interest=D("0"), principal=D("10")
     )
@@ -444,7 +445,7 @@ def test_it_refuses_a_prepayment_after_the_last_instalment() -> None:
 
 
 def test_it_refuses_an_instalment_number_that_is_not_in_the_schedule() -> None:
-    loan = LoanFactory(term_instalments=12)
+    loan = make_loan(term_instalments=12)
     repayment = LoanRepayment(
         loan=loan, date=date(2021, 1, 1), instalment_number=13, interest=D("1"), principal=D("1")
     )
@@ -452,7 +453,7 @@ def test_it_refuses_an_instalment_number_that_is_not_in_the_schedule() -> None:
 
 
 def test_it_refuses_to_pay_an_instalment_twice() -> None:
-    loan = LoanFactory()
+    loan = make_loan()
     LoanRepayment.objects.create(
         loan=loan, date=date(2020, 7, 15), instalment_number=1, interest=D("1"), principal=D("1")
     )

@@ -53,6 +53,7 @@ def test_board_and_staff_read_the_schedule_but_nobody_writes_it(
     board_client: Client, staff_client: Client
 ) -> None:
     entry = make_loan("FIARE-G", instalments=4).schedule.order_by("number").first()
+    assert entry is not None
     change = reverse("admin:funding_loanscheduleentry_change", args=[entry.pk])
     for client in (board_client, staff_client):
         listing = client.get(LIST)

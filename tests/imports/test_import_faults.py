@@ -22,7 +22,7 @@ from smartiberica.kernel.importing import ERR_DATABASE_LOST, ERR_IMPORT_RUNNING,
 from smartiberica.kernel.locks import IMPORT_LOCK_KEY
 from tests.imports.test_admin import upload
 from tests.imports.test_command import command, write
-from tests.services.factories import ClientFactory, InvoiceFactory
+from tests.services.factories import make_client, make_invoice
 
 SOURCES = "code,name,kind\n" + "".join(f"s{n},Source {n},parent_support\n" for n in range(5))
 
@@ -132,7 +132,7 @@ def test_issuing_while_an_import_holds_the_numbering_is_a_message_not_a_500(
     holder: Callable[[str, list[Any]], None], superuser: Any, settings: Any
 ) -> None:
     settings.LOCK_WAIT_SECONDS = 0.5
-    draft = InvoiceFactory(client=ClientFactory(), status="draft", issue_date=date(2024, 5, 1))
+    draft = make_invoice(client=make_client(), status="draft", issue_date=date(2024, 5, 1))
     InvoiceNumberCounter.objects.create(series="F", year=2024)
     holder("SELECT * FROM services_invoicenumbercounter WHERE year = %s FOR UPDATE", [2024])
     client = HttpClient(raise_request_exception=False)

@@ -11,7 +11,7 @@ import pytest
 from services import actions
 from services.models import Invoice
 from smartiberica.kernel.importing import ImportResult
-from tests.services.factories import ClientFactory, line, service
+from tests.services.factories import line, make_client, service
 
 pytestmark = pytest.mark.django_db
 Run = Callable[..., ImportResult]
@@ -24,7 +24,7 @@ ROW = "EXT-0042,2024-04-15,Hachette,A28765436,project-support,1000,21,issued\n"
 def draft() -> Invoice:
     """A draft staff typed with the number another program gave it, not yet complete."""
     return actions.invoice_create(
-        client=ClientFactory(name="Acme Ediciones SL", tax_id="B58818501"),
+        client=make_client(name="Acme Ediciones SL", tax_id="B58818501"),
         service_line=service("it-licensing"),
         issue_date=date(2024, 3, 1),
         lines=[line("10.00")],

@@ -23,8 +23,8 @@ from funding.models import Expense, SupportAgreement
 from services.models import Invoice
 from smartiberica.kernel.form_fields import LocalizedDecimalField
 from smartiberica.kernel.parsing import ERR_NUMBER_AMBIGUOUS, ERR_NUMBER_FORMAT, conventions
-from tests.funding.factories import ExpenseFactory, ParentSourceFactory, category
-from tests.services.factories import ClientFactory, InvoiceFactory, PaymentFactory, service
+from tests.funding.factories import category, make_expense, make_parent_source
+from tests.services.factories import make_client, make_invoice, make_payment, service
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -108,7 +108,7 @@ def test_an_amount_the_language_would_have_to_guess_is_refused_and_nothing_is_st
 def test_a_stored_amount_is_shown_the_readers_way_and_saved_again_unchanged(
     staff_client: Client, language: str, shown: str
 ) -> None:
-    expense = ExpenseFactory(amount=D("1234567.89"), category=category("it"), supplier="Hetzner")
+    expense = make_expense(amount=D("1234567.89"), category=category("it"), supplier="Hetzner")
     url = reverse("admin:funding_expense_change", args=[expense.pk])
     page = speaking(staff_client, language).get(url)
     assert input_value(page.content.decode(), "amount") == shown
@@ -134,7 +134,7 @@ def test_the_invoice_form_shows_its_default_rate_and_quantity_the_readers_way(
 
 
 def test_invoice_lines_are_typed_the_spanish_way(staff_client: Client) -> None:
-    client = ClientFactory()
+    client = make_client()
     data = {
         "series": "F",
         "number": "",
@@ -161,7 +161,7 @@ def test_invoice_lines_are_typed_the_spanish_way(staff_client: Client) -> None:
 
 
 def test_the_tranches_of_an_agreement_are_typed_the_french_way(staff_client: Client) -> None:
-    source = ParentSourceFactory()
+    source = make_parent_source()
     data = {
         "source": source.pk,
         "title": "Smart Belgium 2020",
@@ -188,8 +188,8 @@ def test_the_tranches_of_an_agreement_are_typed_the_french_way(staff_client: Cli
 
 
 def test_read_only_numbers_and_lists_follow_the_language(staff_client: Client) -> None:
-    payment = PaymentFactory(invoice=InvoiceFactory(), amount=D("121.00"))
-    ExpenseFactory(amount=D("450.50"))
+    payment = make_payment(invoice=make_invoice(), amount=D("121.00"))
+    make_expense(amount=D("450.50"))
     spanish = speaking(staff_client, "es")
     payment_page = spanish.get(reverse("admin:services_payment_change", args=[payment.pk])).content.decode()
     assert re.search(r'class="readonly">100,00<', payment_page)  # the net part, read-only

@@ -15,6 +15,7 @@ from services.choices import InvoiceStatus
 from services.models import Client, Contract, Invoice, MemberTurnover, Payment
 from smartiberica.board.figures import yearly_figures, yearly_figures_many
 from smartiberica.demo import synthetic
+from smartiberica.kernel.basis import BASES
 from smartiberica.kernel.dates import current_year
 
 OPTIONS = synthetic.Options(invoices=600, years=3, seed=7)
@@ -33,7 +34,7 @@ def _snapshot() -> dict[str, Any]:
     )
     figures = {
         basis: {y: f.as_json() for y, f in yearly_figures_many(years=YEARS, basis=basis).items()}
-        for basis in ("accrual", "cash")
+        for basis in BASES
     }
     return {"invoices": invoices, "figures": figures}
 

@@ -9,17 +9,17 @@ import pytest
 
 from services import actions
 from services.models import Client, MarginRule
-from tests.services.factories import ClientFactory
+from tests.services.factories import make_client
 
 
 @pytest.fixture
 def acme(db: None) -> Client:
-    return ClientFactory(name="Acme Ediciones SL", tax_id="B58818501")
+    return make_client(name="Acme Ediciones SL", tax_id="B58818501")
 
 
 @pytest.fixture
 def hachette(db: None) -> Client:
-    return ClientFactory(name="Hachette Livre España", tax_id="A28004885")
+    return make_client(name="Hachette Livre España", tax_id="A28004885")
 
 
 @pytest.fixture

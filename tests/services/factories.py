@@ -1,19 +1,19 @@
 """Deterministic factories for the services app (no randomness: sequences only).
 
-Invoices, payments, refunds and member turnover are written through `services.actions`, as
-the admin and the importers do, so their computed fields are always right.
+Every record is written through `services.actions`, as the admin and the importers do, so its
+computed fields are always right and it obeys the same rules as a user's. Each factory is a
+typed function: its defaults describe the record a test gets when it says nothing more.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any
-
-import factory
+from itertools import count
 
 from services import actions
-from services.actions import LineInput
+from services.actions import LineInput, LineLike
 from services.choices import BillingPeriod, ContractKind, ContractStatus, InvoiceStatus, PaymentMethod
 from services.models import (
     Client,
@@ -25,8 +25,13 @@ from services.models import (
     Refund,
     ServiceLine,
 )
+from smartiberica.kernel.money import DEFAULT_VAT_RATE
 
 DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
+
+# Sequences shared by the whole run, so that names and references never collide.
+_client_numbers = count()
+_contract_numbers = count()
 
 
 def valid_dni(n: int) -> str:
@@ -45,103 +50,120 @@ def line(amount: str = "100.00", vat: str = "21.00", quantity: str = "1", text: 
     )
 
 
-class ClientFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Client
-        django_get_or_create = ("tax_id",)
-
-    name = factory.Sequence(lambda n: f"Client {n:03d}")
-    tax_id = factory.Sequence(lambda n: valid_dni(1000 + n))
-    is_foreign = False
-
-
-class PartnerFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Partner
-        django_get_or_create = ("name",)
-
-    name = "Nanoma"
+def make_client(*, name: str | None = None, tax_id: str | None = None, is_foreign: bool = False) -> Client:
+    """A client ("Client 001", a valid DNI); the existing one when its tax id is known already."""
+    n = next(_client_numbers)
+    client, _created = actions.client_get_or_create(
+        name=name if name is not None else f"Client {n:03d}",
+        tax_id=tax_id if tax_id is not None else valid_dni(1000 + n),
+        is_foreign=is_foreign,
+    )
+    return client
 
 
-class ContractFactory(factory.django.DjangoModelFactory):
+def make_partner(*, name: str = "Nanoma") -> Partner:
+    partner, _created = actions.partner_get_or_create(name=name)
+    return partner
+
+
+def make_contract(
+    *,
+    client: Client | None = None,
+    service_line: ServiceLine | None = None,
+    reference: str | None = None,
+    start_date: date = date(2024, 1, 1),
+    end_date: date | None = None,
+    kind: str = ContractKind.RECURRING,
+    billing_period: str = BillingPeriod.MONTHLY,
+    quantity: Decimal = Decimal("40"),
+    unit_price: Decimal | None = Decimal("12.00"),
+    fixed_amount: Decimal | None = None,
+    vat_rate: Decimal = DEFAULT_VAT_RATE,
+    status: str = ContractStatus.ACTIVE,
+    partner: Partner | None = None,
+    partner_share: Decimal | None = None,
+    description: str = "",
+) -> Contract:
     """A recurring monthly contract: 40 Teams licences × €12 from 1 Jan 2024."""
+    n = next(_contract_numbers)
+    return actions.contract_create(
+        client=client or make_client(),
+        service_line=service_line or service("it-licensing"),
+        reference=reference if reference is not None else f"C-{n:04d}",
+        start_date=start_date,
+        end_date=end_date,
+        kind=kind,
+        billing_period=billing_period,
+        quantity=quantity,
+        unit_price=unit_price,
+        fixed_amount=fixed_amount,
+        vat_rate=vat_rate,
+        status=status,
+        partner=partner,
+        partner_share=partner_share,
+        description=description,
+    )
 
-    class Meta:
-        model = Contract
 
-    client = factory.SubFactory(ClientFactory)
-    service_line = factory.LazyFunction(lambda: service("it-licensing"))
-    reference = factory.Sequence(lambda n: f"C-{n:04d}")
-    start_date = date(2024, 1, 1)
-    end_date = None
-    kind = ContractKind.RECURRING
-    billing_period = BillingPeriod.MONTHLY
-    quantity = Decimal("40")
-    unit_price = Decimal("12.00")
-    status = ContractStatus.ACTIVE
-
-    @classmethod
-    def _create(cls, model_class: type[Contract], *args: Any, **kwargs: Any) -> Contract:
-        return actions.contract_create(**kwargs)
-
-
-class InvoiceFactory(factory.django.DjangoModelFactory):
+def make_invoice(
+    *,
+    client: Client | None = None,
+    service_line: ServiceLine | None = None,
+    issue_date: date = date(2024, 3, 1),
+    lines: Sequence[LineLike] | None = None,
+    status: str = InvoiceStatus.ISSUED,
+    number: str | None = None,
+    series: str | None = None,
+    due_date: date | None = None,
+    contract: Contract | None = None,
+) -> Invoice:
     """An issued invoice of one €100 line at 21 % VAT, dated 1 March 2024."""
-
-    class Meta:
-        model = Invoice
-
-    client = factory.SubFactory(ClientFactory)
-    service_line = factory.LazyFunction(lambda: service("it-licensing"))
-    issue_date = date(2024, 3, 1)
-    lines = factory.LazyFunction(lambda: [line()])
-    status = InvoiceStatus.ISSUED
-
-    @classmethod
-    def _create(cls, model_class: type[Invoice], *args: Any, **kwargs: Any) -> Invoice:
-        return actions.invoice_create(**kwargs)
+    return actions.invoice_create(
+        client=client or make_client(),
+        service_line=service_line or service("it-licensing"),
+        issue_date=issue_date,
+        lines=lines if lines is not None else [line()],
+        status=status,
+        number=number,
+        series=series,
+        due_date=due_date,
+        contract=contract,
+    )
 
 
-class PaymentFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Payment
-
-    invoice = factory.SubFactory(InvoiceFactory)
-    date = date(2024, 3, 15)
-    amount = Decimal("121.00")
-    method = PaymentMethod.TRANSFER
-
-    @classmethod
-    def _create(cls, model_class: type[Payment], *args: Any, **kwargs: Any) -> Payment:
-        return actions.payment_record(**kwargs)
+def make_payment(
+    *,
+    invoice: Invoice,
+    date: date = date(2024, 3, 15),
+    amount: Decimal = Decimal("121.00"),
+    method: str = PaymentMethod.TRANSFER,
+) -> Payment:
+    return actions.payment_record(invoice=invoice, date=date, amount=amount, method=method)
 
 
-class RefundFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Refund
-
-    invoice = factory.SubFactory(InvoiceFactory)
-    date = date(2024, 4, 15)
-    amount = Decimal("21.00")
-    reference = ""
-
-    @classmethod
-    def _create(cls, model_class: type[Refund], *args: Any, **kwargs: Any) -> Refund:
-        return actions.refund_record(**kwargs)
+def make_refund(
+    *,
+    invoice: Invoice,
+    date: date = date(2024, 4, 15),
+    amount: Decimal = Decimal("21.00"),
+    reference: str = "",
+) -> Refund:
+    return actions.refund_record(invoice=invoice, date=date, amount=amount, reference=reference)
 
 
-class MemberTurnoverFactory(factory.django.DjangoModelFactory):
+def make_member_turnover(
+    *,
+    month: date = date(2024, 1, 1),
+    turnover: Decimal = Decimal("10000.00"),
+    active_members: int | None = 120,
+    structure_rate: Decimal | None = Decimal("5.50"),
+    fund_rate: Decimal | None = Decimal("2.00"),
+) -> MemberTurnover:
     """A month with its own historical rates (5.50 + 2.00), so no rule is needed."""
-
-    class Meta:
-        model = MemberTurnover
-
-    month = date(2024, 1, 1)
-    turnover = Decimal("10000.00")
-    active_members = 120
-    structure_rate = Decimal("5.50")
-    fund_rate = Decimal("2.00")
-
-    @classmethod
-    def _create(cls, model_class: type[MemberTurnover], *args: Any, **kwargs: Any) -> MemberTurnover:
-        return actions.member_turnover_record(**kwargs)
+    return actions.member_turnover_record(
+        month=month,
+        turnover=turnover,
+        active_members=active_members,
+        structure_rate=structure_rate,
+        fund_rate=fund_rate,
+    )

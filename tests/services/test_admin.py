@@ -12,12 +12,12 @@ from django.urls import reverse
 from services import actions
 from services.models import Client, Contract, Invoice, MarginRule, MemberTurnover, Payment
 from tests.services.factories import (
-    ClientFactory,
-    ContractFactory,
-    InvoiceFactory,
-    PaymentFactory,
-    RefundFactory,
     line,
+    make_client,
+    make_contract,
+    make_invoice,
+    make_payment,
+    make_refund,
     service,
 )
 
@@ -60,7 +60,7 @@ def test_board_members_read_but_cannot_add(board_client: HttpClient, model: str)
 def test_board_members_see_an_invoice_read_only_and_no_actions(
     board_client: HttpClient, acme: Client
 ) -> None:
-    invoice = InvoiceFactory(client=acme, status="draft")
+    invoice = make_invoice(client=acme, status="draft")
     page = board_client.get(reverse("admin:services_invoice_change", args=[invoice.pk]))
     assert page.status_code == 200
     assert page.context["has_change_permission"] is False
@@ -76,18 +76,18 @@ def test_board_members_see_an_invoice_read_only_and_no_actions(
 
 def make_rows(model: str, count: int, start: int) -> None:
     for i in range(start, start + count):
-        client = ClientFactory(name=f"Bulk {i:03d}")
+        client = make_client(name=f"Bulk {i:03d}")
         if model == "client":
             continue
         # In date order: the app numbers a series in date order.
-        invoice = InvoiceFactory(client=client, issue_date=date(2024, 1, 1) + timedelta(days=i))
+        invoice = make_invoice(client=client, issue_date=date(2024, 1, 1) + timedelta(days=i))
         if model == "payment":
-            PaymentFactory(invoice=invoice, amount=D("10.00"))
+            make_payment(invoice=invoice, amount=D("10.00"))
         if model == "refund":
-            PaymentFactory(invoice=invoice, amount=D("121.00"))
-            RefundFactory(invoice=invoice, amount=D("21.00"))
+            make_payment(invoice=invoice, amount=D("121.00"))
+            make_refund(invoice=invoice, amount=D("21.00"))
         if model == "contract":
-            ContractFactory(client=client)
+            make_contract(client=client)
 
 
 @pytest.mark.parametrize("model", ["invoice", "payment", "refund", "contract", "client"])
@@ -142,11 +142,11 @@ def test_a_filtered_list_does_not_count_the_whole_table(staff_client: HttpClient
 
 
 def test_the_documented_drill_down_parameters_filter_invoices(staff_client: HttpClient, acme: Client) -> None:
-    InvoiceFactory(client=acme, issue_date=date(2023, 6, 1))
-    wanted = InvoiceFactory(client=acme, issue_date=date(2024, 6, 1))
-    InvoiceFactory(client=acme, issue_date=date(2024, 6, 1), status="draft")
-    InvoiceFactory(client=acme, issue_date=date(2024, 6, 1), service_line=service("prl-training"))
-    InvoiceFactory(client=ClientFactory(), issue_date=date(2024, 6, 1))
+    make_invoice(client=acme, issue_date=date(2023, 6, 1))
+    wanted = make_invoice(client=acme, issue_date=date(2024, 6, 1))
+    make_invoice(client=acme, issue_date=date(2024, 6, 1), status="draft")
+    make_invoice(client=acme, issue_date=date(2024, 6, 1), service_line=service("prl-training"))
+    make_invoice(client=make_client(), issue_date=date(2024, 6, 1))
     url = (
         f"{changelist('invoice')}?issue_date_year=2024&status__exact=issued"
         f"&service_line__code__exact=it-licensing&client__id__exact={acme.pk}"
@@ -157,16 +157,16 @@ def test_the_documented_drill_down_parameters_filter_invoices(staff_client: Http
 
 
 def test_payment_and_contract_drill_downs_work(staff_client: HttpClient, acme: Client) -> None:
-    payment = PaymentFactory(invoice=InvoiceFactory(client=acme), date=date(2024, 4, 1), amount=D("5.00"))
-    PaymentFactory(invoice=InvoiceFactory(client=ClientFactory()), date=date(2024, 4, 1), amount=D("5.00"))
-    PaymentFactory(invoice=payment.invoice, date=date(2025, 4, 1), amount=D("5.00"))
+    payment = make_payment(invoice=make_invoice(client=acme), date=date(2024, 4, 1), amount=D("5.00"))
+    make_payment(invoice=make_invoice(client=make_client()), date=date(2024, 4, 1), amount=D("5.00"))
+    make_payment(invoice=payment.invoice, date=date(2025, 4, 1), amount=D("5.00"))
     response = staff_client.get(
         f"{changelist('payment')}?date_year=2024&invoice__service_line__code__exact=it-licensing"
         f"&invoice__client__id__exact={acme.pk}&method__exact=transfer"
     )
     assert result_pks(response) == {payment.pk}
-    contract = ContractFactory(client=acme)
-    ContractFactory(client=acme, status="draft")
+    contract = make_contract(client=acme)
+    make_contract(client=acme, status="draft")
     response = staff_client.get(
         f"{changelist('contract')}?status__exact=active&kind__exact=recurring"
         f"&service_line__code__exact=it-licensing&client__id__exact={acme.pk}"
@@ -176,9 +176,9 @@ def test_payment_and_contract_drill_downs_work(staff_client: HttpClient, acme: C
 
 @time_machine.travel("2024-06-01 10:00:00+02:00")
 def test_the_payment_and_credit_note_filters_work(staff_client: HttpClient, acme: Client) -> None:
-    overdue = InvoiceFactory(client=acme, issue_date=date(2024, 3, 1))
-    paid = InvoiceFactory(client=acme, issue_date=date(2024, 3, 1))
-    PaymentFactory(invoice=paid, amount=D("121.00"))
+    overdue = make_invoice(client=acme, issue_date=date(2024, 3, 1))
+    paid = make_invoice(client=acme, issue_date=date(2024, 3, 1))
+    make_payment(invoice=paid, amount=D("121.00"))
     note = actions.credit_note_create(
         invoice=paid, issue_date=date(2024, 3, 2), lines=[line("-1.00")], status="issued"
     )
@@ -190,8 +190,8 @@ def test_the_payment_and_credit_note_filters_work(staff_client: HttpClient, acme
 def test_search_finds_invoices_by_number_prefix_client_name_or_tax_id(
     staff_client: HttpClient, acme: Client
 ) -> None:
-    mine = InvoiceFactory(client=acme)
-    other = InvoiceFactory(client=ClientFactory(name="Other SL"))
+    mine = make_invoice(client=acme)
+    other = make_invoice(client=make_client(name="Other SL"))
     assert result_pks(staff_client.get(changelist("invoice"), {"q": "F2024-0001"})) == {mine.pk}
     assert result_pks(staff_client.get(changelist("invoice"), {"q": "F2024"})) == {mine.pk, other.pk}
     assert result_pks(staff_client.get(changelist("invoice"), {"q": "2024-0001"})) == set()
@@ -252,7 +252,7 @@ def test_an_invoice_is_entered_on_one_page_and_its_totals_computed(
 
 
 def test_editing_a_draft_recomputes_its_totals(staff_client: HttpClient, acme: Client) -> None:
-    invoice = InvoiceFactory(client=acme, status="draft")
+    invoice = make_invoice(client=acme, status="draft")
     existing = invoice.lines.get()
     data = invoice_form(acme, [("Service", "3", "100", "21")], issue_date="2024-03-01")
     data |= management("lines", 1, initial=1) | {
@@ -275,7 +275,7 @@ def test_the_invoice_form_shows_the_rules_as_errors(staff_client: HttpClient, ac
 
 
 def test_an_excessive_credit_note_is_refused_by_the_form(staff_client: HttpClient, acme: Client) -> None:
-    original = InvoiceFactory(client=acme)
+    original = make_invoice(client=acme)
     data = invoice_form(acme, [("Credit", "-2", "100", "21")], corrects=str(original.pk), series="R")
     response = staff_client.post(reverse("admin:services_invoice_add"), data)
     assert response.status_code == 200
@@ -284,7 +284,7 @@ def test_an_excessive_credit_note_is_refused_by_the_form(staff_client: HttpClien
 
 
 def test_an_issued_invoice_is_read_only_but_its_notes(staff_client: HttpClient, acme: Client) -> None:
-    invoice = InvoiceFactory(client=acme)
+    invoice = make_invoice(client=acme)
     page = staff_client.get(reverse("admin:services_invoice_change", args=[invoice.pk]))
     admin_form = page.context["adminform"]
     assert set(admin_form.form.fields) == {"notes"}
@@ -295,7 +295,7 @@ def test_an_issued_invoice_is_read_only_but_its_notes(staff_client: HttpClient, 
 def test_the_mark_as_issued_action_numbers_drafts_and_reports_errors(
     staff_client: HttpClient, acme: Client
 ) -> None:
-    drafts = [InvoiceFactory(client=acme, status="draft", issue_date=date(2024, 2, d)) for d in (2, 1)]
+    drafts = [make_invoice(client=acme, status="draft", issue_date=date(2024, 2, d)) for d in (2, 1)]
     empty = actions.invoice_create(client=acme, service_line=service(), issue_date=date(2024, 2, 3), lines=[])
     response = staff_client.post(
         changelist("invoice"),
@@ -312,8 +312,8 @@ def test_the_mark_as_issued_action_numbers_drafts_and_reports_errors(
 def test_the_record_full_payment_action_pays_the_balance_today(
     staff_client: HttpClient, acme: Client
 ) -> None:
-    invoice = InvoiceFactory(client=acme)
-    PaymentFactory(invoice=invoice, amount=D("21.00"))
+    invoice = make_invoice(client=acme)
+    make_payment(invoice=invoice, amount=D("21.00"))
     response = staff_client.post(
         changelist("invoice"),
         {"action": "record_full_payment", "_selected_action": [invoice.pk]},
@@ -321,18 +321,19 @@ def test_the_record_full_payment_action_pays_the_balance_today(
     )
     assert "1 cobro registrado." in [str(m) for m in response.context["messages"]]
     payment = invoice.payments.order_by("-id").first()
+    assert payment is not None
     assert (payment.amount, payment.date, payment.net_amount) == (D("100.00"), date(2024, 7, 1), D("82.64"))
 
 
 def test_the_cancel_action_refuses_an_invoice_with_payments(staff_client: HttpClient, acme: Client) -> None:
-    invoice = PaymentFactory(invoice=InvoiceFactory(client=acme), amount=D("1.00")).invoice
+    invoice = make_payment(invoice=make_invoice(client=acme), amount=D("1.00")).invoice
     staff_client.post(changelist("invoice"), {"action": "cancel_invoices", "_selected_action": [invoice.pk]})
     invoice.refresh_from_db()
     assert invoice.status == "issued"
 
 
 def test_a_payment_entered_in_the_admin_stores_its_net_part(staff_client: HttpClient, acme: Client) -> None:
-    invoice = InvoiceFactory(client=acme)
+    invoice = make_invoice(client=acme)
     data = {
         "invoice": str(invoice.pk),
         "date": "2024-04-01",
@@ -353,8 +354,8 @@ def test_a_payment_entered_in_the_admin_stores_its_net_part(staff_client: HttpCl
 def test_the_invoice_autocomplete_for_payments_offers_issued_invoices_only(
     staff_client: HttpClient, acme: Client
 ) -> None:
-    issued = InvoiceFactory(client=acme)
-    InvoiceFactory(client=acme, status="draft")
+    issued = make_invoice(client=acme)
+    make_invoice(client=acme, status="draft")
     response = staff_client.get(
         reverse("admin:autocomplete"),
         {"app_label": "services", "model_name": "payment", "field_name": "invoice", "term": "acme"},
@@ -365,7 +366,7 @@ def test_the_invoice_autocomplete_for_payments_offers_issued_invoices_only(
 def test_deleting_a_client_with_invoices_is_refused_in_the_admin(
     staff_client: HttpClient, acme: Client
 ) -> None:
-    InvoiceFactory(client=acme)
+    make_invoice(client=acme)
     url = reverse("admin:services_client_delete", args=[acme.pk])
     page = staff_client.get(url)
     assert page.context["protected"]
@@ -375,7 +376,7 @@ def test_deleting_a_client_with_invoices_is_refused_in_the_admin(
 
 
 def test_a_client_without_invoices_can_be_deleted(staff_client: HttpClient) -> None:
-    client = ClientFactory()
+    client = make_client()
     staff_client.post(reverse("admin:services_client_delete", args=[client.pk]), {"post": "yes"})
     assert not Client.objects.filter(pk=client.pk).exists()
 
@@ -393,8 +394,8 @@ def test_the_client_form_normalises_and_validates_the_tax_id(staff_client: HttpC
 
 @time_machine.travel("2024-03-10 10:00:00+01:00")
 def test_the_contract_action_drafts_the_current_period_once(staff_client: HttpClient, acme: Client) -> None:
-    recurring = ContractFactory(client=acme, start_date=date(2024, 1, 15))
-    fixed = ContractFactory(client=acme, kind="fixed_fee", billing_period="", fixed_amount=D("10"))
+    recurring = make_contract(client=acme, start_date=date(2024, 1, 15))
+    fixed = make_contract(client=acme, kind="fixed_fee", billing_period="", fixed_amount=D("10"))
     post = {"action": "draft_current_period_invoices", "_selected_action": [recurring.pk, fixed.pk]}
     response = staff_client.post(changelist("contract"), post, follow=True)
     texts = [str(m) for m in response.context["messages"]]
@@ -453,8 +454,8 @@ def test_a_month_form_refuses_a_day_other_than_the_first(
 
 def test_revenue_targets_show_the_actual_revenue(staff_client: HttpClient, acme: Client) -> None:
     actions.revenue_target_set(service_line=service(), year=2024, amount=D("400.00"))
-    InvoiceFactory(client=acme, issue_date=date(2023, 2, 1))
-    InvoiceFactory(client=acme, issue_date=date(2024, 2, 1))
+    make_invoice(client=acme, issue_date=date(2023, 2, 1))
+    make_invoice(client=acme, issue_date=date(2024, 2, 1))
     response = staff_client.get(f"{changelist('revenuetarget')}?year=2024")
     [target] = response.context["cl"].result_list
     assert target.actual == D("100.00")
@@ -462,8 +463,8 @@ def test_revenue_targets_show_the_actual_revenue(staff_client: HttpClient, acme:
 
 
 def test_only_draft_invoices_can_be_deleted(staff_client: HttpClient, acme: Client) -> None:
-    issued = InvoiceFactory(client=acme)
-    draft = InvoiceFactory(client=acme, status="draft")
+    issued = make_invoice(client=acme)
+    draft = make_invoice(client=acme, status="draft")
     assert staff_client.get(reverse("admin:services_invoice_delete", args=[issued.pk])).status_code == 403
     staff_client.post(reverse("admin:services_invoice_delete", args=[draft.pk]), {"post": "yes"})
     assert list(Invoice.objects.all()) == [issued]
@@ -475,7 +476,7 @@ def test_only_draft_invoices_can_be_deleted(staff_client: HttpClient, acme: Clie
 def test_the_contract_list_shows_the_revenue_expected_this_year(
     staff_client: HttpClient, acme: Client
 ) -> None:
-    ContractFactory(client=acme, start_date=date(2024, 7, 1))  # 6 × 40 × 12
+    make_contract(client=acme, start_date=date(2024, 7, 1))  # 6 × 40 × 12
     response = staff_client.get(changelist("contract"))
     assert "2.880,00\u00a0€" in response.content.decode()
 
@@ -484,13 +485,22 @@ def test_the_contract_list_shows_the_revenue_expected_this_year(
 def test_the_client_filter_lists_only_the_chosen_client_when_there_are_many(
     staff_client: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from services import admin as services_admin
+    from services.admin import filters as services_admin_filters
 
-    monkeypatch.setattr(services_admin, "CLIENT_FILTER_LIMIT", 2)
-    clients = [ClientFactory() for _ in range(3)]
+    monkeypatch.setattr(services_admin_filters, "CLIENT_FILTER_LIMIT", 2)
+    clients = [make_client() for _ in range(3)]
     page = staff_client.get("/admin/services/invoice/")
     assert all(f"client__id__exact={c.pk}" not in page.content.decode() for c in clients)
     chosen = staff_client.get(f"/admin/services/invoice/?client__id__exact={clients[1].pk}")
     html = chosen.content.decode()
     assert f"client__id__exact={clients[1].pk}" in html
     assert f"client__id__exact={clients[0].pk}" not in html
+
+
+def test_the_achieved_share_of_a_target_rounds_half_up(staff_client: HttpClient, acme: Client) -> None:
+    # 122.50 of 1,000.00 is 12.25 %: shown to one decimal, half up gives 12.3 (half-even: 12.2).
+    actions.revenue_target_set(service_line=service(), year=2024, amount=D("1000.00"))
+    make_invoice(client=acme, issue_date=date(2024, 3, 1), lines=[line("122.50")])
+    html = staff_client.get(changelist("revenuetarget"), {"year": "2024"}).content.decode()
+    assert "12,3\u00a0%" in html
+    assert "12,2\u00a0%" not in html

@@ -11,7 +11,7 @@ from django.db import connection
 
 from services import actions
 from services.models import Invoice, Payment, Refund
-from tests.services.factories import ClientFactory, InvoiceFactory, line
+from tests.services.factories import line, make_client, make_invoice
 
 WRITERS = 2
 
@@ -46,7 +46,7 @@ def race(write: Callable[[], object]) -> tuple[int, list[ValidationError], list[
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("seeded_reference_data")
 def test_two_concurrent_payments_of_the_whole_amount_due_cannot_both_pass() -> None:
-    invoice = InvoiceFactory(client=ClientFactory(), lines=[line("450.00")])
+    invoice = make_invoice(client=make_client(), lines=[line("450.00")])
     actions.credit_note_create(
         invoice=invoice, issue_date=date(2024, 3, 5), lines=[line("-100.00")], status="issued"
     )
@@ -70,7 +70,7 @@ def test_two_concurrent_payments_of_the_whole_amount_due_cannot_both_pass() -> N
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("seeded_reference_data")
 def test_two_concurrent_refunds_of_everything_received_cannot_both_pass() -> None:
-    invoice = InvoiceFactory(client=ClientFactory())
+    invoice = make_invoice(client=make_client())
     actions.payment_record(invoice=invoice, date=date(2024, 3, 20), amount=Decimal("121.00"))
 
     done, refused, errors = race(

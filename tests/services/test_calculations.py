@@ -7,7 +7,6 @@ from hypothesis import strategies as st
 from services.calculations import (
     Band,
     ContractTerms,
-    add_months,
     band_rates,
     compute_totals,
     expected_revenue,
@@ -18,6 +17,7 @@ from services.calculations import (
     period_starts,
 )
 from services.choices import ContractKind
+from smartiberica.kernel.dates import add_months
 
 D = Decimal
 

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from services import actions
 from services import validation as v
 from services.models import Client
-from tests.services.factories import ClientFactory
+from tests.services.factories import make_client
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def test_a_client_needs_a_tax_id() -> None:
 
 
 def test_the_model_form_path_normalises_and_refuses_a_duplicate_tax_id() -> None:
-    ClientFactory(name="Acme", tax_id="B58818501")
+    make_client(name="Acme", tax_id="B58818501")
     duplicate = Client(name="Acme again", tax_id="es-b58818501")
     with pytest.raises(ValidationError) as error:
         duplicate.full_clean()

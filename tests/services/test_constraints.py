@@ -22,7 +22,7 @@ from services.models import (
     RevenueTarget,
     ServiceLine,
 )
-from tests.services.factories import ContractFactory, InvoiceFactory, service
+from tests.services.factories import make_contract, make_invoice, service
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +40,8 @@ class World:
 
 @pytest.fixture
 def world(acme: Client, historical_rule: MarginRule) -> World:
-    invoice = InvoiceFactory(client=acme, number="F2024-0100")
-    contract = ContractFactory(client=acme, reference="C-EXISTING")
+    invoice = make_invoice(client=acme, number="F2024-0100")
+    contract = make_contract(client=acme, reference="C-EXISTING")
     return World(client=acme, line=service(), invoice=invoice, contract=contract, rule=historical_rule)
 
 

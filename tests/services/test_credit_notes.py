@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from services import actions
 from services import validation as v
 from services.models import Client, Invoice
-from tests.services.factories import InvoiceFactory, line
+from tests.services.factories import line, make_invoice
 from tests.services.helpers import error_codes
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +16,7 @@ D = Decimal
 
 @pytest.fixture
 def original(acme: Client) -> Invoice:
-    return InvoiceFactory(client=acme, lines=[line("100.00"), line("50.00", vat="10.00")])
+    return make_invoice(client=acme, lines=[line("100.00"), line("50.00", vat="10.00")])
 
 
 def test_a_full_credit_note_negates_every_line_and_gets_its_own_series(original: Invoice) -> None:
@@ -66,7 +66,7 @@ def test_credit_note_lines_must_be_negative(original: Invoice) -> None:
 
 
 def test_only_an_issued_invoice_can_be_corrected(acme: Client) -> None:
-    draft = InvoiceFactory(client=acme, status="draft")
+    draft = make_invoice(client=acme, status="draft")
     with pytest.raises(ValidationError) as error:
         actions.credit_note_create(invoice=draft, issue_date=date(2024, 3, 10))
     assert error.value.message_dict["corrects"] == [str(v.ERR_CREDIT_TARGET_NOT_ISSUED)]

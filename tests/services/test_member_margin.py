@@ -8,7 +8,7 @@ from services import actions
 from services import validation as v
 from services.models import MarginRule, MemberTurnover
 from services.selectors import ServicesYear, member_margin_by_month, services_years
-from tests.services.factories import MemberTurnoverFactory
+from tests.services.factories import make_member_turnover
 from tests.services.helpers import error_codes
 
 
@@ -29,7 +29,7 @@ def test_a_month_without_rates_takes_the_rule_in_force(historical_rule: MarginRu
 
 
 def test_a_month_with_its_own_rates_overrides_the_rule(historical_rule: MarginRule) -> None:
-    MemberTurnoverFactory(
+    make_member_turnover(
         month=date(2024, 2, 1), turnover=D("1000.00"), structure_rate=D("6.00"), fund_rate=D("1.00")
     )
     [month] = member_margin_by_month(year=2024)

@@ -6,17 +6,17 @@ from typing import Any
 import pytest
 
 from services import actions
-from tests.services.factories import ClientFactory, InvoiceFactory
+from tests.services.factories import make_client, make_invoice
 
 
 @pytest.mark.django_db
 def test_after_imported_numbers_the_next_one_follows_the_highest_in_one_query(
     django_assert_max_num_queries: Any,
 ) -> None:
-    client = ClientFactory()
+    client = make_client()
     for sequence in (1, 2, 3, 7):  # imported: the file's numbers are kept
-        InvoiceFactory(client=client, issue_date=date(2024, 5, 1), number=f"F2024-{sequence:04d}")
-    draft = InvoiceFactory(client=client, status="draft", issue_date=date(2024, 6, 1))
+        make_invoice(client=client, issue_date=date(2024, 5, 1), number=f"F2024-{sequence:04d}")
+    draft = make_invoice(client=client, status="draft", issue_date=date(2024, 6, 1))
     with django_assert_max_num_queries(20):
         issued = actions.invoice_issue(invoice=draft)
     assert issued.number == "F2024-0008"  # never 0004: holes behind later numbers stay holes
@@ -24,7 +24,7 @@ def test_after_imported_numbers_the_next_one_follows_the_highest_in_one_query(
 
 @pytest.mark.django_db
 def test_lines_written_with_an_invoice_are_in_the_audit_trail() -> None:
-    invoice = InvoiceFactory(client=ClientFactory(), status="draft", issue_date=date(2024, 5, 1))
+    invoice = make_invoice(client=make_client(), status="draft", issue_date=date(2024, 5, 1))
     line = invoice.lines.get()
     assert line.history.count() == 1
     assert line.history.get().history_type == "+"

@@ -8,7 +8,7 @@ from django.db import connection
 
 from services import actions
 from services.models import Invoice, InvoiceNumberCounter
-from tests.services.factories import ClientFactory, InvoiceFactory
+from tests.services.factories import make_client, make_invoice
 
 THREADS = 8
 PER_THREAD = 10
@@ -18,9 +18,9 @@ PER_THREAD = 10
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("seeded_reference_data")
 def test_concurrent_issues_get_numbers_one_to_n_without_gaps_or_duplicates() -> None:
-    client = ClientFactory()
+    client = make_client()
     drafts = [
-        InvoiceFactory(client=client, status="draft", issue_date=date(2024, 5, 1))
+        make_invoice(client=client, status="draft", issue_date=date(2024, 5, 1))
         for _ in range(THREADS * PER_THREAD)
     ]
     barrier = threading.Barrier(THREADS)
@@ -46,7 +46,7 @@ def test_concurrent_issues_get_numbers_one_to_n_without_gaps_or_duplicates() -> 
         worker.join()
 
     assert errors == []
-    numbers = sorted(Invoice.objects.values_list("number", flat=True))
+    numbers = sorted(Invoice.objects.values_list("number", flat=True), key=str)
     assert numbers == [f"F2024-{n:04d}" for n in range(1, THREADS * PER_THREAD + 1)]
     assert InvoiceNumberCounter.objects.get(series="F", year=2024).last == THREADS * PER_THREAD
 
@@ -55,9 +55,9 @@ def test_concurrent_issues_get_numbers_one_to_n_without_gaps_or_duplicates() -> 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("seeded_reference_data")
 def test_the_first_issues_of_a_new_year_race_to_create_the_counter_safely() -> None:
-    client = ClientFactory()
+    client = make_client()
     drafts = [
-        InvoiceFactory(client=client, status="draft", issue_date=date(2026, 1, 2)) for _ in range(THREADS)
+        make_invoice(client=client, status="draft", issue_date=date(2026, 1, 2)) for _ in range(THREADS)
     ]
     barrier = threading.Barrier(THREADS)
     errors: list[BaseException] = []
@@ -78,7 +78,7 @@ def test_the_first_issues_of_a_new_year_race_to_create_the_counter_safely() -> N
         worker.join()
 
     assert errors == []
-    assert sorted(Invoice.objects.values_list("number", flat=True)) == [
+    assert sorted(Invoice.objects.values_list("number", flat=True), key=str) == [
         f"F2026-{n:04d}" for n in range(1, THREADS + 1)
     ]
     assert InvoiceNumberCounter.objects.filter(year=2026).count() == 1

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from services import actions
 from services.models import Client, Invoice
-from tests.services.factories import InvoiceFactory, line, service
+from tests.services.factories import line, make_invoice, service
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def draft(client: Client, day: date, **kwargs: Any) -> Invoice:
 def test_a_draft_dated_before_the_series_latest_invoice_is_refused_with_the_earliest_date_allowed(
     acme: Client,
 ) -> None:
-    InvoiceFactory(client=acme, issue_date=date(2026, 12, 1))
+    make_invoice(client=acme, issue_date=date(2026, 12, 1))
     late = draft(acme, date(2026, 11, 28))
     with pytest.raises(ValidationError) as refused:
         actions.invoice_issue(invoice=late)
@@ -42,8 +42,8 @@ def test_a_draft_dated_before_the_series_latest_invoice_is_refused_with_the_earl
 def test_a_draft_of_last_year_cannot_take_a_number_of_last_years_series_once_this_year_has_begun(
     acme: Client,
 ) -> None:
-    InvoiceFactory(client=acme, issue_date=date(2025, 12, 30))
-    InvoiceFactory(client=acme, issue_date=date(2026, 1, 5))
+    make_invoice(client=acme, issue_date=date(2025, 12, 30))
+    make_invoice(client=acme, issue_date=date(2026, 1, 5))
     forgotten = draft(acme, date(2025, 12, 31))
     with pytest.raises(ValidationError):
         actions.invoice_issue(invoice=forgotten)
@@ -59,7 +59,7 @@ def test_a_number_typed_in_the_apps_series_is_refused(acme: Client) -> None:
 
 def test_a_draft_that_already_holds_a_number_of_the_series_is_not_issued_with_it(acme: Client) -> None:
     for day in (1, 2, 3):
-        InvoiceFactory(client=acme, issue_date=date(2026, 11, day))
+        make_invoice(client=acme, issue_date=date(2026, 11, day))
     typed = draft(acme, date(2026, 11, 4))
     Invoice.objects.filter(pk=typed.pk).update(number="F2026-0100")  # typed before the rule existed
     with pytest.raises(ValidationError):
@@ -101,7 +101,7 @@ def test_the_admin_refuses_a_typed_number_of_the_series_on_the_form(
 def test_issuing_from_the_admin_list_says_the_earliest_date_allowed(
     staff_client: HttpClient, acme: Client
 ) -> None:
-    InvoiceFactory(client=acme, issue_date=date(2026, 12, 1))
+    make_invoice(client=acme, issue_date=date(2026, 12, 1))
     late = draft(acme, date(2026, 11, 28))
     response = staff_client.post(
         reverse("admin:services_invoice_changelist"),

@@ -12,7 +12,7 @@ from services import actions
 from services import validation as v
 from services.models import Client, Invoice, Payment
 from smartiberica.kernel.money import format_money
-from tests.services.factories import InvoiceFactory, PaymentFactory, line
+from tests.services.factories import line, make_invoice, make_payment
 from tests.services.helpers import error_codes
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ D = Decimal
 
 
 def test_a_payment_stores_its_net_part_for_the_cash_basis(acme: Client) -> None:
-    invoice = InvoiceFactory(client=acme)
+    invoice = make_invoice(client=acme)
     payment = actions.payment_record(
         invoice=invoice, date=date(2024, 3, 20), amount=D("10.00"), method="card"
     )
@@ -29,44 +29,44 @@ def test_a_payment_stores_its_net_part_for_the_cash_basis(acme: Client) -> None:
 
 
 def test_partial_payments_add_up_to_the_gross_but_never_above(acme: Client) -> None:
-    invoice = InvoiceFactory(client=acme)
-    PaymentFactory(invoice=invoice, amount=D("100.00"))
-    PaymentFactory(invoice=invoice, amount=D("21.00"))
+    invoice = make_invoice(client=acme)
+    make_payment(invoice=invoice, amount=D("100.00"))
+    make_payment(invoice=invoice, amount=D("21.00"))
     with pytest.raises(ValidationError) as error:
-        PaymentFactory(invoice=invoice, amount=D("0.01"))
+        make_payment(invoice=invoice, amount=D("0.01"))
     assert error.value.message_dict["amount"] == [due_message("0.01", "0.00", "F2024-0001")]
     assert invoice.payments.count() == 2
 
 
 def test_a_payment_must_be_positive(acme: Client) -> None:
-    invoice = InvoiceFactory(client=acme)
+    invoice = make_invoice(client=acme)
     for amount in (D("0"), D("-5.00")):
         with pytest.raises(ValidationError) as error:
-            PaymentFactory(invoice=invoice, amount=amount)
+            make_payment(invoice=invoice, amount=amount)
         assert error.value.message_dict["amount"] == [str(v.ERR_PAYMENT_NOT_POSITIVE)]
 
 
 @pytest.mark.parametrize("status", ["draft", "cancelled"])
 def test_no_payment_on_a_draft_or_cancelled_invoice(acme: Client, status: str) -> None:
-    invoice = InvoiceFactory(client=acme, status=status)
+    invoice = make_invoice(client=acme, status=status)
     with pytest.raises(ValidationError) as error:
-        PaymentFactory(invoice=invoice, amount=D("1.00"))
+        make_payment(invoice=invoice, amount=D("1.00"))
     assert error.value.message_dict["invoice"] == [str(v.ERR_PAYMENT_INVOICE_NOT_ISSUED)]
     assert not Payment.objects.exists()
 
 
 def test_no_payment_on_a_credit_note(acme: Client) -> None:
     note = actions.credit_note_create(
-        invoice=InvoiceFactory(client=acme), issue_date=date(2024, 3, 2), status="issued"
+        invoice=make_invoice(client=acme), issue_date=date(2024, 3, 2), status="issued"
     )
     with pytest.raises(ValidationError) as error:
-        PaymentFactory(invoice=note, amount=D("1.00"))
+        make_payment(invoice=note, amount=D("1.00"))
     assert error.value.message_dict["invoice"] == [str(v.ERR_PAYMENT_ON_CREDIT_NOTE)]
 
 
 def test_a_full_payment_pays_what_is_left(acme: Client) -> None:
-    invoice = InvoiceFactory(client=acme, lines=[line("100.00"), line("33.33", vat="10")])
-    PaymentFactory(invoice=invoice, amount=D("50.00"))
+    invoice = make_invoice(client=acme, lines=[line("100.00"), line("33.33", vat="10")])
+    make_payment(invoice=invoice, amount=D("50.00"))
     payment = actions.invoice_record_full_payment(invoice=invoice, date=date(2024, 4, 1))
     assert payment.amount == invoice.gross_amount - D("50.00") == D("107.66")
     with pytest.raises(ValidationError) as error:
@@ -75,7 +75,7 @@ def test_a_full_payment_pays_what_is_left(acme: Client) -> None:
 
 
 def test_a_full_payment_after_a_partial_credit_pays_the_credited_balance(acme: Client) -> None:
-    invoice = InvoiceFactory(client=acme)
+    invoice = make_invoice(client=acme)
     actions.credit_note_create(
         invoice=invoice, issue_date=date(2024, 3, 5), lines=[line("-50.00")], status="issued"
     )
@@ -86,14 +86,14 @@ def test_a_full_payment_after_a_partial_credit_pays_the_credited_balance(acme: C
 def test_a_full_payment_on_a_draft_is_refused(acme: Client) -> None:
     with pytest.raises(ValidationError) as error:
         actions.invoice_record_full_payment(
-            invoice=InvoiceFactory(client=acme, status="draft"), date=date(2024, 4, 1)
+            invoice=make_invoice(client=acme, status="draft"), date=date(2024, 4, 1)
         )
     assert error.value.message_dict["invoice"] == [str(v.ERR_PAYMENT_INVOICE_NOT_ISSUED)]
 
 
 def test_editing_a_payment_rechecks_the_limit_and_recomputes_its_net_part(acme: Client) -> None:
-    invoice = InvoiceFactory(client=acme)
-    payment = PaymentFactory(invoice=invoice, amount=D("60.50"))
+    invoice = make_invoice(client=acme)
+    payment = make_payment(invoice=invoice, amount=D("60.50"))
     payment.amount = D("121.00")
     actions.payment_save(payment=payment)
     payment.refresh_from_db()
@@ -108,7 +108,7 @@ def test_editing_a_payment_rechecks_the_limit_and_recomputes_its_net_part(acme: 
 
 def credited_invoice(client: Client) -> Invoice:
     """544,50 € (450 net + 21 % VAT) with an issued credit note of −121 €: 423,50 € due."""
-    invoice = InvoiceFactory(client=client, lines=[line("450.00")])
+    invoice = make_invoice(client=client, lines=[line("450.00")])
     actions.credit_note_create(
         invoice=invoice, issue_date=date(2024, 3, 5), lines=[line("-100.00")], status="issued"
     )

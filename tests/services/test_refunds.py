@@ -19,11 +19,11 @@ from services.selectors import ClientRevenue, ServicesYear, services_years
 from smartiberica.board.figures import yearly_figures
 from smartiberica.kernel.money import format_money
 from tests.services.factories import (
-    ClientFactory,
-    InvoiceFactory,
-    PaymentFactory,
-    RefundFactory,
     line,
+    make_client,
+    make_invoice,
+    make_payment,
+    make_refund,
     service,
 )
 from tests.services.helpers import error_codes
@@ -40,8 +40,8 @@ D = Decimal
 
 def paid_then_credited(client: Client) -> Invoice:
     """544,50 € (450 net + 21 % VAT) paid in full, then credited −121 € (−100 net): 121 € to give back."""
-    invoice = InvoiceFactory(client=client, lines=[line("450.00")])
-    PaymentFactory(invoice=invoice, date=date(2024, 3, 20), amount=D("544.50"))
+    invoice = make_invoice(client=client, lines=[line("450.00")])
+    make_payment(invoice=invoice, date=date(2024, 3, 20), amount=D("544.50"))
     actions.credit_note_create(
         invoice=invoice, issue_date=date(2024, 4, 1), lines=[line("-100.00")], status="issued"
     )
@@ -75,12 +75,13 @@ def test_a_refund_of_what_a_later_credit_note_cancelled_settles_the_invoice(acme
 
 @time_machine.travel("2024-03-10 10:00:00+01:00")
 def test_a_refund_raises_the_amount_due(acme: Client) -> None:
-    invoice = InvoiceFactory(client=acme)  # 121.00, due on 31 March
-    PaymentFactory(invoice=invoice, amount=D("121.00"))
+    invoice = make_invoice(client=acme)  # 121.00, due on 31 March
+    make_payment(invoice=invoice, amount=D("121.00"))
     assert Invoice.objects.with_balance().get(pk=invoice.pk).payment_state == "paid"
-    RefundFactory(invoice=invoice, amount=D("21.00"))
+    make_refund(invoice=invoice, amount=D("21.00"))
     listed = Invoice.objects.with_balance().get(pk=invoice.pk)
-    assert (listed.paid_total, listed.refunded_total, listed.balance_due) == (
+    # (django-stubs cannot see the fields `with_balance()` annotates.)
+    assert (listed.paid_total, listed.refunded_total, listed.balance_due) == (  # type: ignore[attr-defined]
         D("121.00"),
         D("21.00"),
         D("21.00"),
@@ -96,33 +97,33 @@ def test_a_refund_raises_the_amount_due(acme: Client) -> None:
 
 @time_machine.travel("2024-03-10 10:00:00+01:00")
 def test_an_invoice_whose_payment_was_sent_back_in_full_is_unpaid_not_partial(acme: Client) -> None:
-    invoice = PaymentFactory(invoice=InvoiceFactory(client=acme), amount=D("121.00")).invoice
-    RefundFactory(invoice=invoice, amount=D("121.00"))
+    invoice = make_payment(invoice=make_invoice(client=acme), amount=D("121.00")).invoice
+    make_refund(invoice=invoice, amount=D("121.00"))
     assert Invoice.objects.with_balance().get(pk=invoice.pk).payment_state == "not_due"
     assert not Invoice.objects.partially_paid().filter(pk=invoice.pk).exists()
     assert Invoice.objects.unpaid().filter(pk=invoice.pk).exists()
 
 
 def test_refunds_never_exceed_what_the_invoice_received(acme: Client) -> None:
-    invoice = InvoiceFactory(client=acme)
+    invoice = make_invoice(client=acme)
     with pytest.raises(ValidationError) as error:
-        RefundFactory(invoice=invoice, amount=D("1.00"))
+        make_refund(invoice=invoice, amount=D("1.00"))
     assert error.value.message_dict["amount"] == [refund_message("1.00", "0.00")]
-    PaymentFactory(invoice=invoice, amount=D("100.00"))
-    RefundFactory(invoice=invoice, amount=D("60.00"))
+    make_payment(invoice=invoice, amount=D("100.00"))
+    make_refund(invoice=invoice, amount=D("60.00"))
     with pytest.raises(ValidationError) as error:
-        RefundFactory(invoice=invoice, amount=D("40.01"))
+        make_refund(invoice=invoice, amount=D("40.01"))
     assert error.value.message_dict["amount"] == [refund_message("40.01", "40.00")]
-    RefundFactory(invoice=invoice, amount=D("40.00"))
+    make_refund(invoice=invoice, amount=D("40.00"))
     # Everything received was paid back: the amount due is the whole gross again, never more.
     assert invoice.balance().amount_due == invoice.gross_amount == D("121.00")
 
 
 def test_the_refund_message_shows_the_amounts_as_the_reader_writes_them(acme: Client) -> None:
-    invoice = InvoiceFactory(client=acme, lines=[line("1000.00")])
-    PaymentFactory(invoice=invoice, amount=D("1000.00"))
+    invoice = make_invoice(client=acme, lines=[line("1000.00")])
+    make_payment(invoice=invoice, amount=D("1000.00"))
     with pytest.raises(ValidationError) as error:
-        RefundFactory(invoice=invoice, amount=D("1000.01"))
+        make_refund(invoice=invoice, amount=D("1000.01"))
     with translation.override("en"):
         assert error.value.message_dict["amount"] == [
             "This refund of €1,000.01 is more than the €1,000.00 received for invoice F2024-0001 "
@@ -134,33 +135,33 @@ def test_the_refund_message_shows_the_amounts_as_the_reader_writes_them(acme: Cl
 
 @pytest.mark.parametrize("status", ["draft", "cancelled"])
 def test_no_refund_on_a_draft_or_cancelled_invoice(acme: Client, status: str) -> None:
-    invoice = InvoiceFactory(client=acme, status=status)
+    invoice = make_invoice(client=acme, status=status)
     with pytest.raises(ValidationError) as error:
-        RefundFactory(invoice=invoice, amount=D("1.00"))
+        make_refund(invoice=invoice, amount=D("1.00"))
     assert error.value.message_dict["invoice"] == [str(v.ERR_REFUND_INVOICE_NOT_ISSUED)]
     assert not Refund.objects.exists()
 
 
 def test_no_refund_on_a_credit_note(acme: Client) -> None:
     note = actions.credit_note_create(
-        invoice=InvoiceFactory(client=acme), issue_date=date(2024, 3, 2), status="issued"
+        invoice=make_invoice(client=acme), issue_date=date(2024, 3, 2), status="issued"
     )
     with pytest.raises(ValidationError) as error:
-        RefundFactory(invoice=note, amount=D("1.00"))
+        make_refund(invoice=note, amount=D("1.00"))
     assert error.value.message_dict["invoice"] == [str(v.ERR_REFUND_ON_CREDIT_NOTE)]
 
 
 def test_a_refund_must_be_positive(acme: Client) -> None:
-    invoice = PaymentFactory(invoice=InvoiceFactory(client=acme)).invoice
+    invoice = make_payment(invoice=make_invoice(client=acme)).invoice
     for amount in (D("0"), D("-5.00")):
         with pytest.raises(ValidationError) as error:
-            RefundFactory(invoice=invoice, amount=amount)
+            make_refund(invoice=invoice, amount=amount)
         assert error.value.message_dict["amount"] == [str(v.ERR_REFUND_NOT_POSITIVE)]
 
 
 def test_editing_a_refund_leaves_its_own_amount_out_and_recomputes_its_net_part(acme: Client) -> None:
-    invoice = PaymentFactory(invoice=InvoiceFactory(client=acme), amount=D("121.00")).invoice
-    refund = RefundFactory(invoice=invoice, amount=D("10.00"))
+    invoice = make_payment(invoice=make_invoice(client=acme), amount=D("121.00")).invoice
+    refund = make_refund(invoice=invoice, amount=D("10.00"))
     assert refund.net_amount == D("8.26")
     refund.amount = D("121.00")
     actions.refund_save(refund=refund)
@@ -173,9 +174,9 @@ def test_editing_a_refund_leaves_its_own_amount_out_and_recomputes_its_net_part(
 
 
 def test_a_payment_cannot_be_lowered_nor_deleted_below_the_refunds(acme: Client) -> None:
-    invoice = InvoiceFactory(client=acme)
-    payment = PaymentFactory(invoice=invoice, amount=D("121.00"))
-    refund = RefundFactory(invoice=invoice, amount=D("100.00"))
+    invoice = make_invoice(client=acme)
+    payment = make_payment(invoice=invoice, amount=D("121.00"))
+    refund = make_refund(invoice=invoice, amount=D("100.00"))
     payment.amount = D("99.99")
     with pytest.raises(ValidationError) as error:
         actions.payment_save(payment=payment)
@@ -191,10 +192,10 @@ def test_a_payment_cannot_be_lowered_nor_deleted_below_the_refunds(acme: Client)
 
 
 def test_moving_a_payment_to_another_invoice_keeps_the_refunds_of_the_first_covered(acme: Client) -> None:
-    first = InvoiceFactory(client=acme)
-    second = InvoiceFactory(client=acme, issue_date=date(2024, 3, 2))
-    payment = PaymentFactory(invoice=first, amount=D("50.00"))
-    RefundFactory(invoice=first, amount=D("10.00"))
+    first = make_invoice(client=acme)
+    second = make_invoice(client=acme, issue_date=date(2024, 3, 2))
+    payment = make_payment(invoice=first, amount=D("50.00"))
+    make_refund(invoice=first, amount=D("10.00"))
     payment.invoice = second
     with pytest.raises(ValidationError) as error:
         actions.payment_save(payment=payment)
@@ -203,7 +204,7 @@ def test_moving_a_payment_to_another_invoice_keeps_the_refunds_of_the_first_cove
 
 
 def test_records_wipe_deletes_refunds_too(acme: Client) -> None:
-    RefundFactory(invoice=PaymentFactory(invoice=InvoiceFactory(client=acme)).invoice)
+    make_refund(invoice=make_payment(invoice=make_invoice(client=acme)).invoice)
     actions.records_wipe()
     assert not Refund.objects.exists()
     assert not Invoice.objects.exists()
@@ -223,17 +224,17 @@ def cash_story(acme: Client, hachette: Client) -> None:
        and of 10.00 on 20 January 2025 (net round(8.2644) = 8.26).
     """
     a = paid_then_credited(acme)
-    b = InvoiceFactory(
+    b = make_invoice(
         client=hachette,
         service_line=service("project-support"),
         issue_date=date(2024, 3, 2),
         lines=[line("333.33")],
     )
     assert b.gross_amount == D("403.33")
-    PaymentFactory(invoice=b, date=date(2024, 3, 25), amount=D("403.33"))
-    RefundFactory(invoice=a, date=date(2024, 5, 10), amount=D("121.00"))
-    RefundFactory(invoice=b, date=date(2024, 6, 15), amount=D("50.00"))
-    RefundFactory(invoice=b, date=date(2025, 1, 20), amount=D("10.00"))
+    make_payment(invoice=b, date=date(2024, 3, 25), amount=D("403.33"))
+    make_refund(invoice=a, date=date(2024, 5, 10), amount=D("121.00"))
+    make_refund(invoice=b, date=date(2024, 6, 15), amount=D("50.00"))
+    make_refund(invoice=b, date=date(2025, 1, 20), amount=D("10.00"))
     assert sorted(Refund.objects.values_list("net_amount", flat=True)) == [D("8.26"), D("41.32"), D("100.00")]
 
 
@@ -280,14 +281,14 @@ def test_all_years_at_once_subtract_the_same_refunds() -> None:
 
 
 def test_the_refunds_cost_one_query_on_the_cash_basis_whatever_their_number(acme: Client) -> None:
-    invoices = [InvoiceFactory(client=acme, issue_date=date(2024, 3, day)) for day in range(1, 9)]
+    invoices = [make_invoice(client=acme, issue_date=date(2024, 3, day)) for day in range(1, 9)]
     for invoice in invoices:
-        PaymentFactory(invoice=invoice, amount=D("121.00"))
-    RefundFactory(invoice=invoices[0], amount=D("1.00"))
+        make_payment(invoice=invoice, amount=D("121.00"))
+    make_refund(invoice=invoices[0], amount=D("1.00"))
     with CaptureQueriesContext(connection) as one:
         services_year(year=2024, basis="cash")
     for day, invoice in enumerate(invoices[1:], start=1):
-        RefundFactory(invoice=invoice, date=date(2024, day, 10), amount=D("2.00"))
+        make_refund(invoice=invoice, date=date(2024, day, 10), amount=D("2.00"))
     with CaptureQueriesContext(connection) as eight:
         figures = services_year(year=2024, basis="cash")
     with CaptureQueriesContext(connection) as accrual:
@@ -311,7 +312,7 @@ def test_the_invoice_page_lists_credit_notes_payments_refunds_and_the_amount_due
     assert reverse("admin:services_invoice_change", args=[credit_note.pk]) in content
     assert reverse("admin:services_payment_change", args=[payment.pk]) in content
     assert "0,00\u00a0€ (121,00\u00a0€ a reembolsar al cliente)" in content
-    refund = RefundFactory(invoice=invoice, amount=D("121.00"))
+    refund = make_refund(invoice=invoice, amount=D("121.00"))
     content = staff_client.get(reverse("admin:services_invoice_change", args=[invoice.pk])).content.decode()
     assert reverse("admin:services_refund_change", args=[refund.pk]) in content
     assert "a reembolsar al cliente" not in content
@@ -327,7 +328,7 @@ def test_the_invoice_page_lists_credit_notes_payments_refunds_and_the_amount_due
 def test_the_invoice_form_still_saves_without_the_read_only_lists(
     staff_client: HttpClient, acme: Client
 ) -> None:
-    invoice = InvoiceFactory(client=acme)
+    invoice = make_invoice(client=acme)
     response = staff_client.post(
         reverse("admin:services_invoice_change", args=[invoice.pk]),
         {"notes": "Checked", "lines-TOTAL_FORMS": "0", "lines-INITIAL_FORMS": "0"},
@@ -340,7 +341,7 @@ def test_the_invoice_form_still_saves_without_the_read_only_lists(
 def test_a_refund_entered_in_the_admin_stores_its_net_part_and_is_capped(
     staff_client: HttpClient, acme: Client
 ) -> None:
-    invoice = PaymentFactory(invoice=InvoiceFactory(client=acme), amount=D("60.50")).invoice
+    invoice = make_payment(invoice=make_invoice(client=acme), amount=D("60.50")).invoice
     data = {"invoice": str(invoice.pk), "date": "2024-04-01", "amount": "60,51", "reference": "DEV-1"}
     response = staff_client.post(reverse("admin:services_refund_add"), data)
     assert response.status_code == 200
@@ -352,9 +353,9 @@ def test_a_refund_entered_in_the_admin_stores_its_net_part_and_is_capped(
 
 
 def test_deleting_in_the_admin_goes_through_the_actions(staff_client: HttpClient, acme: Client) -> None:
-    invoice = InvoiceFactory(client=acme)
-    payment = PaymentFactory(invoice=invoice, amount=D("121.00"))
-    refund = RefundFactory(invoice=invoice, amount=D("21.00"))
+    invoice = make_invoice(client=acme)
+    payment = make_payment(invoice=invoice, amount=D("121.00"))
+    refund = make_refund(invoice=invoice, amount=D("21.00"))
     response = staff_client.post(
         reverse("admin:services_payment_delete", args=[payment.pk]), {"post": "yes"}, follow=True
     )
@@ -369,10 +370,10 @@ def test_deleting_in_the_admin_goes_through_the_actions(staff_client: HttpClient
 def test_the_refund_list_filters_by_year_and_finds_an_invoice_number(
     staff_client: HttpClient, acme: Client
 ) -> None:
-    first = PaymentFactory(invoice=InvoiceFactory(client=acme)).invoice
-    second = PaymentFactory(invoice=InvoiceFactory(client=acme, issue_date=date(2024, 3, 2))).invoice
-    early = RefundFactory(invoice=first, date=date(2024, 5, 1))
-    late = RefundFactory(invoice=second, date=date(2025, 1, 5))
+    first = make_payment(invoice=make_invoice(client=acme)).invoice
+    second = make_payment(invoice=make_invoice(client=acme, issue_date=date(2024, 3, 2))).invoice
+    early = make_refund(invoice=first, date=date(2024, 5, 1))
+    late = make_refund(invoice=second, date=date(2025, 1, 5))
     changelist = reverse("admin:services_refund_changelist")
 
     def shown(**params: str) -> set[int]:
@@ -384,9 +385,9 @@ def test_the_refund_list_filters_by_year_and_finds_an_invoice_number(
 
 def test_the_refund_list_costs_the_same_queries_for_one_and_many_rows(staff_client: HttpClient) -> None:
     def add(day: int) -> None:
-        client = ClientFactory(name=f"Refunded {day:02d}")
-        invoice = PaymentFactory(invoice=InvoiceFactory(client=client, issue_date=date(2024, 3, day))).invoice
-        RefundFactory(invoice=invoice)
+        client = make_client(name=f"Refunded {day:02d}")
+        invoice = make_payment(invoice=make_invoice(client=client, issue_date=date(2024, 3, day))).invoice
+        make_refund(invoice=invoice)
 
     add(1)
     changelist = reverse("admin:services_refund_changelist")

@@ -8,20 +8,21 @@ from django.utils import translation
 from services import actions
 from services.models import Client, MarginRule
 from services.selectors import ClientRevenue, ServicesYear, services_years, services_years_with_data
+from smartiberica.kernel.basis import Basis
 from tests.services.factories import (
-    ClientFactory,
-    ContractFactory,
-    InvoiceFactory,
-    MemberTurnoverFactory,
-    PaymentFactory,
     line,
+    make_client,
+    make_contract,
+    make_invoice,
+    make_member_turnover,
+    make_payment,
     service,
 )
 
 
-def services_year(*, year: int, basis: str = "accrual") -> ServicesYear:
+def services_year(*, year: int, basis: Basis = "accrual") -> ServicesYear:
     """One year of the batched selector: the one computation of the services figures."""
-    return services_years(years=[year], basis=basis)[year]  # type: ignore[arg-type]
+    return services_years(years=[year], basis=basis)[year]
 
 
 pytestmark = pytest.mark.django_db
@@ -32,24 +33,24 @@ CODES = {"project-support", "it-licensing", "prl-training", "admin-services", "c
 @pytest.fixture
 def year_2024(acme: Client, hachette: Client) -> dict[str, Any]:
     """Issued, draft, cancelled invoices and a credit note, with payments across years."""
-    InvoiceFactory(client=acme, issue_date=date(2023, 12, 31), lines=[line("5000.00")])
-    teams = InvoiceFactory(
+    make_invoice(client=acme, issue_date=date(2023, 12, 31), lines=[line("5000.00")])
+    teams = make_invoice(
         client=acme, issue_date=date(2024, 1, 10), lines=[line("12.00", quantity="40")]
     )  # 480
-    support = InvoiceFactory(
+    support = make_invoice(
         client=hachette,
         service_line=service("project-support"),
         issue_date=date(2024, 3, 5),
         lines=[line("2000.00")],
     )
-    InvoiceFactory(client=hachette, issue_date=date(2024, 3, 6), status="draft", lines=[line("999.00")])
-    InvoiceFactory(client=acme, issue_date=date(2024, 4, 1), status="cancelled", lines=[line("777.00")])
+    make_invoice(client=hachette, issue_date=date(2024, 3, 6), status="draft", lines=[line("999.00")])
+    make_invoice(client=acme, issue_date=date(2024, 4, 1), status="cancelled", lines=[line("777.00")])
     actions.credit_note_create(
         invoice=support, issue_date=date(2024, 12, 31), lines=[line("-500.00")], status="issued"
     )
-    PaymentFactory(invoice=support, date=date(2024, 4, 1), amount=D("1210.00"))  # net 1000
-    PaymentFactory(invoice=support, date=date(2025, 1, 2), amount=D("605.00"))  # net 500, next year
-    PaymentFactory(invoice=teams, date=date(2024, 2, 1), amount=D("100.00"))  # net 82.64
+    make_payment(invoice=support, date=date(2024, 4, 1), amount=D("1210.00"))  # net 1000
+    make_payment(invoice=support, date=date(2025, 1, 2), amount=D("605.00"))  # net 500, next year
+    make_payment(invoice=teams, date=date(2024, 2, 1), amount=D("100.00"))  # net 82.64
     return {"teams": teams, "support": support}
 
 
@@ -87,8 +88,8 @@ def test_revenue_by_client_is_sorted_by_amount_then_name(year_2024: dict[str, An
 
 def test_clients_with_equal_revenue_are_sorted_by_name_and_zero_revenue_is_left_out() -> None:
     for name in ("Zeta", "Alfa", "Media"):
-        InvoiceFactory(client=ClientFactory(name=name), issue_date=date(2022, 5, 1))
-    zero = InvoiceFactory(client=ClientFactory(name="Cero"), issue_date=date(2022, 5, 1))
+        make_invoice(client=make_client(name=name), issue_date=date(2022, 5, 1))
+    zero = make_invoice(client=make_client(name="Cero"), issue_date=date(2022, 5, 1))
     actions.credit_note_create(invoice=zero, issue_date=date(2022, 5, 2), status="issued")
     assert [c.name for c in services_year(year=2022).revenue_by_client] == ["Alfa", "Media", "Zeta"]
 
@@ -142,14 +143,14 @@ def test_targets_and_expected_contract_revenue_are_reported(acme: Client) -> Non
     actions.revenue_target_set(service_line=service("it-licensing"), year=2024, amount=D("6000"))
     actions.revenue_target_set(service_line=service("it-licensing"), year=2024, amount=D("7000"))
     actions.revenue_target_set(service_line=service("crowdfunding"), year=2025, amount=D("100"))
-    ContractFactory(client=acme, start_date=date(2024, 7, 1))  # 6 × 480
+    make_contract(client=acme, start_date=date(2024, 7, 1))  # 6 × 480
     figures = services_year(year=2024)
     assert figures.revenue_targets == {"it-licensing": D("7000.00")}
     assert figures.expected_contract_revenue == D("2880.00")
 
 
 def test_member_figures_are_included(historical_rule: MarginRule) -> None:
-    MemberTurnoverFactory(month=date(2024, 1, 1), turnover=D("10000.00"))
+    make_member_turnover(month=date(2024, 1, 1), turnover=D("10000.00"))
     actions.member_turnover_record(month=date(2024, 2, 1), turnover=D("20000.00"))
     actions.member_turnover_record(month=date(2025, 1, 1), turnover=D("99999.00"))
     figures = services_year(year=2024, basis="cash")
@@ -166,12 +167,12 @@ def test_an_unknown_basis_is_refused() -> None:
 
 
 def make_volume(n: int, historical_rule: MarginRule) -> None:
-    clients = [ClientFactory() for _ in range(n)]
+    clients = [make_client() for _ in range(n)]
     for i, client in enumerate(clients):
         month = 1 + i * 12 // n  # in date order, as the series is numbered
-        invoice = InvoiceFactory(client=client, issue_date=date(2024, month, 1))
-        PaymentFactory(invoice=invoice, date=date(2024, month, 20), amount=D("121.00"))
-        ContractFactory(client=client)
+        invoice = make_invoice(client=client, issue_date=date(2024, month, 1))
+        make_payment(invoice=invoice, date=date(2024, month, 20), amount=D("121.00"))
+        make_contract(client=client)
         actions.revenue_target_set(service_line=service(), year=2024 - i, amount=D("1"))
         actions.member_turnover_record(month=date(2024, month, 1), turnover=D("1000"))
     historical_rule.valid_to = date(2024, 12, 31)
@@ -198,9 +199,9 @@ def test_services_year_runs_a_fixed_number_of_queries(
 def test_years_with_data_come_from_issued_invoices_payments_and_member_turnover(
     acme: Client, historical_rule: MarginRule
 ) -> None:
-    invoice = InvoiceFactory(client=acme, issue_date=date(2021, 6, 1))
-    InvoiceFactory(client=acme, issue_date=date(2019, 6, 1), status="draft")
-    PaymentFactory(invoice=invoice, date=date(2023, 1, 5), amount=D("1.00"))
+    invoice = make_invoice(client=acme, issue_date=date(2021, 6, 1))
+    make_invoice(client=acme, issue_date=date(2019, 6, 1), status="draft")
+    make_payment(invoice=invoice, date=date(2023, 1, 5), amount=D("1.00"))
     actions.member_turnover_record(month=date(2020, 3, 1), turnover=D("1"))
     assert services_years_with_data() == [2020, 2021, 2023]
 

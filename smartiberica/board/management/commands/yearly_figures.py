@@ -7,7 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from smartiberica.board.figures import BASES, RATIO_NAMES, yearly_figures
+from smartiberica.board.figures import RATIO_NAMES, yearly_figures
+from smartiberica.kernel.basis import BASES
 
 
 class Command(BaseCommand):

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import polib
+import polib  # type: ignore[import-untyped]  # no stubs in the project's dependencies
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -92,42 +92,61 @@ def extract(root: Path, *, skip: tuple[str, ...] = ()) -> None:
         )
 
 
+def _keys_in_code(root: Path) -> dict[Path, set[tuple[str | None, str]]]:
+    """The msgids the code under `root` holds, per catalog path (extracted in a scratch copy)."""
+    fresh: dict[Path, set[tuple[str | None, str]]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "src"
+        shutil.copytree(root, copy, ignore=shutil.ignore_patterns(*NOT_SCANNED, ".git", "__pycache__"))
+        extract(copy)
+        for po_path in catalog_paths(copy):
+            po = polib.pofile(str(po_path))
+            fresh[root / po_path.relative_to(copy)] = {_key(e) for e in po if not e.obsolete}
+    return fresh
+
+
+def _compiled_problems(rel: Path, po_path: Path, po: polib.POFile) -> list[str]:
+    """The .mo file next to a catalog must exist and hold exactly its translations."""
+    mo_path = po_path.with_suffix(".mo")
+    if not mo_path.exists():
+        return [f"{rel}: not compiled (no .mo file)"]
+    compiled = {(e.msgctxt, e.msgid): (e.msgstr, e.msgstr_plural) for e in polib.mofile(str(mo_path))}
+    wanted = {_key(e): (e.msgstr, e.msgstr_plural) for e in po.translated_entries() if not e.obsolete}
+    if {k: v for k, v in compiled.items() if k[1]} != wanted:
+        return [f"{rel}: the .mo file is out of date (run manage.py translations --compile)"]
+    return []
+
+
+def _catalog_problems(
+    rel: Path, po_path: Path, fresh: set[tuple[str | None, str]] | None, *, against_code: bool
+) -> list[str]:
+    """One catalog's problems; `fresh` holds the code's msgids for it (None: not extracted)."""
+    problems: list[str] = []
+    po = polib.pofile(str(po_path))
+    entries = {_key(e): e for e in po if not e.obsolete}
+    for key, entry in entries.items():
+        if "fuzzy" in entry.flags:
+            problems.append(f"{rel}: fuzzy entry {entry.msgid!r}")
+        elif not _is_translated(entry):
+            problems.append(f"{rel}: untranslated entry {entry.msgid!r}")
+        if against_code and key not in (entries if fresh is None else fresh):
+            problems.append(f"{rel}: stale entry no longer in the code {entry.msgid!r}")
+    for key in sorted((fresh or set()) - set(entries), key=str):
+        problems.append(f"{rel}: string missing from the catalog {key[1]!r}")
+    return problems + _compiled_problems(rel, po_path, po)
+
+
 def check_catalogs(root: Path, *, against_code: bool) -> list[str]:
     """Every problem found in the catalogs under `root`, as readable lines."""
-    problems: list[str] = []
     catalogs = catalog_paths(root)
     if not catalogs:
         return [f"no catalog found under {root}"]
-    fresh: dict[Path, set[tuple[str | None, str]]] = {}
-    if against_code:
-        with tempfile.TemporaryDirectory() as tmp:
-            copy = Path(tmp) / "src"
-            shutil.copytree(root, copy, ignore=shutil.ignore_patterns(*NOT_SCANNED, ".git", "__pycache__"))
-            extract(copy)
-            for po_path in catalog_paths(copy):
-                po = polib.pofile(str(po_path))
-                fresh[root / po_path.relative_to(copy)] = {_key(e) for e in po if not e.obsolete}
+    fresh = _keys_in_code(root) if against_code else {}
+    problems: list[str] = []
     for po_path in catalogs:
-        rel = po_path.relative_to(root)
-        po = polib.pofile(str(po_path))
-        entries = {_key(e): e for e in po if not e.obsolete}
-        for key, entry in entries.items():
-            if "fuzzy" in entry.flags:
-                problems.append(f"{rel}: fuzzy entry {entry.msgid!r}")
-            elif not _is_translated(entry):
-                problems.append(f"{rel}: untranslated entry {entry.msgid!r}")
-            if key not in fresh.get(po_path, entries) and against_code:
-                problems.append(f"{rel}: stale entry no longer in the code {entry.msgid!r}")
-        for key in sorted(fresh.get(po_path, set()) - set(entries), key=str):
-            problems.append(f"{rel}: string missing from the catalog {key[1]!r}")
-        mo_path = po_path.with_suffix(".mo")
-        if not mo_path.exists():
-            problems.append(f"{rel}: not compiled (no .mo file)")
-        else:
-            compiled = {(e.msgctxt, e.msgid): (e.msgstr, e.msgstr_plural) for e in polib.mofile(str(mo_path))}
-            wanted = {_key(e): (e.msgstr, e.msgstr_plural) for e in po.translated_entries() if not e.obsolete}
-            if {k: v for k, v in compiled.items() if k[1]} != wanted:
-                problems.append(f"{rel}: the .mo file is out of date (run manage.py translations --compile)")
+        problems += _catalog_problems(
+            po_path.relative_to(root), po_path, fresh.get(po_path), against_code=against_code
+        )
     for po_path in set(fresh) - set(catalogs):
         problems.append(f"{po_path.relative_to(root)}: catalog missing")
     return problems

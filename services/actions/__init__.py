@@ -1,0 +1,76 @@
+"""Writes of the services app: typed, keyword-only, validated, atomic.
+
+Every function validates with the rules of `validation.py` (through `full_clean()`)
+and saves inside `transaction.atomic`, so the admin, the demo loader and the
+importers all go through the same checks. Invoice totals and a payment's net part
+are computed here and never typed by hand. One module per concept; every action is
+importable from here (`from services import actions; actions.invoice_issue(...)`).
+"""
+
+from .clients import client_get_or_create, partner_get_or_create
+from .contracts import (
+    contract_create,
+    contract_draft_invoices,
+    contracts_draft_due_invoices,
+    revenue_target_set,
+)
+from .invoice_batches import PreparedInvoice, invoice_prepare, invoices_save_batch
+from .invoices import (
+    LineInput,
+    LineLike,
+    apply_totals,
+    credit_note_create,
+    invoice_cancel,
+    invoice_complete_draft,
+    invoice_create,
+    invoice_issue,
+    invoice_recompute_totals,
+    invoice_set_lines,
+    lock_invoice,
+)
+from .margins import margin_rule_create, member_turnover_record
+from .numbering import format_number
+from .payments import (
+    invoice_record_full_payment,
+    payment_delete,
+    payment_record,
+    payment_save,
+    refund_delete,
+    refund_record,
+    refund_save,
+)
+from .wipe import records_wipe
+
+__all__ = [
+    "LineInput",
+    "LineLike",
+    "PreparedInvoice",
+    "apply_totals",
+    "client_get_or_create",
+    "contract_create",
+    "contract_draft_invoices",
+    "contracts_draft_due_invoices",
+    "credit_note_create",
+    "format_number",
+    "invoice_cancel",
+    "invoice_complete_draft",
+    "invoice_create",
+    "invoice_issue",
+    "invoice_prepare",
+    "invoice_recompute_totals",
+    "invoice_record_full_payment",
+    "invoice_set_lines",
+    "invoices_save_batch",
+    "lock_invoice",
+    "margin_rule_create",
+    "member_turnover_record",
+    "partner_get_or_create",
+    "payment_delete",
+    "payment_record",
+    "payment_save",
+    "records_wipe",
+    "refund_delete",
+    "refund_record",
+    "refund_save",
+    "revenue_target_set",
+]

@@ -1,0 +1,38 @@
+"""Wiping the services records, for `load_demo --reset`."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from ..models import (
+    Client,
+    Contract,
+    Invoice,
+    InvoiceNumberCounter,
+    MarginRule,
+    MemberTurnover,
+    Partner,
+    Payment,
+    Refund,
+    RevenueTarget,
+)
+
+
+@transaction.atomic
+def records_wipe() -> None:
+    """Delete every services record, keeping the service lines (reference data).
+
+    For `load_demo --reset`: children first, since most links are protected.
+    Numbering counters go too, so a reloaded story numbers from 1 again.
+    """
+    Refund.objects.all().delete()
+    Payment.objects.all().delete()
+    Invoice.objects.filter(corrects__isnull=False).delete()
+    Invoice.objects.all().delete()
+    InvoiceNumberCounter.objects.all().delete()
+    Contract.objects.all().delete()
+    Partner.objects.all().delete()
+    Client.objects.all().delete()
+    RevenueTarget.objects.all().delete()
+    MemberTurnover.objects.all().delete()
+    MarginRule.objects.all().delete()

@@ -1,0 +1,35 @@
+"""Revenue services: service lines, clients, contracts, invoices, payments, member margin.
+
+Fields, database constraints (the last line of defence behind `validation.py`) and
+QuerySet vocabulary only, one module per concept; writes go through `services.actions`.
+Every model is importable from here (`from services.models import Invoice`), as Django
+and the migrations expect.
+"""
+
+from .catalog import Partner, RevenueTarget, ServiceLine
+from .clients import Client
+from .contracts import Contract, ContractQuerySet
+from .invoices import Invoice, InvoiceLine, InvoiceNumberCounter, InvoiceQuerySet
+from .margins import MarginBand, MarginRule, MarginRuleQuerySet, MemberTurnover
+from .payments import Payment, PaymentQuerySet, Refund, RefundQuerySet
+
+__all__ = [
+    "Client",
+    "Contract",
+    "ContractQuerySet",
+    "Invoice",
+    "InvoiceLine",
+    "InvoiceNumberCounter",
+    "InvoiceQuerySet",
+    "MarginBand",
+    "MarginRule",
+    "MarginRuleQuerySet",
+    "MemberTurnover",
+    "Partner",
+    "Payment",
+    "PaymentQuerySet",
+    "Refund",
+    "RefundQuerySet",
+    "RevenueTarget",
+    "ServiceLine",
+]

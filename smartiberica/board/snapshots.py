@@ -1,0 +1,95 @@
+"""The frozen figures of an approved year: a `YearlyFigures` to JSON and back, exactly.
+
+Every field is stored, the page context included, so a closed year's page, API answer and
+exports are those of the day it was approved, whatever is written or recomputed later. Money
+and ratios are stored as decimal strings (exact); the loader rebuilds each field from the type
+the dataclass declares, so a field added later is stored without code here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from decimal import Decimal
+from typing import Any
+
+from smartiberica.board import figures
+from smartiberica.board.figures import Approval, Basis, Ratios, YearlyFigures
+from smartiberica.board.models import YearApproval
+from smartiberica.kernel.models import ClosedYear
+
+# Not part of the frozen figures: who approved is the approval's own record.
+NOT_STORED = frozenset({"approval"})
+
+
+def to_snapshot(yearly: YearlyFigures) -> dict[str, Any]:
+    """`yearly` as JSON-ready data: decimals as strings, dataclasses as objects."""
+    return {
+        f.name: _dump(getattr(yearly, f.name)) for f in dataclasses.fields(yearly) if f.name not in NOT_STORED
+    }
+
+
+def from_snapshot(data: dict[str, Any]) -> YearlyFigures:
+    """The `YearlyFigures` that `to_snapshot` stored (fields it lacks keep their defaults)."""
+    return typing.cast(YearlyFigures, _load_dataclass(YearlyFigures, data))
+
+
+def approved_figures(*, years: list[int], basis: Basis) -> dict[int, YearlyFigures]:
+    """The snapshot of each closed year among `years`, with its approval (one query)."""
+    latest: dict[int, YearApproval] = {}
+    rows = (
+        YearApproval.objects.approvals()
+        .filter(year__in=years)
+        .filter(year__in=ClosedYear.objects.values("year"))
+        .select_related("by")
+    )
+    for approval in rows:
+        latest[approval.year] = approval  # ordered by year, then time: the latest wins
+    return {
+        year: dataclasses.replace(
+            from_snapshot(approval.snapshot[basis]),
+            approval=Approval(by=approval.by.get_username(), at=approval.at, note=approval.note),
+        )
+        for year, approval in latest.items()
+    }
+
+
+def _dump(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _dump(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(key): _dump(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_dump(item) for item in value]
+    return value
+
+
+def _load_dataclass(cls: type, data: dict[str, Any]) -> Any:
+    hints = typing.get_type_hints(cls, vars(figures))
+    values = {
+        f.name: _load(hints[f.name], data[f.name])
+        for f in dataclasses.fields(cls)
+        if f.name in data and f.name not in NOT_STORED
+    }
+    return cls(**values)
+
+
+def _load(hint: Any, value: Any) -> Any:  # noqa: PLR0911 - one branch per kind of field
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if value is None:
+        return None
+    if origin in (typing.Union, types.UnionType):
+        return _load(next(a for a in args if a is not type(None)), value)
+    if hint is Decimal:
+        return Decimal(value)
+    if hint is Ratios or (isinstance(hint, type) and dataclasses.is_dataclass(hint)):
+        return _load_dataclass(hint, value)
+    if origin is dict:
+        key_type, item_type = args
+        return {key_type(key): _load(item_type, item) for key, item in value.items()}
+    if origin is tuple:
+        return tuple(_load(args[0], item) for item in value)
+    return value
