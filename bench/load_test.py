@@ -55,8 +55,8 @@ end
 """
 
 
-def run(*args: str, env: dict[str, str], **kwargs: object) -> str:
-    done = subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True, check=True, **kwargs)
+def run(*args: str, env: dict[str, str]) -> str:
+    done = subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True, check=True)
     return done.stdout
 
 

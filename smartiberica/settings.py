@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import NotRequired, TypedDict
 
 import environ
 from csp.constants import NONE, SELF
@@ -166,7 +167,15 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
 
-def client_address_settings(proxy_count: int) -> dict[str, object]:
+class ClientAddressSettings(TypedDict):
+    """The django-axes settings `client_address_settings` gives (the proxy order only behind proxies)."""
+
+    AXES_IPWARE_META_PRECEDENCE_ORDER: list[str]
+    AXES_IPWARE_PROXY_COUNT: int | None
+    AXES_IPWARE_PROXY_ORDER: NotRequired[str]
+
+
+def client_address_settings(proxy_count: int) -> ClientAddressSettings:
     """How django-axes (through django-ipware) reads the client's address (docs/deploy.md).
 
     No proxy: the connection's address only, so that a client cannot pick its own address with
@@ -203,6 +212,7 @@ LOGIN_URL = "login"
 # --- E-mail (password reset) ------------------------------------------------------------
 # EMAIL_URL (django-environ): consolemail:// prints the messages in the server console (the
 # default: nothing leaves the machine), smtp+tls://user:password@host:587 sends them.
+EMAIL_BACKEND: str  # set by the next line, with the other EMAIL_* settings; declared for mypy
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)

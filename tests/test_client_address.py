@@ -14,8 +14,14 @@ pytestmark = pytest.mark.django_db
 PROXY = "127.0.0.1"
 
 
-def login(client: Client, password: str, **meta: str) -> Any:
-    return client.post(reverse("login"), {"username": "berta", "password": password}, **meta)
+# The keyword names are the request's WSGI environ keys, as the test client takes them.
+def login(client: Client, password: str, *, REMOTE_ADDR: str, HTTP_X_FORWARDED_FOR: str) -> Any:
+    return client.post(
+        reverse("login"),
+        {"username": "berta", "password": password},
+        REMOTE_ADDR=REMOTE_ADDR,
+        HTTP_X_FORWARDED_FOR=HTTP_X_FORWARDED_FOR,
+    )
 
 
 @pytest.fixture

@@ -22,10 +22,12 @@ def console() -> Iterator[io.StringIO]:
         if any(isinstance(f, ClientErrorsOnOneLine) for f in h.filters)
     ]
     assert len(handlers) == 1, "LOGGING has one console handler with the one-line filter"
+    handler = handlers[0]
+    assert isinstance(handler, logging.StreamHandler)
     stream = io.StringIO()
-    previous = handlers[0].setStream(stream)
+    previous = handler.setStream(stream)
     yield stream
-    handlers[0].setStream(previous)
+    handler.setStream(previous)
 
 
 def _django_records(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:

@@ -22,6 +22,7 @@ def test_a_year_spans_the_first_to_the_last_day() -> None:
 def test_the_year_filter_offers_static_years_up_to_next_year() -> None:
     filter_class = year_filter("issue_date")
     choices = filter_class.lookups(None, None, None)  # type: ignore[arg-type]
+    assert isinstance(choices, list)
     assert choices[0] == ("2027", "2027")
     assert choices[-1] == ("2015", "2015")
     assert filter_class.parameter_name == "issue_date_year"

@@ -17,7 +17,7 @@ from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.db import models
 from django.forms import BaseForm, CheckboxInput
-from django.http import HttpResponse
+from django.http.response import HttpResponseBase, HttpResponseRedirectBase
 from django.test import Client
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
@@ -110,6 +110,7 @@ def oldest_version(model: type[models.Model]) -> tuple[Any, int]:
     assert first is not None, f"the test world has no {model._meta.label}: add one to make_one_of_each()"
     first.save()  # a second version, so that the first one is "an older version"
     oldest = history_of(model, first.pk).order_by("history_id").first()
+    assert oldest is not None
     return first.pk, oldest.history_id
 
 
@@ -158,10 +159,11 @@ def client_for(role: str, users: dict[str, Any]) -> Client:
     return client
 
 
-def assert_refused(response: HttpResponse, role: str) -> None:
+def assert_refused(response: HttpResponseBase, role: str) -> None:
     if role == "anonymous":
         # Strangers are sent to the login page before any view runs.
         assert response.status_code == 302
+        assert isinstance(response, HttpResponseRedirectBase)
         assert response.url.startswith((reverse("login"), reverse("admin:login")))
     else:
         assert response.status_code in (403, 405), response.status_code
@@ -220,6 +222,7 @@ def test_the_board_cannot_change_an_expense_from_its_history(board_client: Clien
     )
     funding_actions.expense_update(expense=expense, amount=D("9.00"))
     first = history_of(Expense, expense.pk).order_by("history_id").first()
+    assert first is not None
     url = history_form_url(Expense, expense.pk, first.history_id)
     admin_client = Client()
     admin_client.force_login(superuser)
@@ -237,6 +240,7 @@ def test_staff_cannot_revert_a_loans_principal_around_its_schedule(staff_client:
     funding_actions.loan_update(loan=loan, principal=D("150000.00"))
     schedule = list(loan.schedule.values_list("number", "principal", "interest"))
     first = history_of(Loan, loan.pk).order_by("history_id").first()
+    assert first is not None
     url = history_form_url(Loan, loan.pk, first.history_id)
     data = post_data(staff_client.get(url).context["adminform"].form)
     data["principal"] = "100000,00"

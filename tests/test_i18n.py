@@ -2,7 +2,7 @@ import os
 import shutil
 from pathlib import Path
 
-import polib
+import polib  # type: ignore[import-untyped]  # no stubs in the project's dependencies
 import pytest
 from django.conf import settings
 from django.core.management import call_command

@@ -84,6 +84,8 @@ def test_it_tells_the_story_from_2017_to_today(settings: Any) -> None:
     assert y[2020].budgeted_costs < y[2019].budgeted_costs
     # New services from 2021; self-financing climbs past 100 %.
     assert y[2020].services_revenue == 0 and y[2021].services_revenue > 0
+    assert y[2020].ratios.self_financing is not None and y[2023].ratios.self_financing is not None
+    assert y[2024].ratios.self_financing is not None
     assert y[2024].ratios.self_financing > y[2020].ratios.self_financing
     assert y[2023].ratios.self_financing > 1 and y[2020].ratios.self_financing < D("0.6")
     # Cash and accrual differ: late and partial payments cross year ends.
@@ -127,3 +129,24 @@ def test_it_refuses_to_mix_the_story_with_real_records(settings: Any) -> None:
     funding_actions.receipt_create(source=source, date=date(2024, 1, 1), amount=D("1.00"), reference="R-1")
     with pytest.raises(CommandError, match="--reset"):
         load()
+
+
+def test_the_story_closes_2017_to_2024_and_shares_2024_with_smart_belgium(settings: Any) -> None:
+    from smartiberica.board.closing import closed_year_differences
+    from smartiberica.board.models import FunderLink, YearApproval
+    from smartiberica.kernel.closed_years import closed_years
+
+    settings.DEBUG = True
+    out = load()
+
+    assert sorted(closed_years()) == list(range(2017, 2025))
+    notes = {a.year: a.note for a in YearApproval.objects.approvals()}
+    assert "Fiare" in notes[2020] and "Smart Belgium" in notes[2020]
+    assert {a.by.username for a in YearApproval.objects.all()} == {"board"}
+    assert yearly_figures(year=2024).as_json()["status"] == "closed"
+    assert yearly_figures(year=2025).as_json()["status"] == "open"
+    link = FunderLink.objects.get()
+    assert (link.year, link.reader_name) == (2024, "Smart Belgium")
+    token = out.split("/shared/")[1].split("/")[0]
+    assert Client().get(f"/shared/{token}/").status_code == 200
+    assert closed_year_differences() == []

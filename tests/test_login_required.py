@@ -3,6 +3,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.http import StreamingHttpResponse
 from django.test import Client
 from django.urls import reverse
 
@@ -44,6 +45,7 @@ def test_static_files_need_no_login(client: Client, settings: Any) -> None:
     settings.WHITENOISE_USE_FINDERS = True
     response = Client().get("/static/css/app.css")
     assert response.status_code == 200
+    assert isinstance(response, StreamingHttpResponse)
     assert b"--accent" in b"".join(response.streaming_content)
 
 

@@ -61,6 +61,7 @@ def everything() -> None:
         partner_share=Decimal("30.00"),
     )
     paid = Payment.objects.order_by("pk").first()
+    assert paid is not None
     services_actions.refund_record(invoice=paid.invoice, date=paid.date, amount=Decimal("1.00"))
 
 

@@ -15,6 +15,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.http import HttpResponseRedirect
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -312,6 +313,7 @@ def test_out_of_range_data_neither_breaks_the_board_nor_gets_a_page(
     out_of_range_expenses()
     home = board_client.get(reverse("home"))
     assert home.status_code == 302
+    assert isinstance(home, HttpResponseRedirect)
     assert home.url == reverse("year", args=[2024])
     for url in (reverse("years"), reverse("year", args=[2024]), reverse("api-year", args=[2024])):
         response = board_client.get(url)

@@ -1,13 +1,14 @@
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
+from django.db import models
 
 from smartiberica.kernel.roles import BOARD, DOMAIN_APPS, STAFF
 
 pytestmark = pytest.mark.django_db
 
 
-def domain_models() -> list[type]:
+def domain_models() -> list[type[models.Model]]:
     return [m for label in DOMAIN_APPS for m in apps.get_app_config(label).get_models()]
 
 

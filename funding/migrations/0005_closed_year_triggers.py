@@ -21,6 +21,7 @@ LOCKED = [
 def create(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         for table, column, kind in LOCKED:
+            # None: the SQL holds % signs (RAISE) that are not query parameters.
             schema_editor.execute(closed_year_trigger_sql(table, column, kind=kind)[0], None)
 
 

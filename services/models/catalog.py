@@ -68,7 +68,7 @@ class RevenueTarget(RulesFirst):
         v.validate_not_negative(self.amount, field="amount")
 
 
-class Partner(models.Model):
+class Partner(RulesFirst):
     """A partner that shares the revenue of some contracts (e.g. Nanoma for crowdfunding advice)."""
 
     history = HistoricalRecords()

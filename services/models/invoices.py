@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -119,6 +119,9 @@ class InvoiceQuerySet(models.QuerySet["Invoice"]):
 
 
 class Invoice(RulesFirst):
+    # Refused in a closed year (kernel.closed_years).
+    closed_year_field: ClassVar[str] = "issue_date"
+
     history = HistoricalRecords()
 
     series = models.CharField(_("series"), max_length=5, default=DEFAULT_SERIES)

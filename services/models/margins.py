@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import ClassVar
 
 from django.db import models
 from django.db.models import F, Q
@@ -135,6 +136,9 @@ class MarginBand(RulesFirst):
 
 class MemberTurnover(RulesFirst):
     """What the members invoiced through the cooperative in a month (VAT excluded)."""
+
+    # Refused in a closed year (kernel.closed_years).
+    closed_year_field: ClassVar[str] = "month"
 
     history = HistoricalRecords()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -28,6 +30,9 @@ class Payment(RulesFirst):
     when the payment is recorded, so that the cash-basis revenue of a year is a plain
     SQL sum (invoice totals never change after issue).
     """
+
+    # Refused in a closed year (kernel.closed_years).
+    closed_year_field: ClassVar[str] = "date"
 
     history = HistoricalRecords()
 
@@ -98,6 +103,9 @@ class Refund(RulesFirst):
     part, round(amount × invoice net / invoice gross), stored by the action as for a
     payment, is taken off the revenue of the year it is paid.
     """
+
+    # Refused in a closed year (kernel.closed_years).
+    closed_year_field: ClassVar[str] = "date"
 
     history = HistoricalRecords()
 

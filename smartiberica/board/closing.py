@@ -155,3 +155,15 @@ def year_closing(*, year: int, user: Any) -> YearClosing:
         may_approve=may_approve,
         may_reopen=closed and user.is_superuser,
     )
+
+
+@transaction.atomic
+def closings_wipe() -> None:
+    """Forget every approval, funder link and lock (the demo's `--reset`, before its records go)."""
+    # Imported here: funder links build on this module's actions.
+    from smartiberica.board.models import FunderLink
+
+    FunderLink.objects.all().delete()
+    YearApproval.objects.all().delete()
+    for year in closed_years():
+        reopen_year_lock(year=year)

@@ -77,7 +77,7 @@ def _load_dataclass(cls: type, data: dict[str, Any]) -> Any:
     return cls(**values)
 
 
-def _load(hint: Any, value: Any) -> Any:  # noqa: PLR0911 - one branch per kind of field
+def _load(hint: Any, value: Any) -> Any:
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if value is None:
         return None

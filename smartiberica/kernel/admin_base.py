@@ -64,6 +64,19 @@ def add_refusal_to_form(form: BaseForm, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def _refusing_form(form_class: type[BaseForm], refusal: ValidationError) -> type[BaseForm]:
+    """`form_class` that, once cleaned, also carries the action's refusal."""
+
+    class RefusedForm(form_class):  # type: ignore[valid-type,misc]
+        def clean(self) -> Any:
+            cleaned = super().clean()
+            add_refusal_to_form(self, refusal)
+            return cleaned
+
+    RefusedForm.__name__ = form_class.__name__
+    return RefusedForm
+
+
 @dataclass
 class InlineRows:
     """The rows of one inline model as the formsets left them: not written yet."""
@@ -196,15 +209,7 @@ class ActionAdmin(LocalizedNumbersMixin, SimpleHistoryAdmin):
         refusal: ValidationError | None = getattr(request, REFUSAL_ATTRIBUTE, None)
         if refusal is None:
             return form_class
-
-        class RefusedForm(form_class):  # type: ignore[valid-type,misc]
-            def clean(self) -> Any:
-                cleaned = super().clean()
-                add_refusal_to_form(self, refusal)
-                return cleaned
-
-        RefusedForm.__name__ = form_class.__name__
-        return RefusedForm
+        return _refusing_form(form_class, refusal)
 
     # --- Deleting -------------------------------------------------------------------------------
 

@@ -94,14 +94,19 @@ def validate_record_open(instance: models.Model) -> None:
 
 def _stored_value(instance: models.Model, name: str) -> object:
     # A foreign key is compared by its id, as `values()` returns it.
-    return getattr(instance, instance._meta.get_field(name).attname)
+    field = instance._meta.get_field(name)
+    return getattr(instance, field.attname if isinstance(field, models.Field) else name)
 
 
 def validate_record_deletable(instance: models.Model) -> None:
     """Refuse deleting `instance` when it is dated in a closed year."""
     field: str | None = getattr(type(instance), "closed_year_field", None)
-    if field is not None:
-        validate_year_open(_year(getattr(instance, field)), field=field)
+    if field is None or not closed_years():
+        return
+    # The stored date, not the object's: an object a refused change left modified in memory
+    # still deletes the row as it is in the database.
+    stored = type(instance)._base_manager.filter(pk=instance.pk).values_list(field, flat=True).first()
+    validate_year_open(_year(stored if stored is not None else getattr(instance, field)), field=field)
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import tempfile
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
 from django.http import FileResponse, StreamingHttpResponse
@@ -23,8 +23,10 @@ from smartiberica.kernel.spreadsheet_safety import escape_csv_text, xlsx_cell
 
 CHUNK_ROWS = 1_000
 
+M = TypeVar("M", bound=Model)
 
-def iter_by_key_chunks(queryset: QuerySet[Any], chunk_rows: int | None = None) -> Iterator[Model]:
+
+def iter_by_key_chunks(queryset: QuerySet[M], chunk_rows: int | None = None) -> Iterator[M]:
     """The queryset's records in its order, fetched `chunk_rows` at a time by primary key."""
     chunk_rows = chunk_rows or CHUNK_ROWS
     keys = list(queryset.values_list("pk", flat=True))

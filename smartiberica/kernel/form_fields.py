@@ -61,7 +61,8 @@ class LocalizedDecimalField(forms.DecimalField):
         if isinstance(self.widget, LocalizedDecimalInput) and self.widget.decimal_places is None:
             self.widget.decimal_places = self.decimal_places
 
-    def to_python(self, value: Any) -> Decimal | None:
+    # Django's DecimalField derives from IntegerField yet returns a Decimal (the stubs ignore it too).
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         if isinstance(value, str):
             value = value.strip()
         if value in self.empty_values:

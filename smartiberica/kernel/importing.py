@@ -31,6 +31,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from smartiberica.kernel.closed_years import closed_years_cached
 from smartiberica.kernel.locks import is_lock_timeout, try_import_lock
 from smartiberica.kernel.parsing import ParseError, parse_amount, parse_date, parse_integer, parse_month
 from smartiberica.kernel.tabular import ERR_TOO_MANY_VALUES, Row, Table, UnreadableFile, open_table
@@ -548,7 +549,9 @@ def run_import(
             if not try_import_lock():
                 result.unreadable = str(ERR_IMPORT_RUNNING)
                 raise _Rollback
-            run.read_all(on_progress=on_progress, progress_every=progress_every)
+            # The closed years are read once for the file, not once per row.
+            with closed_years_cached():
+                run.read_all(on_progress=on_progress, progress_every=progress_every)
             if run.rows_read == 0:
                 result.unreadable = str(ERR_NO_ROWS)
             if not result.ok or dry_run:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from typing import Any
+from collections.abc import Collection, Sequence
 
 from django.db import models
+from django.db.models import BaseConstraint
 
 from smartiberica.kernel.closed_years import validate_record_open
 
@@ -26,7 +26,7 @@ class RulesFirst(models.Model):
     class Meta:
         abstract = True
 
-    def get_constraints(self) -> list[tuple[type[models.Model], list[Any]]]:
+    def get_constraints(self) -> list[tuple[type[models.Model], Sequence[BaseConstraint]]]:
         return [
             (model, [c for c in constraints if not isinstance(c, models.CheckConstraint)])
             for model, constraints in super().get_constraints()

@@ -8,15 +8,17 @@ They must be called inside the action's `transaction.atomic` block.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from smartiberica.kernel.closed_years import validate_record_deletable
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 M = TypeVar("M", bound=models.Model)
 
@@ -30,7 +32,7 @@ def save_validated(instance: M) -> M:
 
 
 def delete_unless_protected(
-    instance: models.Model, *, message: str | Promise = ERR_RECORD_IN_USE, code: str = "protected"
+    instance: models.Model, *, message: StrOrPromise = ERR_RECORD_IN_USE, code: str = "protected"
 ) -> None:
     """Delete `instance`, or refuse with `message` when other records protect it (PROTECT) or it
     is dated in a closed year."""
@@ -54,7 +56,12 @@ def save_children(children: Iterable[M], *, deleted: Iterable[M] = ()) -> list[M
     saved = []
     for row in children:
         for field in row._meta.concrete_fields:
-            if field.is_relation and getattr(row, field.attname) is None and field.is_cached(row):
+            # Foreign keys (one-to-one ones too) are the only concrete relations that cache an object.
+            if (
+                isinstance(field, models.ForeignKey)
+                and getattr(row, field.attname) is None
+                and field.is_cached(row)
+            ):
                 setattr(row, field.name, field.get_cached_value(row))  # the parent's pk, saved since
         saved.append(save_validated(row))
     return saved

@@ -16,6 +16,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 pytestmark = pytest.mark.django_db
 
@@ -47,10 +48,12 @@ LATE_FILES = {
 }
 
 
-def run(*args: str) -> tuple[int, str, str]:
+def run(*args: str, language: str = "en") -> tuple[int, str, str]:
+    """Run a command in `language` (English: the messages read as the contract writes them)."""
     out, err = io.StringIO(), io.StringIO()
     try:
-        call_command(*args, stdout=out, stderr=err)
+        with translation.override(language):
+            call_command(*args, stdout=out, stderr=err)
     except SystemExit as exit_:
         return int(exit_.code or 0), out.getvalue(), err.getvalue()
     except CommandError as error:
@@ -58,10 +61,10 @@ def run(*args: str) -> tuple[int, str, str]:
     return 0, out.getvalue(), err.getvalue()
 
 
-def import_file(tmp_path: Path, kind: str, content: str) -> tuple[int, str, str]:
+def import_file(tmp_path: Path, kind: str, content: str, language: str = "en") -> tuple[int, str, str]:
     path = tmp_path / f"{kind}.csv"
     path.write_text(content, encoding="utf-8")
-    return run("import_records", kind, str(path))
+    return run("import_records", kind, str(path), language=language)
 
 
 @pytest.fixture
@@ -83,7 +86,7 @@ def test_closing_a_year_freezes_its_figures_and_names_who_approved(year_2024: No
     before = {basis: figures(2024, basis) for basis in ("accrual", "cash")}
     assert before["accrual"]["status"] == "open" and before["accrual"]["approved"] is None
 
-    code, out, err = run("close_year", "2024", "--user", board_user.username, "--note", "Cuentas aprobadas")
+    code, _out, err = run("close_year", "2024", "--user", board_user.username, "--note", "Cuentas aprobadas")
 
     assert code == 0, err
     for basis in ("accrual", "cash"):
@@ -117,6 +120,16 @@ def test_every_kind_dated_in_a_closed_year_is_refused_and_accepted_again_after_r
             code, out, err = import_file(tmp_path, kind, content)
             assert code == 0, (kind, err)
         assert figures(2024)["status"] == "open"
+
+
+def test_the_refusal_names_the_closed_year_in_the_readers_language(
+    year_2024: None, tmp_path: Path, board_user: Any
+) -> None:
+    with time_machine.travel(NOW, tick=False):
+        run("close_year", "2024", "--user", board_user.username)
+        code, _out, err = import_file(tmp_path, "expenses", LATE_FILES["expenses"], language="es")
+    assert code == 1
+    assert "row 2, column date: el año 2024 está cerrado" in err
 
 
 def test_the_current_year_and_later_cannot_be_closed(board_user: Any) -> None:

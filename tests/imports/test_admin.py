@@ -47,7 +47,7 @@ class _named:
         self.name = name
 
     def __ror__(self, stream: io.BytesIO) -> io.BytesIO:
-        stream.name = self.name  # type: ignore[attr-defined]
+        stream.name = self.name
         return stream
 
 

@@ -52,6 +52,7 @@ def test_the_runner_previews_a_file_and_stores_its_counts_without_writing(staff_
     job.refresh_from_db()
     assert job.state == ImportJob.DONE
     assert job.rows_read == 2
+    assert job.result is not None
     result = import_jobs.StoredResult(job.result)
     assert result.ok and (result.created, result.updated, result.unchanged) == (2, 0, 0)
     assert FundingSource.objects.count() == 0

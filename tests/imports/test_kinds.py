@@ -144,6 +144,7 @@ def test_a_credit_note_corrects_an_issued_invoice_of_the_same_client(run: Run) -
     result = run("invoices", content)
     assert result.ok, result.error_lines()
     credit = Invoice.objects.get(number="R2024-0001")
+    assert credit.corrects is not None
     assert credit.corrects.number == "F2024-0001"
     assert (credit.net_amount, credit.gross_amount, credit.series) == (D("-400.00"), D("-484.00"), "R")
 

@@ -205,7 +205,7 @@ def test_every_number_of_every_admin_form_and_inline_is_read_the_readers_way(sup
     for model, model_admin in admin.site._registry.items():
         if not any(isinstance(f, models.DecimalField) for f in model._meta.get_fields()):
             continue
-        forms_to_check: list[tuple[str, type[forms.BaseForm]]] = [
+        forms_to_check: list[tuple[str, type[forms.ModelForm[Any]]]] = [
             (type(model_admin).__name__, model_admin.get_form(request))
         ]
         for inline_class in model_admin.inlines:

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext
 
 from funding import actions
@@ -26,7 +27,7 @@ def expenses(n: int) -> None:
         )
 
 
-def counted(queryset: object) -> tuple[int, list[str]]:
+def counted(queryset: QuerySet[Expense]) -> tuple[int, list[str]]:
     with CaptureQueriesContext(connection) as queries:
         total = EstimatedCountPaginator(queryset, 10).count
     return total, [q["sql"] for q in queries]

@@ -19,8 +19,10 @@ from django.db import transaction
 
 from funding import actions as funding_actions
 from services import actions as services_actions
+from smartiberica.board.closing import closings_wipe
 from smartiberica.board.figures import years_with_data
 from smartiberica.demo import story as demo
+from smartiberica.demo.story_closing import close_story_years
 from smartiberica.kernel.context_processors import DEMO_CACHE_KEY
 from smartiberica.kernel.dates import today
 from smartiberica.kernel.models import DemoDataset
@@ -52,6 +54,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             if options["reset"]:
                 # Invoices and payments refer to nothing in funding, so they go first.
+                closings_wipe()
                 services_actions.records_wipe()
                 funding_actions.records_wipe()
                 DemoDataset.objects.all().delete()
@@ -69,10 +72,16 @@ class Command(BaseCommand):
                 until = today()
                 summary = demo.load(today=until)
                 DemoDataset.objects.create(story_until=until)
+                approver = get_user_model().objects.get(username="board")
+                closed, token = close_story_years(today=until, approver=approver)
                 self.stdout.write(
                     f"Loaded the story {demo.FIRST_YEAR}–{until.year}: {summary.invoices} invoices, "
                     f"{summary.payments} payments, {summary.expenses} expenses, {summary.receipts} receipts, "
                     f"{summary.months} months of member turnover."
+                )
+                self.stdout.write(
+                    f"Approved and closed {closed[0]}–{closed[-1]}; the {closed[-1]} pack is shared with "
+                    f"Smart Belgium at /shared/{token}/"
                 )
         cache.delete(DEMO_CACHE_KEY)
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Log in with:"))
