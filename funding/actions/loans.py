@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -11,7 +12,7 @@ from django.db import transaction
 from funding import validation as v
 from funding.actions.base import _save, _set
 from funding.choices import Frequency, RepaymentKind
-from funding.loan_schedule import french_schedule
+from funding.loan_schedule import ScheduleRow, french_schedule
 from funding.models import (
     FundingSource,
     Loan,
@@ -19,9 +20,11 @@ from funding.models import (
     LoanScheduleEntry,
 )
 from smartiberica.kernel.closed_years import (
+    closed_years,
     closed_years_cached,
     validate_record_deletable,
     validate_record_open,
+    validate_year_open,
 )
 from smartiberica.kernel.dates import today
 from smartiberica.kernel.history import bulk_create_audited
@@ -68,6 +71,7 @@ def loan_generate_schedule(*, loan: Loan) -> list[LoanScheduleEntry]:
     and the rows after it are re-generated.
     """
     rows = french_schedule(**loan.schedule_terms(), prepayments=loan.recorded_prepayments())
+    _refuse_changes_in_closed_years(loan, rows)
     loan.schedule.all().delete()
     return LoanScheduleEntry.objects.bulk_create(
         LoanScheduleEntry(
@@ -81,6 +85,26 @@ def loan_generate_schedule(*, loan: Loan) -> list[LoanScheduleEntry]:
         )
         for row in rows
     )
+
+
+DueRow = tuple[date, Decimal, Decimal]
+
+
+def _refuse_changes_in_closed_years(loan: Loan, rows: Sequence[ScheduleRow]) -> None:
+    """The interest due of a closed year is one of its approved figures: a new schedule may not
+    change the rows due in it (new terms, a loan created back-dated into it)."""
+    closed = closed_years()
+    if not closed:
+        return
+
+    def in_closed_years(
+        entries: Iterable[ScheduleRow | LoanScheduleEntry],
+    ) -> set[tuple[date, Decimal, Decimal]]:
+        return {(e.due_date, e.interest, e.principal) for e in entries if e.due_date.year in closed}
+
+    changed = in_closed_years(rows) ^ in_closed_years(loan.schedule.all())
+    if changed:
+        validate_year_open(min(changed)[0].year)
 
 
 @transaction.atomic

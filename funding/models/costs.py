@@ -192,6 +192,9 @@ class CostBudget(RulesFirst):
 
 
 class CostBudgetLine(RulesFirst):
+    # Refused in a closed year, the year of the record it belongs to (kernel.closed_years).
+    closed_year_field: ClassVar[str] = "budget__year"
+
     history = HistoricalRecords()
 
     budget = models.ForeignKey(

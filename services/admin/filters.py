@@ -10,8 +10,14 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from smartiberica.kernel.admin_filters import MAX_ID, filter_integer, filter_year, ignore_filter_value
-from smartiberica.kernel.dates import current_year, today
+from smartiberica.kernel.admin_filters import (
+    MAX_ID,
+    filter_integer,
+    filter_year,
+    ignore_filter_value,
+    year_choices,
+)
+from smartiberica.kernel.dates import today
 
 from ..choices import PaymentState
 from ..models import Client, ServiceLine
@@ -118,7 +124,7 @@ class TargetYearFilter(admin.SimpleListFilter):
     parameter_name = "year"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [(str(y), str(y)) for y in range(current_year() + 1, 2014, -1)]
+        return year_choices()
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         value = self.value()

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, ClassVar
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
@@ -30,7 +31,6 @@ from ..choices import DEFAULT_PAYMENT_TERM_DAYS, DEFAULT_SERIES, InvoiceStatus, 
 from .catalog import ServiceLine
 from .clients import Client
 from .contracts import Contract
-from .payments import Payment, Refund
 from .rate_constraint import rate_between_0_and_100
 
 # Sums of cents compared in SQL: SQLite adds decimals as floats, so "nothing left
@@ -83,10 +83,13 @@ class InvoiceQuerySet(models.QuerySet["Invoice"]):
             summed = rows.order_by().values(group).annotate(total=Sum(field)).values("total")
             return Coalesce(Subquery(summed, output_field=money), Value(ZERO), output_field=money)
 
-        payments = Payment.objects.filter(invoice=OuterRef("pk"))
+        # From the registry: payments.py is imported after this module, so that the models
+        # register (and a backup dumps them) in the order invoices, then their payments.
+        payment, refund = apps.get_model("services", "Payment"), apps.get_model("services", "Refund")
+        payments = payment._default_manager.filter(invoice=OuterRef("pk"))
         if excluding_payment is not None:
             payments = payments.exclude(pk=excluding_payment)
-        refunds = Refund.objects.filter(invoice=OuterRef("pk"))
+        refunds = refund._default_manager.filter(invoice=OuterRef("pk"))
         if excluding_refund is not None:
             refunds = refunds.exclude(pk=excluding_refund)
         credit_notes = Invoice.objects.filter(corrects=OuterRef("pk"), status=InvoiceStatus.ISSUED)

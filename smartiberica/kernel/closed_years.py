@@ -15,11 +15,13 @@ import contextlib
 import contextvars
 from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from smartiberica.kernel.dates import current_year
 from smartiberica.kernel.models import ClosedYear
 
 ERR_YEAR_CLOSED = _("year %(year)s is closed: the board approved its figures; a superuser can reopen it")
@@ -55,8 +57,12 @@ def closed_years_cached() -> Iterator[None]:
 
 def validate_year_open(year: int | None, *, field: str | None = None) -> None:
     """Refuse `year` when it is closed, naming it (attributed to `field` when given)."""
-    if year is None or not is_closed(year):
-        return
+    # Only a finished year can be closed: the current one and later need no query.
+    if year is not None and year < current_year() and is_closed(year):
+        _refuse(year, field)
+
+
+def _refuse(year: int, field: str | None) -> None:
     error = ValidationError(ERR_YEAR_CLOSED, code="year_closed", params={"year": year})
     raise ValidationError({field: error}) if field else error
 
@@ -74,39 +80,49 @@ def _year(value: date | int | None) -> int | None:
 def validate_record_open(instance: models.Model) -> None:
     """Refuse saving `instance` when it is dated in a closed year, or moved out of one.
 
-    A model joins the lock by naming its date (or year) field in `closed_year_field`; its
-    `closed_year_watched` fields, when given, are the only ones whose change is refused (an
-    invoice of a closed year still has its amount due follow the payments of open years).
-    `RulesFirst.validate_constraints` calls this, so every `full_clean()` applies it.
+    A model joins the lock by naming its date (or year) field in `closed_year_field`, or the path
+    to its parent's (`"budget__year"`: a budget line belongs to its budget's year).
+    `RulesFirst.validate_constraints` calls this, so every `full_clean()` applies it; a new record
+    of the current year costs no query.
     """
-    field: str | None = getattr(type(instance), "closed_year_field", None)
-    if field is None or not closed_years():
+    path: str | None = getattr(type(instance), "closed_year_field", None)
+    if path is None:
         return
-    watched: tuple[str, ...] = getattr(type(instance), "closed_year_watched", ())
-    if instance.pk is not None and not instance._state.adding:
-        stored = type(instance)._base_manager.filter(pk=instance.pk).values(field, *watched).first()
-        if stored is not None:
-            if watched and all(stored[name] == _stored_value(instance, name) for name in (field, *watched)):
-                return
-            validate_year_open(_year(stored[field]), field=field)
-    validate_year_open(_year(getattr(instance, field)), field=field)
+    # An error on the record's own field is shown next to it; a parent's, on the whole record.
+    field = None if "__" in path else path
+    new_year = _year(_current(instance, path))
+    existing = instance.pk is not None and not instance._state.adding
+    if not existing and (new_year is None or new_year >= current_year()):
+        return
+    closed = closed_years()
+    if not closed:
+        return
+    if existing:
+        stored = type(instance)._base_manager.filter(pk=instance.pk).values_list(path, flat=True).first()
+        stored_year = _year(stored)
+        if stored_year in closed:
+            _refuse(stored_year, field)
+    if new_year in closed:
+        _refuse(new_year, field)
 
 
-def _stored_value(instance: models.Model, name: str) -> object:
-    # A foreign key is compared by its id, as `values()` returns it.
-    field = instance._meta.get_field(name)
-    return getattr(instance, field.attname if isinstance(field, models.Field) else name)
+def _current(instance: models.Model, path: str) -> date | int | None:
+    value: Any = instance
+    for part in path.split("__"):
+        value = getattr(value, part, None)
+    return value
 
 
 def validate_record_deletable(instance: models.Model) -> None:
     """Refuse deleting `instance` when it is dated in a closed year."""
-    field: str | None = getattr(type(instance), "closed_year_field", None)
-    if field is None or not closed_years():
+    path: str | None = getattr(type(instance), "closed_year_field", None)
+    if path is None or not closed_years():
         return
     # The stored date, not the object's: an object a refused change left modified in memory
     # still deletes the row as it is in the database.
-    stored = type(instance)._base_manager.filter(pk=instance.pk).values_list(field, flat=True).first()
-    validate_year_open(_year(stored if stored is not None else getattr(instance, field)), field=field)
+    stored = type(instance)._base_manager.filter(pk=instance.pk).values_list(path, flat=True).first()
+    value = stored if stored is not None else _current(instance, path)
+    validate_year_open(_year(value), field=None if "__" in path else path)
 
 
 @transaction.atomic
@@ -121,22 +137,11 @@ def reopen_year_lock(*, year: int) -> None:
     ClosedYear.objects.filter(year=year).delete()
 
 
-def closed_year_trigger_sql(
-    table: str, column: str, *, kind: str = "date", watched: tuple[str, ...] = ()
-) -> tuple[str, str]:
+def closed_year_trigger_sql(table: str, column: str, *, kind: str = "date") -> tuple[str, str]:
     """PostgreSQL: (create, drop) SQL of a trigger refusing rows of `table` whose `column` (a date,
     or a year when `kind="year"`) falls in a closed year, on INSERT, UPDATE (old and new row) and
-    DELETE. For a migration's `RunSQL` on PostgreSQL only.
-
-    `watched`: the columns whose change an UPDATE may not make in a closed year (default: any
-    column). An invoice of a closed year still has its amount due lowered by a payment of an open
-    year, so its trigger watches the columns the figures read, not the running balance.
+    DELETE; an UPDATE that changes nothing passes. For a migration's `RunSQL` on PostgreSQL only.
     """
-    changed = (
-        " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in watched)
-        if watched
-        else "NEW IS DISTINCT FROM OLD"
-    )
     year_of = "EXTRACT(YEAR FROM {row}.{col})::int" if kind == "date" else "{row}.{col}"
     new_year = year_of.format(row="NEW", col=column)
     old_year = year_of.format(row="OLD", col=column)
@@ -144,7 +149,7 @@ def closed_year_trigger_sql(
     create = f"""
 CREATE OR REPLACE FUNCTION {function}() RETURNS trigger AS $$
 BEGIN
-    IF TG_OP = 'UPDATE' AND NOT ({changed}) THEN
+    IF TG_OP = 'UPDATE' AND NEW IS NOT DISTINCT FROM OLD THEN
         RETURN NEW;
     END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.{column} IS NOT NULL

@@ -144,3 +144,34 @@ def test_raw_sql_on_invoices_and_payments_of_a_closed_year_is_refused(board_user
             cursor.execute(sql)
     assert Invoice.objects.get(pk=invoice.pk).status == "issued"
     assert Payment.objects.get().amount == Decimal("10.00")
+
+
+def test_new_loan_terms_may_not_change_the_interest_due_in_a_closed_year(board_user: Any) -> None:
+    from funding.models import LoanScheduleEntry
+    from tests.funding.factories import make_loan
+
+    loan = make_loan(start_date=date(2023, 6, 15), term_instalments=60)
+    before = list(LoanScheduleEntry.objects.filter(due_date__year=2024).values_list("interest", flat=True))
+    year_close(year=2024, user=board_user)
+
+    with pytest.raises(ValidationError, match="year 2024 is closed"):
+        funding.loan_update(loan=loan, annual_rate=Decimal("4.00"))
+
+    after = list(LoanScheduleEntry.objects.filter(due_date__year=2024).values_list("interest", flat=True))
+    assert after == before
+    # A prepayment in an open year changes only the rows due after it.
+    loan.refresh_from_db()  # the refused terms are still on the object in memory
+    funding.loan_record_prepayment(loan=loan, on=date(2026, 1, 10), amount=Decimal("1000.00"))
+
+
+def test_a_closed_years_budget_lines_cannot_change(board_user: Any) -> None:
+    from tests.funding.factories import make_approved_budget
+
+    budget = make_approved_budget(year=2024)
+    funding.budget_set_line(budget=budget, category=_category("it"), amount=Decimal("500.00"))
+    year_close(year=2024, user=board_user)
+
+    with pytest.raises(ValidationError, match="year 2024 is closed"):
+        funding.budget_set_line(budget=budget, category=_category("it"), amount=Decimal("900.00"))
+    with pytest.raises(ValidationError, match="year 2024 is closed"):
+        funding.budget_set_line(budget=budget, category=_category("travel"), amount=Decimal("10.00"))
