@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from funding import actions, selectors
 from funding import validation as v
+from funding.actions.rollups import collecting_months
 from funding.loan_checks import LoanLookalikes
 from funding.models import Expense, ExpenseCategory, FundingReceipt, FundingSource
 from smartiberica.kernel.importing import (
@@ -25,6 +26,7 @@ from smartiberica.kernel.importing import (
     UPDATED,
     Applied,
     Importer,
+    RowError,
     RowReader,
     differences,
 )
@@ -74,6 +76,28 @@ class FundingSourceImporter(Importer):
         return Applied(_outcome(True, changes), parsed.code, changes)
 
 
+class _RollupsOnce:
+    """The monthly rollups of an import's rows refreshed once for the file, not once per row:
+    rows are written inside `collecting_months`, and `flush()` (at the end of the file) refreshes
+    the months they touched."""
+
+    def start(self, columns: list[str]) -> None:
+        super().start(columns)  # type: ignore[misc]
+        self.touched_months: set[date] = set()
+
+    def apply(self, parsed: Any, row: int) -> Applied:
+        with collecting_months(self.touched_months):
+            return self.write(parsed, row)
+
+    def write(self, parsed: Any, row: int) -> Applied:
+        raise NotImplementedError
+
+    def flush(self) -> tuple[list[Applied | None], list[RowError]]:
+        actions.funding_rollups_refresh(months=self.touched_months)
+        self.touched_months.clear()
+        return [], []
+
+
 # --- Receipts --------------------------------------------------------------------------------------
 
 
@@ -101,7 +125,7 @@ class _SourceLookup:
         return found
 
 
-class FundingReceiptImporter(_SourceLookup, Importer):
+class FundingReceiptImporter(_RollupsOnce, _SourceLookup, Importer):
     kind = "funding-receipts"
     required = ("date", "source", "amount", "reference")
     optional = ("description",)
@@ -128,7 +152,7 @@ class FundingReceiptImporter(_SourceLookup, Importer):
     def key(self, parsed: ReceiptRow) -> Hashable:
         return (parsed.source.pk if parsed.source else None, parsed.reference)
 
-    def apply(self, parsed: ReceiptRow, row: int) -> Applied:
+    def write(self, parsed: ReceiptRow, row: int) -> Applied:
         assert parsed.source is not None and parsed.date is not None and parsed.amount is not None
         key = f"{parsed.source.code} {parsed.reference}"
         receipt = FundingReceipt.objects.filter(source=parsed.source, reference=parsed.reference).first()
@@ -166,7 +190,7 @@ class ExpenseRow:
     description: str | None
 
 
-class ExpenseImporter(Importer):
+class ExpenseImporter(_RollupsOnce, Importer):
     kind = "expenses"
     required = ("date", "category", "supplier", "amount", "reference")
     optional = ("description",)
@@ -204,7 +228,7 @@ class ExpenseImporter(Importer):
     def key(self, parsed: ExpenseRow) -> Hashable:
         return parsed.reference
 
-    def apply(self, parsed: ExpenseRow, row: int) -> Applied:
+    def write(self, parsed: ExpenseRow, row: int) -> Applied:
         applied = self._write(parsed)
         # Warned once written: a refused row gets its error, not a warning as well.
         found = self.loan_lookalikes.check(on=parsed.date, amount=parsed.amount, supplier=parsed.supplier)

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from django.db import transaction
 
 from funding import validation as v
-from funding.actions import loan_generate_schedule
+from funding.actions import loan_generate_schedule, rollups
 from funding.choices import RepaymentKind
 from funding.models import (
     CostBudget,
@@ -56,7 +56,10 @@ def agreement_save(
     save_validated(agreement)
     for receipt in receipts:
         receipt.source_id = agreement.source_id
+    removed_receipts = [row for row in removed if isinstance(row, FundingReceipt)]
+    before = rollups.stored_months(FundingReceipt, [row.pk for row in [*receipts, *removed_receipts]])
     save_children([*tranches, *receipts, *obligations], deleted=removed)
+    rollups.refresh_months({*before, *(receipt.date for receipt in receipts)})
     v.validate_tranches_total(
         committed=agreement.committed_amount,
         tranches=list(ExpectedTranche.objects.filter(agreement=agreement).values_list("amount", flat=True)),
@@ -81,12 +84,18 @@ def obligation_delete(*, obligation: Obligation) -> None:
 
 @transaction.atomic
 def receipt_save(*, receipt: FundingReceipt) -> FundingReceipt:
-    return save_validated(receipt)
+    # The stored date, not the form's: a receipt moved to another month leaves the old one too.
+    before = rollups.stored_months(FundingReceipt, [receipt.pk])
+    save_validated(receipt)
+    rollups.refresh_months({*before, receipt.date})
+    return receipt
 
 
 @transaction.atomic
 def receipt_delete(*, receipt: FundingReceipt) -> None:
+    before = rollups.stored_months(FundingReceipt, [receipt.pk])
     delete_unless_protected(receipt)
+    rollups.refresh_months(before)
 
 
 @transaction.atomic
@@ -160,9 +169,15 @@ def budget_delete(*, budget: CostBudget) -> None:
 
 @transaction.atomic
 def expense_save(*, expense: Expense) -> Expense:
-    return save_validated(expense)
+    # The stored date, not the form's: an expense moved to another month leaves the old one too.
+    before = rollups.stored_months(Expense, [expense.pk])
+    save_validated(expense)
+    rollups.refresh_months({*before, expense.date})
+    return expense
 
 
 @transaction.atomic
 def expense_delete(*, expense: Expense) -> None:
+    before = rollups.stored_months(Expense, [expense.pk])
     delete_unless_protected(expense)
+    rollups.refresh_months(before)

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Literal
 
 from django.db.models import Count, Q, Sum
 
@@ -20,17 +21,23 @@ from funding.models import (
     ExpectedTranche,
     Expense,
     ExpenseCategory,
+    ExpenseMonth,
     FundingReceipt,
     Loan,
     LoanRepayment,
     LoanScheduleEntry,
     Obligation,
+    ReceiptMonth,
     SharedServiceCost,
     SupportAgreement,
 )
 from smartiberica.kernel.dates import today, year_bounds
 from smartiberica.kernel.money import ZERO, ratio, round_money
 from smartiberica.kernel.periods import YearOf, years_present
+
+# Where the grouped sums of receipts and expenses come from: the monthly rollups the actions keep
+# in step (`funding.models.rollups`), or the records themselves (the oracle `check_rollups` compares).
+Totals = Literal["rollups", "raw"]
 
 
 def _sum(field: str, **kwargs: object) -> Sum:
@@ -65,10 +72,14 @@ class FundingYear:
     category_names: dict[str, str]  # code -> name (in the active language) of every category
 
 
-def funding_years(*, years: Iterable[int]) -> dict[int, FundingYear]:
-    """The funding figures of each year asked for, in eight queries whatever the number of years
+def funding_years(*, years: Iterable[int], source: Totals = "rollups") -> dict[int, FundingYear]:
+    """The funding figures of each year asked for, in seven queries whatever the number of years
     and the volume: receipts, shared-service costs, repayments, schedule interest, categories,
     expenses, approved budgets with their lines (one LEFT JOIN).
+
+    Receipts by source and expenses by category are read from the monthly rollups
+    (`source="rollups"`, a few rows a month) or aggregated from the records (`source="raw"`):
+    the same figures either way, the raw path being the reference the rollups are checked against.
 
     The one computation of these figures: one year is asked for as `funding_years(years=[y])`.
     The loan's outstanding principal at each year end adds up the yearly drawdowns and
@@ -79,12 +90,12 @@ def funding_years(*, years: Iterable[int]) -> dict[int, FundingYear]:
         return {}
     first, last = year_bounds(wanted[0])[0], year_bounds(wanted[-1])[1]
     source_names: dict[int, dict[str, str]] = {y: {} for y in wanted}
-    receipts = _receipts(wanted, last, source_names)
+    receipts = _receipts(wanted, last, source_names, source)
     in_kind = _in_kind(wanted, source_names)
     repaid = _repaid_by_year(last)
     interest_due = _interest_due_by_year(first, last)
     categories = list(ExpenseCategory.objects.all())
-    costs = _costs(wanted, first, last, categories)
+    costs = _costs(wanted, first, last, categories, source)
     budgets = _approved_budgets(wanted)
 
     result = {}
@@ -120,20 +131,21 @@ class _Receipts:
     drawn_by_year: dict[int, Decimal]  # every year up to the last one -> loan drawdowns
 
 
-def _receipts(wanted: list[int], last: date, source_names: dict[int, dict[str, str]]) -> _Receipts:
-    """One query: every receipt up to the last year, since drawdowns before the first year count in
-    the outstanding loan."""
+def _receipts(
+    wanted: list[int], last: date, source_names: dict[int, dict[str, str]], source: Totals
+) -> _Receipts:
+    """One query: every receipt (or monthly total) up to the last year, since drawdowns before the
+    first year count in the outstanding loan."""
     wanted_set = set(wanted)
     receipts = _Receipts(
         external={y: {} for y in wanted}, drawdowns={y: ZERO for y in wanted}, drawn_by_year={}
     )
-    rows = (
-        FundingReceipt.objects.up_to(last)
-        .annotate(y=YearOf("date"))
-        .values("y", "source__code", "source__name", "source__kind")
-        .annotate(total=_sum("amount"))
-        .order_by("y", "source__code")
-    )
+    keys = ("y", "source__code", "source__name", "source__kind")
+    if source == "raw":
+        grouped = FundingReceipt.objects.up_to(last).annotate(y=YearOf("date")).values(*keys)
+    else:
+        grouped = ReceiptMonth.objects.filter(month__lte=last).annotate(y=YearOf("month")).values(*keys)
+    rows = grouped.annotate(total=_sum("amount")).order_by("y", "source__code")
     for row in rows:
         year, total = row["y"], _money(row["total"])
         if row["source__kind"] == SourceKind.LOAN:
@@ -189,17 +201,23 @@ def _interest_due_by_year(first: date, last: date) -> dict[int, Decimal]:
 
 
 def _costs(
-    wanted: list[int], first: date, last: date, categories: list[ExpenseCategory]
+    wanted: list[int], first: date, last: date, categories: list[ExpenseCategory], source: Totals
 ) -> dict[int, dict[str, Decimal]]:
     """One query: the expenses of each year by category code, every category present (zeros too)."""
     costs = {y: {category.code: ZERO for category in categories} for y in wanted}
-    spent = (
-        Expense.objects.filter(date__range=(first, last))
-        .annotate(y=YearOf("date"))
-        .values("y", "category__code")
-        .annotate(total=_sum("amount"))
-        .order_by()
-    )
+    if source == "raw":
+        grouped = (
+            Expense.objects.filter(date__range=(first, last))
+            .annotate(y=YearOf("date"))
+            .values("y", "category__code")
+        )
+    else:
+        grouped = (
+            ExpenseMonth.objects.filter(month__range=(first, last))
+            .annotate(y=YearOf("month"))
+            .values("y", "category__code")
+        )
+    spent = grouped.annotate(total=_sum("amount")).order_by()
     for row in spent:
         if row["y"] in costs:
             costs[row["y"]][row["category__code"]] = _money(row["total"])

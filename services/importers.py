@@ -282,22 +282,23 @@ class InvoiceImporter(Importer):
                 errors.append(RowError(first, self.default_column, str(ERR_DATABASE % {"reason": error})))
             batch.clear()
 
-        for item in rows:
-            try:
-                invoice = existing.get(item.number)
-                if invoice is not None:
-                    save_batch()
-                    outcomes.append(self._update(item, invoice))
-                elif item.corrects:
-                    save_batch()
-                    outcomes.append(self._credit_note(item))
-                else:
-                    batch.append(self._prepare(item))
-                    outcomes.append(Applied(CREATED, item.number))
-            except ValidationError as error:
-                errors.extend(RowError(item.row, c, m) for c, m in self.errors_of(error))
-                outcomes.append(None)
-        save_batch()
+        with actions.services_rollups_batch():  # one refresh of the months of the whole batch
+            for item in rows:
+                try:
+                    invoice = existing.get(item.number)
+                    if invoice is not None:
+                        save_batch()
+                        outcomes.append(self._update(item, invoice))
+                    elif item.corrects:
+                        save_batch()
+                        outcomes.append(self._credit_note(item))
+                    else:
+                        batch.append(self._prepare(item))
+                        outcomes.append(Applied(CREATED, item.number))
+                except ValidationError as error:
+                    errors.extend(RowError(item.row, c, m) for c, m in self.errors_of(error))
+                    outcomes.append(None)
+            save_batch()
         return outcomes, errors
 
     def _load_clients(self, tax_ids: set[str]) -> None:
@@ -397,6 +398,7 @@ class PaymentImporter(Importer):
     def start(self, columns: list[str]) -> None:
         super().start(columns)
         self.occurrences: Counter[tuple[int, date, Decimal]] = Counter()
+        self.months: set[date] = set()  # the rollups' months the rows touched, refreshed by `flush`
 
     def parse(self, reader: RowReader) -> PaymentRow | None:
         number = reader.text("invoice")
@@ -422,8 +424,15 @@ class PaymentImporter(Importer):
         ).count()
         if occurrence <= stored:
             return Applied(UNCHANGED, key)
-        actions.payment_record(invoice=parsed.invoice, date=parsed.date, amount=parsed.amount)
+        with actions.services_rollups_deferred(self.months):
+            actions.payment_record(invoice=parsed.invoice, date=parsed.date, amount=parsed.amount)
         return Applied(CREATED, key)
+
+    def flush(self) -> tuple[list[Applied | None], list[RowError]]:
+        # The end of the file: the rollups of the months its rows touched, once.
+        actions.services_rollups_refresh(months=self.months)
+        self.months.clear()
+        return [], []
 
 
 # --- Refunds ---------------------------------------------------------------------------------------
@@ -476,19 +485,21 @@ class RefundImporter(PaymentImporter):
             )
         )
         if occurrence > len(stored):
-            actions.refund_record(
-                invoice=parsed.invoice,
-                date=parsed.date,
-                amount=parsed.amount,
-                reference=parsed.reference or "",
-            )
+            with actions.services_rollups_deferred(self.months):
+                actions.refund_record(
+                    invoice=parsed.invoice,
+                    date=parsed.date,
+                    amount=parsed.amount,
+                    reference=parsed.reference or "",
+                )
             return Applied(CREATED, key)
         refund = stored[occurrence - 1]
         if parsed.reference is None or parsed.reference == refund.reference:
             return Applied(UNCHANGED, key)
         changes = differences({"reference": refund.reference}, {"reference": parsed.reference})
         refund.reference = parsed.reference
-        actions.refund_save(refund=refund)
+        with actions.services_rollups_deferred(self.months):
+            actions.refund_save(refund=refund)
         return Applied(UPDATED, key, changes)
 
 

@@ -118,7 +118,8 @@ def invoice_save(
             }
             if changed - ISSUED_EDITABLE_FIELDS or lines or removed:
                 v.validate_is_draft(stored.status)
-            return save_validated(invoice)
+            return save_validated(invoice)  # the notes only: no rollup counts them
+    # A draft counts in no rollup (it has no payments); it does once issued (`invoice_issue`).
     invoice.status = InvoiceStatus.DRAFT
     v.validate_typed_number(series=invoice.series, number=invoice.number)
     if invoice.corrects_id is not None:

@@ -19,6 +19,10 @@ Definitions (domain.md):
   fund: round(turnover × fund rate / 100). The month's own rates win, else the
   margin rule in force on the month's first day (flat, or the band the month's
   turnover falls in, applied to the whole turnover).
+- rollups: the accrual and cash sums above are read, by default, from `RevenueMonth`, whose
+  rows hold them by month, service line and client (refunds already taken off), kept in step
+  with the records by the actions; `source="raw"` aggregates the records themselves (the oracle
+  `check_rollups` compares with the rollups).
 - expected contract revenue: see `calculations.expected_revenue`, summed over
   contracts whose status is active or ended (an ended contract did run in the
   years it covered; drafts and cancelled ones never count) and whose dates meet the year.
@@ -34,7 +38,7 @@ from typing import Any, Literal
 
 from django.db.models import QuerySet, Sum
 
-from smartiberica.kernel.basis import BASES, Basis
+from smartiberica.kernel.basis import BASES, Basis, Source
 from smartiberica.kernel.dates import year_bounds
 from smartiberica.kernel.money import ZERO, round_money
 from smartiberica.kernel.periods import YearMonthOf, YearOf, years_present
@@ -48,6 +52,7 @@ from .models import (
     MemberTurnover,
     Payment,
     Refund,
+    RevenueMonth,
     RevenueTarget,
     ServiceLine,
 )
@@ -238,12 +243,13 @@ def expected_contract_revenue(*, year: int) -> Decimal:
 
 @dataclass(frozen=True)
 class _RevenueRows:
-    """The rows whose net amounts are the revenue on a basis, and the paths to their date, line and client."""
+    """The rows whose amounts are the revenue on a basis; the paths to their date, line, client, amount."""
 
     rows: QuerySet[Any]
     date_field: str
     service_path: str
     client_path: str
+    amount_field: str = "net_amount"
 
 
 def _revenue_rows(basis: Basis, first: date, last: date) -> _RevenueRows:
@@ -257,6 +263,14 @@ def _revenue_rows(basis: Basis, first: date, last: date) -> _RevenueRows:
     raise ValueError(f"basis must be one of {BASES}, not {basis!r}")
 
 
+def _rollup_rows(basis: Basis, first: date, last: date) -> _RevenueRows:
+    """The rollup rows of a basis between two dates (refunds already taken off); not read yet."""
+    if basis not in BASES:
+        raise ValueError(f"basis must be one of {BASES}, not {basis!r}")
+    rows = RevenueMonth.objects.filter(basis=basis, month__range=(first, last))
+    return _RevenueRows(rows, "month", "service_line_id", "client", amount_field="amount")
+
+
 def _revenue_by_month(source: _RevenueRows, wanted: list[int]) -> dict[int, dict[int, Decimal]]:
     """Each year's revenue by month (every month present, zero when empty): one query."""
     by_month: dict[int, dict[int, Decimal]] = {y: dict.fromkeys(MONTHS, ZERO) for y in wanted}
@@ -264,7 +278,7 @@ def _revenue_by_month(source: _RevenueRows, wanted: list[int]) -> dict[int, dict
         source.rows.order_by()
         .annotate(ym=YearMonthOf(source.date_field))
         .values("ym")
-        .annotate(total=Sum("net_amount"))
+        .annotate(total=Sum(source.amount_field))
     ):
         year, month = divmod(row["ym"], 100)
         if year in by_month:
@@ -282,7 +296,7 @@ def _revenue_by_service(
         source.rows.order_by()
         .annotate(y=YearOf(source.date_field))
         .values("y", source.service_path)
-        .annotate(amount=Sum("net_amount"))
+        .annotate(amount=Sum(source.amount_field))
     ):
         if row["y"] in by_service:
             by_service[row["y"]][code_by_id[row[source.service_path]]] = round_money(row["amount"])
@@ -297,7 +311,7 @@ def _revenue_by_client(source: _RevenueRows, wanted: list[int]) -> dict[int, dic
         source.rows.order_by()
         .annotate(y=YearOf(source.date_field))
         .values("y", f"{path}_id", f"{path}__name", f"{path}__tax_id")
-        .annotate(amount=Sum("net_amount"))
+        .annotate(amount=Sum(source.amount_field))
     ):
         if row["y"] in clients:
             clients[row["y"]][row[f"{path}_id"]] = ClientRevenue(
@@ -344,24 +358,33 @@ def _margins_by_year(first: date, last: date, wanted: list[int]) -> dict[int, li
     return margins
 
 
-def services_years(*, years: Iterable[int], basis: Basis = "accrual") -> dict[int, ServicesYear]:
+def services_years(
+    *, years: Iterable[int], basis: Basis = "accrual", source: Source = "rollups"
+) -> dict[int, ServicesYear]:
     """The services figures of each year asked for, in a fixed number of queries (at most nine;
-    ten on the cash basis, which reads the refunds too), whatever the number of years.
+    ten on the cash basis from the raw records, which reads the refunds too), whatever the
+    number of years.
 
     The one computation of these figures: one year is asked for as `services_years(years=[y])`.
     The sums are grouped by year (and month, service line, client) in one pass each over the
-    date range that covers the years asked for.
+    date range that covers the years asked for: over the monthly rollups (`source="rollups"`,
+    the pages) or over the records themselves (`"raw"`, the oracle the rollups are checked with).
     """
     wanted = sorted(set(years))
     if not wanted:
         return {}
     first, last = year_bounds(wanted[0])[0], year_bounds(wanted[-1])[1]
-    source = _revenue_rows(basis, first, last)
+    if source == "rollups":
+        rows = _rollup_rows(basis, first, last)
+    elif source == "raw":
+        rows = _revenue_rows(basis, first, last)
+    else:
+        raise ValueError(f"source must be rollups or raw, not {source!r}")
     lines = list(ServiceLine.objects.order_by("code"))
-    by_month = _revenue_by_month(source, wanted)
-    by_service = _revenue_by_service(source, wanted, lines)
-    clients = _revenue_by_client(source, wanted)
-    if basis == "cash":
+    by_month = _revenue_by_month(rows, wanted)
+    by_service = _revenue_by_service(rows, wanted, lines)
+    clients = _revenue_by_client(rows, wanted)
+    if basis == "cash" and source == "raw":
         _take_off_refunds(first, last, lines=lines, by_month=by_month, by_service=by_service, clients=clients)
     targets = _targets_by_year(wanted)
     margins = _margins_by_year(first, last, wanted)

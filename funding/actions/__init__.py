@@ -18,6 +18,7 @@ from django.db.models.deletion import ProtectedError, RestrictedError
 from django.utils.translation import gettext
 
 from funding import validation as v
+from funding.actions import rollups
 from funding.actions.base import _save, _set
 from funding.actions.loans import (
     loan_create,
@@ -179,7 +180,7 @@ def receipt_create(
     description: str = "",
     agreement: SupportAgreement | None = None,
 ) -> FundingReceipt:
-    return _save(
+    receipt = _save(
         FundingReceipt(
             source=source,
             date=date,
@@ -189,6 +190,8 @@ def receipt_create(
             agreement=agreement,
         )
     )
+    rollups.refresh_months([receipt.date])
+    return receipt
 
 
 @transaction.atomic
@@ -201,8 +204,11 @@ def receipt_update(
     agreement: SupportAgreement | None = None,
 ) -> FundingReceipt:
     """Change a receipt found by its key (source + reference); None leaves a field as it is."""
+    before = rollups.stored_months(FundingReceipt, [receipt.pk])
     _set(receipt, date=date, amount=amount, description=description, agreement=agreement)
-    return _save(receipt)
+    _save(receipt)
+    rollups.refresh_months({*before, receipt.date})
+    return receipt
 
 
 # --- Shared services -------------------------------------------------------------------------------
@@ -332,7 +338,7 @@ def expense_create(
     reference: str,
     description: str = "",
 ) -> Expense:
-    return _save(
+    expense = _save(
         Expense(
             date=date,
             category=category,
@@ -342,6 +348,8 @@ def expense_create(
             description=description,
         )
     )
+    rollups.refresh_months([expense.date])
+    return expense
 
 
 @transaction.atomic
@@ -355,8 +363,26 @@ def expense_update(
     description: str | None = None,
 ) -> Expense:
     """Change an expense found by its reference; None leaves a field as it is."""
+    before = rollups.stored_months(Expense, [expense.pk])
     _set(expense, date=date, category=category, supplier=supplier, amount=amount, description=description)
-    return _save(expense)
+    _save(expense)
+    rollups.refresh_months({*before, expense.date})
+    return expense
+
+
+# --- Monthly rollups ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def funding_rollups_refresh(*, months: Iterable[date]) -> None:
+    """Recompute the monthly rollups of these months (any day names its month) from the records."""
+    rollups.refresh_months(months)
+
+
+def funding_rollups_rebuild() -> None:
+    """Recompute every monthly rollup from the records, one year per transaction: after a bulk
+    load that bypassed the actions (the data generator) or a restore."""
+    rollups.rebuild()
 
 
 # --- Starting over ---------------------------------------------------------------------------------
@@ -366,8 +392,10 @@ def expense_update(
 def records_wipe() -> None:
     """Delete every funding record, keeping the expense categories (reference data).
 
-    For `load_demo --reset`: children first, since sources and loans are protected.
+    For `load_demo --reset`: children first, since sources and loans are protected. The monthly
+    rollups go with the records they sum.
     """
+    rollups.wipe()
     Expense.objects.all().delete()
     CostBudget.objects.all().delete()
     LoanRepayment.objects.all().delete()
@@ -388,6 +416,8 @@ __all__ = [
     "category_create",
     "expense_create",
     "expense_update",
+    "funding_rollups_rebuild",
+    "funding_rollups_refresh",
     "loan_create",
     "loan_delete_repayment",
     "loan_generate_schedule",

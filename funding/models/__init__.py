@@ -17,6 +17,7 @@ from funding.models.costs import (
     SharedServiceCost,
 )
 from funding.models.loans import Loan, LoanRepayment, LoanScheduleEntry
+from funding.models.rollups import ExpenseMonth, FundingMonthLock, ReceiptMonth
 from funding.models.sources import (
     DUE_SOON_DAYS,
     ExpectedTranche,
@@ -36,6 +37,8 @@ __all__ = [
     "ExpectedTranche",
     "Expense",
     "ExpenseCategory",
+    "ExpenseMonth",
+    "FundingMonthLock",
     "FundingReceipt",
     "FundingReceiptQuerySet",
     "FundingSource",
@@ -45,6 +48,7 @@ __all__ = [
     "LoanScheduleEntry",
     "Obligation",
     "ObligationQuerySet",
+    "ReceiptMonth",
     "SharedServiceCost",
     # The demo's data generator (smartiberica/demo/synthetic.py) still imports it from here.
     "SourceKind",

@@ -39,6 +39,12 @@ from .payments import (
     refund_record,
     refund_save,
 )
+from .rollups import (
+    services_rollups_batch,
+    services_rollups_deferred,
+    services_rollups_rebuild,
+    services_rollups_refresh,
+)
 from .wipe import records_wipe
 
 __all__ = [
@@ -73,4 +79,8 @@ __all__ = [
     "refund_record",
     "refund_save",
     "revenue_target_set",
+    "services_rollups_batch",
+    "services_rollups_deferred",
+    "services_rollups_rebuild",
+    "services_rollups_refresh",
 ]

@@ -16,6 +16,7 @@ from .. import validation as v
 from ..choices import DEFAULT_SERIES, InvoiceStatus
 from ..models import Client, Contract, Invoice, InvoiceLine, ServiceLine
 from .invoices import LineLike, apply_totals, build_lines
+from .rollups import rollups_touch
 
 
 @dataclass(frozen=True)
@@ -86,4 +87,5 @@ def invoices_save_batch(*, prepared: Sequence[PreparedInvoice], user: Any = None
             line.invoice = invoice
             lines.append(line)
     bulk_create_with_history(lines, InvoiceLine, default_user=user)
+    rollups_touch({i.issue_date for i in invoices if i.status == InvoiceStatus.ISSUED})  # one refresh
     return invoices

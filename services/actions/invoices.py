@@ -20,6 +20,7 @@ from ..calculations import compute_totals
 from ..choices import CREDIT_NOTE_SERIES, DEFAULT_SERIES, InvoiceStatus
 from ..models import Client, Contract, Invoice, InvoiceLine, ServiceLine
 from .numbering import latest_issue_date, next_number
+from .rollups import invoice_months, rollups_touch
 
 # --- Invoice lines and totals ----------------------------------------------------------
 
@@ -248,6 +249,7 @@ def _issue(invoice: Invoice, *, on: date | None, given_number: bool) -> Invoice:
         )
     locked.full_clean()
     locked.save()
+    rollups_touch([locked.issue_date])  # a draft counted nowhere: only its issue month changes
     return _refresh(invoice, locked)
 
 
@@ -263,9 +265,12 @@ def invoice_cancel(*, invoice: Invoice) -> Invoice:
         has_payments=locked.payments.exists(),
         has_credit_notes=locked.credit_notes.exclude(status=InvoiceStatus.CANCELLED).exists(),
     )
+    was_issued = locked.status == InvoiceStatus.ISSUED
     locked.status = InvoiceStatus.CANCELLED
     locked.full_clean()
     locked.save(update_fields=["status"])
+    if was_issued:  # a draft counted nowhere
+        rollups_touch(invoice_months(locked))
     return _refresh(invoice, locked)
 
 

@@ -16,20 +16,24 @@ from ..calculations import payment_net
 from ..choices import InvoiceStatus, PaymentMethod
 from ..models import Invoice, Payment, Refund
 from .invoices import lock_invoice
+from .rollups import rollups_touch
 
 # --- Payments -------------------------------------------------------------------------------
 
 
-def _lock_payment_invoices(record: Payment | Refund, model: type[Payment] | type[Refund]) -> Invoice:
-    """Lock the record's invoice (and, if an edit moves it, its former one); return the new one.
+def _lock_payment_invoices(
+    record: Payment | Refund, model: type[Payment] | type[Refund]
+) -> tuple[Invoice, date | None]:
+    """Lock the record's invoice (and, if an edit moves it, its former one); return the new one
+    and the record's stored date (None for a new record), whose month the edit changes too.
 
     Locks are taken in primary-key order, so that two edits cannot deadlock.
     """
     if record.invoice_id is None:
         record.full_clean()  # refuses it: the invoice is required
-    former = (
-        model.objects.filter(pk=record.pk).values_list("invoice_id", flat=True).first() if record.pk else None
-    )
+    former, former_date = (
+        model.objects.filter(pk=record.pk).values_list("invoice_id", "date").first() if record.pk else None
+    ) or (None, None)
     ids = sorted({pk for pk in (record.invoice_id, former) if pk is not None})
     locked = {
         invoice.pk: invoice
@@ -39,7 +43,12 @@ def _lock_payment_invoices(record: Payment | Refund, model: type[Payment] | type
         # The invoice the payment leaves must still have received what it paid back.
         left = locked[former].balance(excluding_payment=record.pk)
         v.validate_payments_cover_refunds(paid=left.paid, refunded=left.refunded, number=str(locked[former]))
-    return locked[record.invoice_id]
+    return locked[record.invoice_id], former_date
+
+
+def _stored_date(record: Payment | Refund, model: type[Payment] | type[Refund]) -> date | None:
+    """The date the record has in the database (the caller's instance may have been edited)."""
+    return model.objects.filter(pk=record.pk).values_list("date", flat=True).first()
 
 
 @transaction.atomic
@@ -49,13 +58,14 @@ def payment_save(*, payment: Payment) -> Payment:
     The invoice row is locked before the amount due is read, so that two payments cannot
     both pass the "never above the amount due" check (the second waits for the first).
     """
-    invoice = _lock_payment_invoices(payment, Payment)
+    invoice, former_date = _lock_payment_invoices(payment, Payment)
     payment.invoice = invoice
     payment.net_amount = (
         payment_net(payment.amount, invoice.net_amount, invoice.gross_amount) if payment.amount else ZERO
     )
     payment.full_clean()
     payment.save()
+    rollups_touch([payment.date, former_date])
     return payment
 
 
@@ -79,7 +89,9 @@ def payment_delete(*, payment: Payment) -> None:
     invoice = lock_invoice(payment.invoice)
     left = invoice.balance(excluding_payment=payment.pk)
     v.validate_payments_cover_refunds(paid=left.paid, refunded=left.refunded, number=str(invoice))
+    stored = _stored_date(payment, Payment)
     delete_unless_protected(payment)
+    rollups_touch([stored])
 
 
 @transaction.atomic
@@ -112,13 +124,14 @@ def refund_save(*, refund: Refund) -> Refund:
     The invoice row is locked before its payments and refunds are read: two refunds cannot
     both pay back the same money.
     """
-    invoice = _lock_payment_invoices(refund, Refund)
+    invoice, former_date = _lock_payment_invoices(refund, Refund)
     refund.invoice = invoice
     refund.net_amount = (
         payment_net(refund.amount, invoice.net_amount, invoice.gross_amount) if refund.amount else ZERO
     )
     refund.full_clean()
     refund.save()
+    rollups_touch([refund.date, former_date])
     return refund
 
 
@@ -131,4 +144,6 @@ def refund_record(*, invoice: Invoice, date: date, amount: Decimal, reference: s
 def refund_delete(*, refund: Refund) -> None:
     """Delete a refund: the invoice's amount due goes down by as much."""
     lock_invoice(refund.invoice)
+    stored = _stored_date(refund, Refund)
     delete_unless_protected(refund)
+    rollups_touch([stored])

@@ -14,6 +14,8 @@ from ..models import (
     Partner,
     Payment,
     Refund,
+    RevenueMonth,
+    RevenueMonthLock,
     RevenueTarget,
 )
 
@@ -23,8 +25,11 @@ def records_wipe() -> None:
     """Delete every services record, keeping the service lines (reference data).
 
     For `load_demo --reset`: children first, since most links are protected.
-    Numbering counters go too, so a reloaded story numbers from 1 again.
+    Numbering counters go too, so a reloaded story numbers from 1 again; the rollups too, since
+    the records they sum are gone.
     """
+    RevenueMonth.objects.all().delete()
+    RevenueMonthLock.objects.all().delete()
     Refund.objects.all().delete()
     Payment.objects.all().delete()
     Invoice.objects.filter(corrects__isnull=False).delete()

@@ -26,7 +26,7 @@ from decimal import ROUND_CEILING, Decimal
 from typing import Any, Protocol
 
 from services.selectors import ClientRevenue
-from smartiberica.kernel.basis import BASES, Basis
+from smartiberica.kernel.basis import BASES, Basis, Source
 from smartiberica.kernel.dates import EARLIEST_RECORD_YEAR, latest_record_year
 from smartiberica.kernel.money import RATIO_QUANTUM, ZERO, ratio, round_money
 
@@ -400,11 +400,14 @@ def yearly_figures_many(*, years: list[int], basis: Basis = "accrual") -> dict[i
     return {year: approved.get(year) or computed[year] for year in sorted({*approved, *computed})}
 
 
-def compute_yearly_figures_many(*, years: list[int], basis: Basis = "accrual") -> dict[int, YearlyFigures]:
-    """The figures of `years` recomputed from the records, closed or not (the snapshot's source).
+def compute_yearly_figures_many(
+    *, years: list[int], basis: Basis = "accrual", source: Source = "rollups"
+) -> dict[int, YearlyFigures]:
+    """The figures of `years` recomputed, closed or not (the snapshot's source).
 
     The batched selectors give each year's inputs and `combine()` stays the single definition of
-    every figure.
+    every figure. `source`: the monthly rollups the actions keep (the pages), or the raw records
+    (`check_rollups` compares the two).
     """
     if not years:
         return {}
@@ -413,8 +416,8 @@ def compute_yearly_figures_many(*, years: list[int], basis: Basis = "accrual") -
 
     if basis not in BASES:
         raise ValueError(f"basis must be one of {BASES}, not {basis!r}")
-    funding = funding_years(years=years)
-    services = services_years(years=years, basis=basis)
+    funding = funding_years(years=years, source=source)
+    services = services_years(years=years, basis=basis, source=source)
     return {year: combine(funding[year], services[year], basis=basis) for year in sorted(funding)}
 
 

@@ -34,7 +34,9 @@ from contextlib import ExitStack
 
 from django.db import connection, transaction
 
+from funding.actions import funding_rollups_rebuild
 from funding.models import Expense, FundingReceipt
+from services.actions import services_rollups_rebuild
 from services.models import Client, Invoice, InvoiceLine, Payment
 from smartiberica.demo.synthetic_funding import write_funding
 from smartiberica.demo.synthetic_plan import Options, Run, Tally
@@ -71,6 +73,10 @@ def generate(options: Options, *, progress: Callable[[str], None] = lambda _m: N
         sinks += write_funding(run, list(customers.lines_by_code.values()))
         for sink in sinks:
             run.tally.rows[sink.table] = sink.written
+    # The bulk load bypassed the actions that keep the monthly rollups in step: rebuild them.
+    funding_rollups_rebuild()
+    services_rollups_rebuild()
+    progress("rollups rebuilt")
     return run.tally
 
 

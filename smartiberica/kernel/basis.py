@@ -5,3 +5,7 @@ from typing import Literal
 
 Basis = Literal["accrual", "cash"]
 BASES: tuple[Basis, ...] = ("accrual", "cash")
+
+# Where a selector reads its yearly sums: the monthly rollups the actions keep in step with the
+# records (the pages), or the records themselves (the oracle `check_rollups` compares them with).
+Source = Literal["rollups", "raw"]

@@ -1,0 +1,178 @@
+"""`make bench` (second part): the board's pages as history grows, 10 k to 10 M invoices.
+
+    python bench/scale.py                        # PostgreSQL 10k, 100k, 1M, 10M; SQLite 100k
+    python bench/scale.py --sizes 10k,1m         # some sizes only
+    python bench/scale.py --only sqlite
+
+Each (backend, size) runs in its own process on its own database, generated once with
+`generate_data --years 10 --seed 1` (which rebuilds the rollups) and reused: PostgreSQL
+`si_scale_<size>` (BENCH_SCALE_PG, a URL template with `{size}`), SQLite
+`var/bench/scale-<size>.sqlite3`. The years before last are approved (closed) once, as a board
+would have done, so a closed year is served from its snapshot and the open years from the
+rollups. Each page is requested in-process with Django's test client as a logged-in superuser:
+two warm-up requests, then the median of seven. The table goes to docs/benchmarks.md between the
+scale markers. Disk: about 1.3 GB of PostgreSQL data per million invoices (13 GB at 10 M).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "var" / "bench"
+DOC = ROOT / "docs" / "benchmarks.md"
+START, END = "<!-- scale:start -->", "<!-- scale:end -->"
+SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}
+PG_URL = os.environ.get("BENCH_SCALE_PG", "postgres://postgres@127.0.0.1:5432/si_scale_{size}")
+YEARS, SEED, REPEAT, WARMUP = 10, 1, 7, 2
+
+
+def _median_ms(fn: Any) -> float:
+    for _ in range(WARMUP):
+        fn()
+    times = []
+    for _ in range(REPEAT):
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def _prepare(invoices: int) -> None:
+    """Migrate, generate once, close the years before last, and leave statistics fresh."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+
+    from services.models import Invoice
+    from smartiberica.board.closing import year_close
+    from smartiberica.kernel.closed_years import closed_years
+    from smartiberica.kernel.dates import current_year
+
+    call_command("migrate", verbosity=0)
+    present = Invoice.objects.count()
+    if present == 0:
+        call_command("generate_data", invoices=invoices, years=YEARS, seed=SEED, verbosity=0)
+    elif present != invoices:
+        raise SystemExit(f"the database holds {present} invoices, not {invoices}: drop it to regenerate.")
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench", defaults={"is_staff": True, "is_superuser": True}
+    )
+    closed = closed_years()
+    for year in range(current_year() - YEARS + 1, current_year() - 1):
+        if year not in closed:
+            year_close(year=year, user=user, note="bench")
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+
+
+def child(vendor: str, size: str) -> None:
+    invoices = SIZES[size]
+    url = PG_URL.format(size=size) if vendor == "postgresql" else f"sqlite:///{OUT / f'scale-{size}.sqlite3'}"
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smartiberica.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from smartiberica.kernel.dates import current_year
+
+    started = time.perf_counter()
+    _prepare(invoices)
+    prepared = time.perf_counter() - started
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="bench"))
+    closed, open_ = current_year() - 3, current_year()
+    targets = {
+        f"year page, closed year ({closed})": f"/years/{closed}/",
+        "year page, closed year, cash": f"/years/{closed}/?basis=cash",
+        f"year page, open year ({open_})": f"/years/{open_}/",
+        "year page, open year, cash": f"/years/{open_}/?basis=cash",
+        "multi-year page": "/years/",
+        "multi-year page, cash": "/years/?basis=cash",
+        "JSON API, open year": f"/api/years/{open_}/",
+        "JSON API, open year, cash": f"/api/years/{open_}/?basis=cash",
+    }
+    results = {}
+    for name, path in targets.items():
+
+        def get(path: str = path) -> None:
+            response = client.get(path)
+            assert response.status_code == 200, (path, response.status_code)
+
+        results[name] = _median_ms(get)
+        print(f"  {vendor:10} {size:>4} {name:36} {results[name]:8.1f} ms", flush=True)
+    (OUT / f"scale-{vendor}-{size}.json").write_text(
+        json.dumps({"vendor": vendor, "size": size, "prepared_s": prepared, "results": results}, indent=2)
+    )
+
+
+def report(runs: list[dict[str, Any]]) -> str:
+    names = list(runs[0]["results"]) if runs else []
+    header = "| page | " + " | ".join(f"{r['vendor']} {r['size']}" for r in runs) + " |"
+    lines = [header, "| --- |" + " ---: |" * len(runs)]
+    for name in names:
+        cells = " | ".join(f"{r['results'][name]:.1f} ms" for r in runs)
+        lines.append(f"| {name} | {cells} |")
+    by_size = {(r["vendor"], r["size"]): r for r in runs}
+    one, ten = by_size.get(("postgresql", "1m")), by_size.get(("postgresql", "10m"))
+    if one and ten:
+        growth = {name: ten["results"][name] / one["results"][name] for name in names}
+        lines += [
+            "",
+            "Growth from 1 M to 10 M on PostgreSQL (goal ≤ 1.5×): "
+            + ", ".join(f"{name} {g:.2f}×" for name, g in growth.items())
+            + ".",
+        ]
+    lines += [
+        "",
+        "Medians of 7 in-process requests after 2 warm-ups, logged in as a superuser; "
+        "closed years are served from their approved snapshot, open years from the rollups.",
+    ]
+    return "\n".join(lines)
+
+
+def write_doc(block: str) -> None:
+    text = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
+    section = f"{START}\n## Pages as history grows (issue 17)\n\n{block}\n{END}"
+    if START in text and END in text:
+        text = text[: text.index(START)] + section + text[text.index(END) + len(END) :]
+    else:
+        text = text.rstrip() + "\n\n" + section + "\n"
+    DOC.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="10k,100k,1m,10m")
+    parser.add_argument("--only", choices=("postgresql", "sqlite"))
+    parser.add_argument("--child", nargs=2, metavar=("VENDOR", "SIZE"))
+    args = parser.parse_args()
+    if args.child:
+        child(*args.child)
+        return
+    OUT.mkdir(parents=True, exist_ok=True)
+    plan = [("postgresql", s) for s in args.sizes.split(",") if s in SIZES] + [("sqlite", "100k")]
+    plan = [p for p in plan if args.only in (None, p[0])]
+    for vendor, size in plan:
+        print(f"{vendor} {size}", flush=True)
+        subprocess.run([sys.executable, __file__, "--child", vendor, size], check=True)
+    runs = [json.loads((OUT / f"scale-{v}-{s}.json").read_text()) for v, s in plan]
+    block = report(runs)
+    print(block)
+    write_doc(block)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,191 @@
+"""The monthly revenue rollups (`RevenueMonth`), recomputed by every action that writes what they sum.
+
+An action that writes an issued invoice, a payment or a refund calls `rollups_touch` with the
+dates it touched (old and new): their months are recomputed from the records, in the action's
+transaction, under the months' lock rows (`RevenueMonthLock`), so two transactions refreshing the
+same month do it one after the other and the last one sees every committed write (READ COMMITTED
+on PostgreSQL; SQLite serializes writers anyway). Recomputing rather than adding deltas makes a
+month's rows exact by construction, whatever the order of the writes.
+
+A batch (an import, `invoices_save_batch`) defers the refreshes of the actions it calls and
+refreshes once, with the set of months touched (`services_rollups_batch`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max, Min, Q, QuerySet, Sum
+
+from smartiberica.kernel.basis import Basis
+from smartiberica.kernel.money import ZERO, round_money
+from smartiberica.kernel.periods import YearMonthOf
+
+from ..choices import InvoiceStatus
+from ..models import Invoice, Payment, Refund, RevenueMonth, RevenueMonthLock
+
+# The months touched inside a batch, refreshed once at its end; None: refresh at once.
+_deferred: ContextVar[set[date] | None] = ContextVar("services_rollups_deferred", default=None)
+
+# A bucket of the rollups: basis, first day of the month, service line id, client id.
+Bucket = tuple[Basis, date, int, int]
+
+
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _runs(months: list[date]) -> list[tuple[date, date]]:
+    """Sorted first days of months merged into runs of consecutive months: (first day, last day)."""
+    runs: list[tuple[date, date]] = []
+    for month in months:
+        if runs and runs[-1][1] + timedelta(days=1) == month:
+            runs[-1] = (runs[-1][0], _last_day(month))
+        else:
+            runs.append((month, _last_day(month)))
+    return runs
+
+
+def _last_day(month: date) -> date:
+    following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
+def _within(field: str, runs: list[tuple[date, date]]) -> Q:
+    """`field` in one of the runs: one range per run, so the date indexes serve it."""
+    condition = Q()
+    for first, last in runs:
+        condition |= Q(**{f"{field}__range": (first, last)})
+    return condition
+
+
+def _grouped(rows: QuerySet[Any], date_field: str, relation: str) -> Iterator[tuple[date, int, int, Decimal]]:
+    """Σ net amount of `rows` by month, service line and client: one grouped query."""
+    line, client = f"{relation}service_line_id", f"{relation}client_id"
+    for row in (
+        rows.order_by()
+        .annotate(ym=YearMonthOf(date_field))
+        .values("ym", line, client)
+        .annotate(total=Sum("net_amount"))
+    ):
+        year, month = divmod(row["ym"], 100)
+        yield date(year, month, 1), row[line], row[client], round_money(row["total"])
+
+
+def _recomputed(runs: list[tuple[date, date]]) -> list[RevenueMonth]:
+    """The rollup rows of the months in `runs`, from the records (see `services.selectors`)."""
+    totals: dict[Bucket, Decimal] = defaultdict(lambda: ZERO)
+    issued = Invoice.objects.filter(_within("issue_date", runs), status=InvoiceStatus.ISSUED)
+    for month, line, client, amount in _grouped(issued, "issue_date", ""):
+        totals["accrual", month, line, client] += amount
+    payments = Payment.objects.filter(_within("date", runs))
+    for month, line, client, amount in _grouped(payments, "date", "invoice__"):
+        totals["cash", month, line, client] += amount
+    refunds = Refund.objects.filter(_within("date", runs))
+    for month, line, client, amount in _grouped(refunds, "date", "invoice__"):
+        totals["cash", month, line, client] -= amount
+    return [
+        RevenueMonth(basis=basis, month=month, service_line_id=line, client_id=client, amount=amount)
+        for (basis, month, line, client), amount in sorted(totals.items())
+        if amount != 0
+    ]
+
+
+# No savepoint of its own: called at the end of the action that wrote the records, whose
+# transaction it shares (a failure here fails that action as a whole).
+@transaction.atomic(savepoint=False)
+def services_rollups_refresh(*, months: Iterable[date]) -> None:
+    """Recompute the rollup rows of the months of `months` (any day of each month will do).
+
+    The months' lock rows are created if missing, then locked in month order (two refreshes
+    never deadlock), then the months' rows are replaced: one grouped query per kind of record.
+    """
+    wanted = sorted({month_of(day) for day in months})
+    if not wanted:
+        return
+    RevenueMonthLock.objects.bulk_create([RevenueMonthLock(month=m) for m in wanted], ignore_conflicts=True)
+    list(
+        RevenueMonthLock.objects.select_for_update()
+        .filter(month__in=wanted)
+        .order_by("month")
+        .values_list("month", flat=True)
+    )
+    runs = _runs(wanted)
+    RevenueMonth.objects.filter(_within("month", runs)).delete()
+    RevenueMonth.objects.bulk_create(_recomputed(runs), batch_size=1000)
+
+
+def services_rollups_rebuild() -> None:
+    """Recompute every rollup row from the records, a year at a time (for bulk loads).
+
+    Each year is refreshed in its own transaction (unless the caller holds one), so a rebuild
+    of a large history never holds every month's lock at once.
+    """
+    years = _record_years()
+    stale = RevenueMonth.objects.all()
+    if years:
+        stale = stale.exclude(month__range=(date(years[0], 1, 1), date(years[-1], 12, 31)))
+    stale.delete()
+    for year in years:
+        services_rollups_refresh(months=[date(year, month, 1) for month in range(1, 13)])
+
+
+def _record_years() -> list[int]:
+    """Every year from the first record's to the last one's (MIN/MAX over the date indexes)."""
+    found: list[date] = []
+    for queryset, field in (
+        (Invoice.objects.order_by(), "issue_date"),
+        (Payment.objects.order_by(), "date"),
+        (Refund.objects.order_by(), "date"),
+    ):
+        bounds = queryset.aggregate(first=Min(field), last=Max(field))
+        found += [day for day in bounds.values() if day is not None]
+    return list(range(min(found).year, max(found).year + 1)) if found else []
+
+
+def rollups_touch(days: Iterable[date | None]) -> None:
+    """The actions' hook after a write: refresh the months of `days` now, or at the end of the batch."""
+    months = {month_of(day) for day in days if day is not None}
+    pending = _deferred.get()
+    if pending is None:
+        services_rollups_refresh(months=months)
+    else:
+        pending |= months
+
+
+def invoice_months(invoice: Invoice) -> set[date]:
+    """The months whose rollups count an invoice: its issue month, its payments' and refunds'."""
+    dates = {invoice.issue_date}
+    dates.update(Payment.objects.filter(invoice=invoice).values_list("date", flat=True).distinct())
+    dates.update(Refund.objects.filter(invoice=invoice).values_list("date", flat=True).distinct())
+    return {month_of(day) for day in dates}
+
+
+@contextmanager
+def services_rollups_deferred(months: set[date]) -> Iterator[None]:
+    """Inside, the actions add the months they touch to `months` instead of refreshing them.
+
+    The caller must refresh `months` (`services_rollups_refresh`) before its transaction ends;
+    an importer does it in its `flush()`. `services_rollups_batch` does both for a block.
+    """
+    token = _deferred.set(months)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+
+
+@contextmanager
+def services_rollups_batch() -> Iterator[None]:
+    """The actions of the block refresh nothing; at its end, one refresh of every month they touched."""
+    months: set[date] = set()
+    with services_rollups_deferred(months):
+        yield
+    rollups_touch(months)

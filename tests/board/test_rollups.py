@@ -1,0 +1,54 @@
+"""`check_rollups` and `rebuild_rollups`: the figures from the rollups are the figures from the records."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import translation
+
+from funding.models import ExpenseMonth
+from services.models import RevenueMonth
+from smartiberica.board.figures import compute_yearly_figures_many
+from tests.board.story import build
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args: str) -> tuple[int, str]:
+    out = io.StringIO()
+    try:
+        with translation.override("en"):
+            call_command(*args, stdout=out)
+    except CommandError as error:
+        return 1, out.getvalue() + str(error)
+    return 0, out.getvalue()
+
+
+def test_the_rollups_the_actions_keep_give_the_figures_of_the_records() -> None:
+    build()
+    code, out = run("check_rollups")
+    assert code == 0, out
+    assert "The rollups match the records for 2 years" in out
+    for basis in ("accrual", "cash"):
+        raw = compute_yearly_figures_many(years=[2023, 2024], basis=basis, source="raw")
+        rolled = compute_yearly_figures_many(years=[2023, 2024], basis=basis, source="rollups")
+        assert rolled == raw
+
+
+def test_a_rollup_out_of_step_is_reported_and_a_rebuild_puts_it_right() -> None:
+    build()
+    # What a write that bypassed the actions would leave behind.
+    RevenueMonth.objects.filter(month__year=2024).update(amount=Decimal("1.00"))
+    ExpenseMonth.objects.filter(month__year=2024).delete()
+
+    code, out = run("check_rollups")
+
+    assert code == 1
+    assert "2024 (accrual) services_revenue: records 27000.00, rollups" in out
+    assert "2024 (accrual) total_costs: records" in out
+    assert run("rebuild_rollups") == (0, "Rollups rebuilt.\n")
+    assert run("check_rollups")[0] == 0

@@ -1,0 +1,375 @@
+"""The monthly revenue rollups stay equal to a fresh aggregation of the records (issue 17).
+
+Whatever the actions write — invoices issued, cancelled, credited, imported in batches; payments
+and refunds recorded, edited (moved to another month, year or invoice) and deleted — the rows of
+`RevenueMonth` are the sums of the records, and the yearly selector gives the same figures from
+the rollups as from the raw records.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from unittest import mock
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase
+
+from services import actions
+from services.actions import rollups
+from services.choices import InvoiceStatus
+from services.importers import PaymentImporter
+from services.models import Client, Invoice, Payment, Refund, RevenueMonth, ServiceLine
+from services.selectors import services_years
+from smartiberica.kernel.basis import BASES
+from smartiberica.kernel.importing import run_import
+from tests.services.factories import (
+    line,
+    make_client,
+    make_invoice,
+    make_payment,
+    make_refund,
+    service,
+    valid_dni,
+)
+
+D = Decimal
+YEARS = (2024, 2025)
+Key = tuple[str, date, int, int]
+
+
+def fresh_aggregation() -> dict[Key, Decimal]:
+    """The rollups' definition, computed here in plain Python from every record."""
+    totals: dict[Key, Decimal] = defaultdict(Decimal)
+    for invoice in Invoice.objects.filter(status=InvoiceStatus.ISSUED):
+        key = ("accrual", invoice.issue_date.replace(day=1), invoice.service_line_id, invoice.client_id)
+        totals[key] += invoice.net_amount
+    for sign, model in ((1, Payment), (-1, Refund)):
+        for record in model.objects.select_related("invoice"):
+            key = (
+                "cash",
+                record.date.replace(day=1),
+                record.invoice.service_line_id,
+                record.invoice.client_id,
+            )
+            totals[key] += sign * record.net_amount
+    return {key: amount for key, amount in totals.items() if amount != 0}
+
+
+def stored_rollups() -> dict[Key, Decimal]:
+    return {
+        (row.basis, row.month, row.service_line_id, row.client_id): row.amount
+        for row in RevenueMonth.objects.all()
+    }
+
+
+def assert_rollups_are_the_records(years: tuple[int, ...] = YEARS) -> None:
+    assert stored_rollups() == fresh_aggregation()
+    for basis in BASES:
+        rolled = services_years(years=years, basis=basis, source="rollups")
+        raw = services_years(years=years, basis=basis, source="raw")
+        assert rolled == raw
+
+
+# --- Random programs of writes through the actions ---------------------------------------------------
+
+
+def day_of(month_index: int, seed: int) -> date:
+    """A day of 2024 or 2025: month 0 is January 2024, 23 is December 2025."""
+    return date(YEARS[0] + month_index // 12, month_index % 12 + 1, 1 + seed % 28)
+
+
+class Program:
+    """Writes of one example; a refusal of the rules (ValidationError) is part of the game."""
+
+    def __init__(self) -> None:
+        self.clients = [make_client(name=f"Rollup {n}", tax_id=valid_dni(9000 + n)) for n in range(2)]
+        self.lines = list(ServiceLine.objects.order_by("code")[:2])
+        self.numbers = iter(range(1, 10_000))
+
+    def pick(self, model: type[Any], index: int) -> Any:
+        records = list(model.objects.order_by("pk"))
+        return records[index % len(records)] if records else None
+
+    def issued(self, index: int) -> Invoice | None:
+        invoices = list(Invoice.objects.filter(status=InvoiceStatus.ISSUED, corrects=None).order_by("pk"))
+        return invoices[index % len(invoices)] if invoices else None
+
+    def invoice(self, pick: int, month: int, amount: int) -> None:
+        actions.invoice_create(
+            client=self.clients[pick % 2],
+            service_line=self.lines[pick // 2 % 2],
+            issue_date=day_of(month, amount),
+            lines=[line(f"{amount}.{pick:02d}")],
+            status=InvoiceStatus.ISSUED,
+            number=f"T{next(self.numbers):05d}",
+        )
+
+    def draft_then_issue(self, pick: int, month: int, amount: int) -> None:
+        draft = actions.invoice_create(
+            client=self.clients[pick % 2],
+            service_line=self.lines[pick % 2],
+            issue_date=day_of(month, amount),
+            lines=[line(f"{amount}.00")],
+            series="D",  # numbered by the app in date order: its own series, so that most pass
+        )
+        actions.invoice_issue(invoice=draft)
+
+    def batch(self, pick: int, month: int, amount: int) -> None:
+        prepared = [
+            actions.invoice_prepare(
+                client=self.clients[(pick + n) % 2],
+                service_line=self.lines[n % 2],
+                issue_date=day_of((month + 7 * n) % 24, amount),
+                lines=[line(f"{amount + n}.00")],
+                number=f"T{next(self.numbers):05d}",
+                status=InvoiceStatus.ISSUED if n < 2 else InvoiceStatus.CANCELLED,
+            )
+            for n in range(1 + pick % 3)
+        ]
+        actions.invoices_save_batch(prepared=prepared)
+
+    def credit_note(self, pick: int, month: int, amount: int) -> None:
+        invoice = self.issued(pick)
+        if invoice is not None:
+            actions.credit_note_create(
+                invoice=invoice,
+                issue_date=day_of(month, amount),
+                lines=[line(f"-{1 + amount % 50}.00")],
+                status=InvoiceStatus.ISSUED,
+                number=f"R{next(self.numbers):05d}",
+            )
+
+    def cancel(self, pick: int, month: int, amount: int) -> None:
+        invoice = self.pick(Invoice, pick)
+        if invoice is not None:
+            actions.invoice_cancel(invoice=invoice)
+
+    def pay(self, pick: int, month: int, amount: int) -> None:
+        invoice = self.issued(pick)
+        if invoice is not None:  # a part of the amount due (or more, then refused)
+            part = (invoice.balance().amount_due * amount / 300).quantize(D("0.01"))
+            actions.payment_record(invoice=invoice, date=day_of(month, amount), amount=part)
+
+    def edit_payment(self, pick: int, month: int, amount: int) -> None:
+        payment = self.pick(Payment, pick)
+        if payment is not None:
+            payment.date = day_of(month, amount)  # another month, maybe another year
+            if pick % 5 == 0:
+                payment.amount = D(amount)
+            if pick % 4 == 1 and (other := self.issued(amount)) is not None:
+                payment.invoice = other
+            actions.payment_save(payment=payment)
+
+    def delete_payment(self, pick: int, month: int, amount: int) -> None:
+        payment = self.pick(Payment, pick)
+        if payment is not None:
+            actions.payment_delete(payment=payment)
+
+    def refund(self, pick: int, month: int, amount: int) -> None:
+        payment = self.pick(Payment, pick)
+        if payment is not None:
+            actions.refund_record(
+                invoice=payment.invoice, date=day_of(month, amount), amount=D(1 + amount % 30)
+            )
+
+    def edit_refund(self, pick: int, month: int, amount: int) -> None:
+        refund = self.pick(Refund, pick)
+        if refund is not None:
+            refund.date = day_of(month, amount)
+            actions.refund_save(refund=refund)
+
+    def delete_refund(self, pick: int, month: int, amount: int) -> None:
+        refund = self.pick(Refund, pick)
+        if refund is not None:
+            actions.refund_delete(refund=refund)
+
+    def run(self, step: tuple[str, int, int, int]) -> None:
+        kind, pick, month, amount = step
+        # Refused by the rules: nothing written, and the rollups must not move either.
+        with contextlib.suppress(ValidationError):
+            getattr(self, kind)(pick, month, amount)
+
+
+STEPS = (
+    "invoice",
+    "draft_then_issue",
+    "batch",
+    "credit_note",
+    "cancel",
+    "pay",
+    "edit_payment",
+    "delete_payment",
+    "refund",
+    "edit_refund",
+    "delete_refund",
+)
+steps = st.lists(
+    st.tuples(st.sampled_from(STEPS), st.integers(0, 11), st.integers(0, 23), st.integers(1, 400)),
+    min_size=3,
+    max_size=14,
+)
+
+
+class TestRollupsFollowTheRecords(TestCase):
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(program=steps)
+    def test_after_any_writes_through_the_actions_the_rollups_are_the_records(
+        self, program: list[tuple[str, int, int, int]]
+    ) -> None:
+        writes = Program()
+        for step in program:
+            writes.run(step)
+        assert_rollups_are_the_records()
+
+
+# --- Hooks that the random programs do not reach ------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_payment_moved_to_another_year_leaves_both_months_right(acme: Client) -> None:
+    invoice = make_invoice(client=acme, issue_date=date(2024, 3, 1))
+    payment = make_payment(invoice=invoice, date=date(2024, 3, 15))
+    payment.date = date(2025, 5, 2)
+    actions.payment_save(payment=payment)
+    cash = {key[1]: amount for key, amount in stored_rollups().items() if key[0] == "cash"}
+    assert cash == {date(2025, 5, 1): D("100.00")}
+    assert_rollups_are_the_records()
+
+
+@pytest.mark.django_db
+def test_a_draft_completed_by_an_import_counts_in_its_month(acme: Client) -> None:
+    draft = make_invoice(client=acme, status="draft", issue_date=date(2024, 2, 1), number="EXT-0100")
+    assert stored_rollups() == {}
+    actions.invoice_complete_draft(
+        invoice=draft,
+        client=acme,
+        service_line=service("crowdfunding"),
+        issue_date=date(2024, 6, 30),
+        lines=[line("250.00")],
+    )
+    assert stored_rollups() == {
+        ("accrual", date(2024, 6, 1), service("crowdfunding").pk, acme.pk): D("250.00")
+    }
+
+
+@pytest.mark.django_db
+def test_the_wipe_empties_the_rollups(acme: Client) -> None:
+    make_payment(invoice=make_invoice(client=acme))
+    assert stored_rollups()
+    actions.records_wipe()
+    assert RevenueMonth.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_an_import_of_payments_refreshes_the_rollups_once_for_the_file(acme: Client) -> None:
+    invoices = [make_invoice(client=acme, issue_date=date(2024, 1, 1 + n)) for n in range(3)]
+    data = "invoice,date,amount\n" + "".join(
+        f"{invoice.number},2024-0{n + 2}-10,121.00\n" for n, invoice in enumerate(invoices)
+    )
+    with mock.patch.object(rollups, "_recomputed", wraps=rollups._recomputed) as recomputed:
+        result = run_import(PaymentImporter(), data.encode())
+    assert result.ok, result.errors
+    assert recomputed.call_count == 1  # one refresh of the three months, not one per row
+    assert_rollups_are_the_records()
+
+
+# --- Rebuild ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_rebuild_from_scratch_gives_the_rows_the_actions_kept(acme: Client, hachette: Client) -> None:
+    first = make_invoice(client=acme, issue_date=date(2023, 11, 5), lines=[line("900.00")])
+    second = make_invoice(client=hachette, service_line=service("crowdfunding"), issue_date=date(2024, 2, 1))
+    actions.credit_note_create(
+        invoice=first, issue_date=date(2024, 1, 7), lines=[line("-100.00")], status="issued"
+    )
+    make_payment(invoice=first, date=date(2024, 2, 3), amount=D("600.00"))
+    make_payment(invoice=second, date=date(2025, 1, 3))
+    make_refund(invoice=second, date=date(2025, 2, 3), amount=D("12.10"))
+    kept = stored_rollups()
+    assert kept == fresh_aggregation() and len(kept) == 6
+
+    RevenueMonth.objects.all().delete()
+    RevenueMonth.objects.create(  # a stale row far from the records: the rebuild drops it
+        basis="cash", month=date(2010, 1, 1), service_line=service(), client=acme, amount=D("1.00")
+    )
+    actions.services_rollups_rebuild()
+    assert stored_rollups() == kept
+    assert_rollups_are_the_records(years=(2023, 2024, 2025))
+
+
+@pytest.mark.django_db
+def test_a_rebuild_without_records_leaves_no_rows(acme: Client) -> None:
+    RevenueMonth.objects.create(
+        basis="accrual", month=date(2024, 1, 1), service_line=service(), client=acme, amount=D("1.00")
+    )
+    actions.services_rollups_rebuild()
+    assert RevenueMonth.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_an_unknown_source_is_refused() -> None:
+    with pytest.raises(ValueError, match="source"):
+        services_years(years=[2024], source="cache")  # type: ignore[arg-type]
+
+
+# --- Concurrent writers (PostgreSQL) ------------------------------------------------------------------
+
+WRITERS = 2
+WRITES = 6
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("seeded_reference_data")
+def test_concurrent_writers_of_the_same_month_leave_the_rollups_equal_to_the_records() -> None:
+    clients = [make_client() for _ in range(WRITERS)]
+    invoices = [
+        make_invoice(client=clients[n % WRITERS], issue_date=date(2024, 3, 1), lines=[line("1000.00")])
+        for n in range(WRITERS * WRITES)
+    ]
+    barrier = threading.Barrier(WRITERS)
+    errors: list[BaseException] = []
+
+    def writer(number: int) -> Callable[[], None]:
+        def write() -> None:
+            try:
+                barrier.wait()
+                for n in range(WRITES):
+                    invoice = Invoice.objects.get(pk=invoices[number * WRITES + n].pk)
+                    # Each write its own transaction, all of them in March 2024.
+                    actions.payment_record(invoice=invoice, date=date(2024, 3, 20), amount=D("121.00"))
+                    actions.invoice_create(
+                        client=clients[number],
+                        service_line=service(),
+                        issue_date=date(2024, 3, 2 + n),
+                        lines=[line("10.00")],
+                        status="issued",
+                        number=f"W{number}-{n}",
+                    )
+            except BaseException as error:  # reported to the main thread below
+                errors.append(error)
+            finally:
+                connection.close()
+
+        return write
+
+    threads = [threading.Thread(target=writer(number)) for number in range(WRITERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert Payment.objects.count() == WRITERS * WRITES
+    assert_rollups_are_the_records()
