@@ -74,9 +74,21 @@ def _prepare(invoices: int) -> None:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
 
+def _create_pg_database(url: str) -> None:
+    """Create the benchmark's PostgreSQL database when it does not exist yet."""
+    import psycopg
+
+    server, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
 def child(vendor: str, size: str) -> None:
     invoices = SIZES[size]
     url = PG_URL.format(size=size) if vendor == "postgresql" else f"sqlite:///{OUT / f'scale-{size}.sqlite3'}"
+    if vendor == "postgresql":
+        _create_pg_database(url)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smartiberica.settings")
     sys.path.insert(0, str(ROOT))
