@@ -175,3 +175,23 @@ def test_a_closed_years_budget_lines_cannot_change(board_user: Any) -> None:
         funding.budget_set_line(budget=budget, category=_category("it"), amount=Decimal("900.00"))
     with pytest.raises(ValidationError, match="year 2024 is closed"):
         funding.budget_set_line(budget=budget, category=_category("travel"), amount=Decimal("10.00"))
+
+
+def test_an_invoice_of_a_closed_year_is_still_credited_and_paid_in_an_open_year(board_user: Any) -> None:
+    from services import actions as services
+    from services.choices import InvoiceStatus
+    from tests.services.factories import make_invoice
+
+    invoice = make_invoice(issue_date=date(2024, 11, 1))
+    year_close(year=2024, user=board_user)
+
+    paid = services.payment_record(invoice=invoice, date=date(2026, 2, 1), amount=Decimal("50.00"))
+    credit = services.credit_note_create(
+        invoice=invoice, issue_date=date(2026, 2, 2), status=InvoiceStatus.ISSUED
+    )
+
+    assert paid.pk is not None and credit.corrects_id == invoice.pk
+    with pytest.raises(ValidationError, match="year 2024 is closed"):
+        services.credit_note_create(
+            invoice=invoice, issue_date=date(2024, 12, 31), status=InvoiceStatus.ISSUED
+        )
