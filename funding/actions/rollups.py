@@ -23,8 +23,8 @@ from django.db import models, transaction
 from django.db.models import Q
 
 from funding.models import Expense, ExpenseMonth, FundingMonthLock, FundingReceipt, ReceiptMonth
-from smartiberica.kernel.dates import add_months
 from smartiberica.kernel.money import ZERO, round_money
+from smartiberica.kernel.months import lock_months, month_of, month_runs, within_runs
 from smartiberica.kernel.periods import YearMonthOf, years_present
 
 # Set while an importer writes its rows: the months touched, refreshed once by the importer.
@@ -35,11 +35,6 @@ _ROLLUPS: tuple[tuple[type[models.Model], type[models.Model], str], ...] = (
     (ReceiptMonth, FundingReceipt, "source_id"),
     (ExpenseMonth, Expense, "category_id"),
 )
-
-
-def month_of(day: date) -> date:
-    """The key of a day's month: its first day."""
-    return day.replace(day=1)
 
 
 def stored_months(model: type[models.Model], pks: Iterable[int | None]) -> set[date]:
@@ -59,20 +54,6 @@ def collecting_months(into: set[date]) -> Iterator[None]:
         yield
     finally:
         _collected.reset(token)
-
-
-def _month_ranges(months: list[date]) -> Q:
-    """The sorted months as date ranges, consecutive months merged (so the date index is used)."""
-    ranges: list[tuple[date, date]] = []
-    for month in months:
-        if ranges and add_months(ranges[-1][1], 1) == month:
-            ranges[-1] = (ranges[-1][0], month)
-        else:
-            ranges.append((month, month))
-    condition = Q()
-    for start, last_month in ranges:
-        condition |= Q(date__gte=start, date__lt=add_months(last_month, 1))
-    return condition
 
 
 def _recompute(rollup: type[models.Model], record: type[models.Model], key: str, dated_in: Q) -> None:
@@ -103,17 +84,8 @@ def refresh_months(months: Iterable[date]) -> None:
         collected.update(wanted)
         return
     with transaction.atomic():
-        FundingMonthLock.objects.bulk_create(
-            [FundingMonthLock(month=month) for month in wanted], ignore_conflicts=True
-        )
-        # Ordered by month: two refreshes of overlapping months never wait for each other in a cycle.
-        list(
-            FundingMonthLock.objects.select_for_update()
-            .filter(month__in=wanted)
-            .order_by("month")
-            .values_list("month", flat=True)
-        )
-        dated_in = _month_ranges(wanted)
+        lock_months(FundingMonthLock, wanted)
+        dated_in = within_runs("date", month_runs(wanted))
         for rollup, record, key in _ROLLUPS:
             rollup._default_manager.filter(month__in=wanted).delete()
             _recompute(rollup, record, key, dated_in)

@@ -17,15 +17,16 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, Min, Q, QuerySet, Sum
+from django.db.models import Max, Min, QuerySet, Sum
 
 from smartiberica.kernel.basis import Basis
 from smartiberica.kernel.money import ZERO, round_money
+from smartiberica.kernel.months import lock_months, month_of, month_runs, within_runs
 from smartiberica.kernel.periods import YearMonthOf
 
 from ..choices import InvoiceStatus
@@ -36,34 +37,6 @@ _deferred: ContextVar[set[date] | None] = ContextVar("services_rollups_deferred"
 
 # A bucket of the rollups: basis, first day of the month, service line id, client id.
 Bucket = tuple[Basis, date, int, int]
-
-
-def month_of(day: date) -> date:
-    return day.replace(day=1)
-
-
-def _runs(months: list[date]) -> list[tuple[date, date]]:
-    """Sorted first days of months merged into runs of consecutive months: (first day, last day)."""
-    runs: list[tuple[date, date]] = []
-    for month in months:
-        if runs and runs[-1][1] + timedelta(days=1) == month:
-            runs[-1] = (runs[-1][0], _last_day(month))
-        else:
-            runs.append((month, _last_day(month)))
-    return runs
-
-
-def _last_day(month: date) -> date:
-    following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-    return following - timedelta(days=1)
-
-
-def _within(field: str, runs: list[tuple[date, date]]) -> Q:
-    """`field` in one of the runs: one range per run, so the date indexes serve it."""
-    condition = Q()
-    for first, last in runs:
-        condition |= Q(**{f"{field}__range": (first, last)})
-    return condition
 
 
 def _grouped(rows: QuerySet[Any], date_field: str, relation: str) -> Iterator[tuple[date, int, int, Decimal]]:
@@ -82,13 +55,13 @@ def _grouped(rows: QuerySet[Any], date_field: str, relation: str) -> Iterator[tu
 def _recomputed(runs: list[tuple[date, date]]) -> list[RevenueMonth]:
     """The rollup rows of the months in `runs`, from the records (see `services.selectors`)."""
     totals: dict[Bucket, Decimal] = defaultdict(lambda: ZERO)
-    issued = Invoice.objects.filter(_within("issue_date", runs), status=InvoiceStatus.ISSUED)
+    issued = Invoice.objects.filter(within_runs("issue_date", runs), status=InvoiceStatus.ISSUED)
     for month, line, client, amount in _grouped(issued, "issue_date", ""):
         totals["accrual", month, line, client] += amount
-    payments = Payment.objects.filter(_within("date", runs))
+    payments = Payment.objects.filter(within_runs("date", runs))
     for month, line, client, amount in _grouped(payments, "date", "invoice__"):
         totals["cash", month, line, client] += amount
-    refunds = Refund.objects.filter(_within("date", runs))
+    refunds = Refund.objects.filter(within_runs("date", runs))
     for month, line, client, amount in _grouped(refunds, "date", "invoice__"):
         totals["cash", month, line, client] -= amount
     return [
@@ -110,15 +83,9 @@ def services_rollups_refresh(*, months: Iterable[date]) -> None:
     wanted = sorted({month_of(day) for day in months})
     if not wanted:
         return
-    RevenueMonthLock.objects.bulk_create([RevenueMonthLock(month=m) for m in wanted], ignore_conflicts=True)
-    list(
-        RevenueMonthLock.objects.select_for_update()
-        .filter(month__in=wanted)
-        .order_by("month")
-        .values_list("month", flat=True)
-    )
-    runs = _runs(wanted)
-    RevenueMonth.objects.filter(_within("month", runs)).delete()
+    lock_months(RevenueMonthLock, wanted)
+    runs = month_runs(wanted)
+    RevenueMonth.objects.filter(within_runs("month", runs)).delete()
     RevenueMonth.objects.bulk_create(_recomputed(runs), batch_size=1000)
 
 
