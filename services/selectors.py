@@ -19,10 +19,10 @@ Definitions (domain.md):
   fund: round(turnover × fund rate / 100). The month's own rates win, else the
   margin rule in force on the month's first day (flat, or the band the month's
   turnover falls in, applied to the whole turnover).
-- rollups: the accrual and cash sums above are read, by default, from `RevenueMonth`, whose
-  rows hold them by month, service line and client (refunds already taken off), kept in step
-  with the records by the actions; `source="raw"` aggregates the records themselves (the oracle
-  `check_rollups` compares with the rollups).
+- rollups: the accrual and cash sums above are read, by default, from `RevenueLineMonth` (by
+  month and service line) and `RevenueClientYear` (by year and client), refunds already taken
+  off, kept in step with the records by the actions; `source="raw"` aggregates the records
+  themselves (the oracle `check_rollups` compares with the rollups).
 - expected contract revenue: see `calculations.expected_revenue`, summed over
   contracts whose status is active or ended (an ended contract did run in the
   years it covered; drafts and cancelled ones never count) and whose dates meet the year.
@@ -36,7 +36,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import F, QuerySet, Sum
 
 from smartiberica.kernel.basis import BASES, Basis, Source
 from smartiberica.kernel.dates import year_bounds
@@ -52,7 +52,8 @@ from .models import (
     MemberTurnover,
     Payment,
     Refund,
-    RevenueMonth,
+    RevenueClientYear,
+    RevenueLineMonth,
     RevenueTarget,
     ServiceLine,
 )
@@ -243,32 +244,51 @@ def expected_contract_revenue(*, year: int) -> Decimal:
 
 @dataclass(frozen=True)
 class _RevenueRows:
-    """The rows whose amounts are the revenue on a basis; the paths to their date, line, client, amount."""
+    """The rows whose amounts are the revenue on a basis; the paths to their date, line, amount."""
 
     rows: QuerySet[Any]
     date_field: str
     service_path: str
+    amount_field: str = "net_amount"
+
+
+@dataclass(frozen=True)
+class _ClientRows:
+    """The rows whose amounts are the revenue by client; their year expression, client path, amount."""
+
+    rows: QuerySet[Any]
+    year: Any
     client_path: str
     amount_field: str = "net_amount"
 
 
-def _revenue_rows(basis: Basis, first: date, last: date) -> _RevenueRows:
+def _revenue_rows(basis: Basis, first: date, last: date) -> tuple[_RevenueRows, _ClientRows]:
     """Issued invoices (accrual) or payments (cash) dated between two dates; not read yet."""
     if basis == "accrual":
         invoices = Invoice.objects.filter(status=InvoiceStatus.ISSUED, issue_date__range=(first, last))
-        return _RevenueRows(invoices, "issue_date", "service_line_id", "client")
+        return (
+            _RevenueRows(invoices, "issue_date", "service_line_id"),
+            _ClientRows(invoices, YearOf("issue_date"), "client"),
+        )
     if basis == "cash":
         payments = Payment.objects.filter(date__range=(first, last))
-        return _RevenueRows(payments, "date", "invoice__service_line_id", "invoice__client")
+        return (
+            _RevenueRows(payments, "date", "invoice__service_line_id"),
+            _ClientRows(payments, YearOf("date"), "invoice__client"),
+        )
     raise ValueError(f"basis must be one of {BASES}, not {basis!r}")
 
 
-def _rollup_rows(basis: Basis, first: date, last: date) -> _RevenueRows:
+def _rollup_rows(basis: Basis, first: date, last: date) -> tuple[_RevenueRows, _ClientRows]:
     """The rollup rows of a basis between two dates (refunds already taken off); not read yet."""
     if basis not in BASES:
         raise ValueError(f"basis must be one of {BASES}, not {basis!r}")
-    rows = RevenueMonth.objects.filter(basis=basis, month__range=(first, last))
-    return _RevenueRows(rows, "month", "service_line_id", "client", amount_field="amount")
+    lines = RevenueLineMonth.objects.filter(basis=basis, month__range=(first, last))
+    clients = RevenueClientYear.objects.filter(basis=basis, year__range=(first.year, last.year))
+    return (
+        _RevenueRows(lines, "month", "service_line_id", amount_field="amount"),
+        _ClientRows(clients, F("year"), "client", amount_field="amount"),
+    )
 
 
 def _revenue_by_month(source: _RevenueRows, wanted: list[int]) -> dict[int, dict[int, Decimal]]:
@@ -303,13 +323,13 @@ def _revenue_by_service(
     return by_service
 
 
-def _revenue_by_client(source: _RevenueRows, wanted: list[int]) -> dict[int, dict[int, ClientRevenue]]:
+def _revenue_by_client(source: _ClientRows, wanted: list[int]) -> dict[int, dict[int, ClientRevenue]]:
     """Each year's revenue by client id: one query."""
     path = source.client_path
     clients: dict[int, dict[int, ClientRevenue]] = {y: {} for y in wanted}
     for row in (
         source.rows.order_by()
-        .annotate(y=YearOf(source.date_field))
+        .annotate(y=source.year)
         .values("y", f"{path}_id", f"{path}__name", f"{path}__tax_id")
         .annotate(amount=Sum(source.amount_field))
     ):
@@ -375,15 +395,15 @@ def services_years(
         return {}
     first, last = year_bounds(wanted[0])[0], year_bounds(wanted[-1])[1]
     if source == "rollups":
-        rows = _rollup_rows(basis, first, last)
+        rows, client_rows = _rollup_rows(basis, first, last)
     elif source == "raw":
-        rows = _revenue_rows(basis, first, last)
+        rows, client_rows = _revenue_rows(basis, first, last)
     else:
         raise ValueError(f"source must be rollups or raw, not {source!r}")
     lines = list(ServiceLine.objects.order_by("code"))
     by_month = _revenue_by_month(rows, wanted)
     by_service = _revenue_by_service(rows, wanted, lines)
-    clients = _revenue_by_client(rows, wanted)
+    clients = _revenue_by_client(client_rows, wanted)
     if basis == "cash" and source == "raw":
         _take_off_refunds(first, last, lines=lines, by_month=by_month, by_service=by_service, clients=clients)
     targets = _targets_by_year(wanted)

@@ -1,11 +1,13 @@
-"""The monthly revenue rollups (`RevenueMonth`), recomputed by every action that writes what they sum.
+"""The revenue rollups (`services.models.rollups`), recomputed by every action that writes what they sum.
 
 An action that writes an issued invoice, a payment or a refund calls `rollups_touch` with the
-dates it touched (old and new): their months are recomputed from the records, in the action's
-transaction, under the months' lock rows (`RevenueMonthLock`), so two transactions refreshing the
-same month do it one after the other and the last one sees every committed write (READ COMMITTED
-on PostgreSQL; SQLite serializes writers anyway). Recomputing rather than adding deltas makes a
-month's rows exact by construction, whatever the order of the writes.
+dates it touched (old and new): their months' detail rows (`RevenueMonth`) are recomputed from
+the records, then the month-and-line rows of those months and the year rows of the clients whose
+detail changed are recomputed from the detail. All in the action's transaction, under the years'
+lock rows (`RevenueMonthLock`), so two transactions refreshing the same year do it one after the
+other and the last one sees every committed write (READ COMMITTED on PostgreSQL; SQLite
+serializes writers anyway). Recomputing rather than adding deltas makes the rows exact by
+construction, whatever the order of the writes.
 
 A batch (an import, `invoices_save_batch`) defers the refreshes of the actions it calls and
 refreshes once, with the set of months touched (`services_rollups_batch`).
@@ -30,13 +32,24 @@ from smartiberica.kernel.months import lock_months, month_of, month_runs, within
 from smartiberica.kernel.periods import YearMonthOf
 
 from ..choices import InvoiceStatus
-from ..models import Invoice, Payment, Refund, RevenueMonth, RevenueMonthLock
+from ..models import (
+    Invoice,
+    Payment,
+    Refund,
+    RevenueClientYear,
+    RevenueLineMonth,
+    RevenueMonth,
+    RevenueMonthLock,
+)
 
 # The months touched inside a batch, refreshed once at its end; None: refresh at once.
 _deferred: ContextVar[set[date] | None] = ContextVar("services_rollups_deferred", default=None)
 
 # A bucket of the rollups: basis, first day of the month, service line id, client id.
 Bucket = tuple[Basis, date, int, int]
+# Above this many clients changed in a year, its client rows are all recomputed in one grouped
+# query rather than filtered by a long list of ids (a rebuild, a big import).
+MANY_CLIENTS = 500
 
 
 def _grouped(rows: QuerySet[Any], date_field: str, relation: str) -> Iterator[tuple[date, int, int, Decimal]]:
@@ -77,16 +90,67 @@ def _recomputed(runs: list[tuple[date, date]]) -> list[RevenueMonth]:
 def services_rollups_refresh(*, months: Iterable[date]) -> None:
     """Recompute the rollup rows of the months of `months` (any day of each month will do).
 
-    The months' lock rows are created if missing, then locked in month order (two refreshes
-    never deadlock), then the months' rows are replaced: one grouped query per kind of record.
+    The years' lock rows are created if missing, then locked in order (two refreshes never
+    deadlock); then the months' detail rows are replaced (one grouped query per kind of record),
+    their month-and-line rows rebuilt from them, and the year rows of the clients whose detail
+    changed summed again from the detail.
     """
     wanted = sorted({month_of(day) for day in months})
     if not wanted:
         return
-    lock_months(RevenueMonthLock, wanted)
+    lock_months(RevenueMonthLock, sorted({date(month.year, 1, 1) for month in wanted}))
     runs = month_runs(wanted)
-    RevenueMonth.objects.filter(within_runs("month", runs)).delete()
-    RevenueMonth.objects.bulk_create(_recomputed(runs), batch_size=1000)
+    detail = RevenueMonth.objects.filter(within_runs("month", runs))
+    before = {
+        (row.basis, row.month, row.service_line_id, row.client_id): row.amount
+        for row in detail.only("basis", "month", "service_line_id", "client_id", "amount")
+    }
+    rows = _recomputed(runs)
+    after = {(row.basis, row.month, row.service_line_id, row.client_id): row.amount for row in rows}
+    detail.delete()
+    RevenueMonth.objects.bulk_create(rows, batch_size=1000)
+    _refresh_lines(runs, after)
+    changed: dict[int, set[int]] = defaultdict(set)
+    for key in before.keys() | after.keys():
+        if before.get(key) != after.get(key):
+            changed[key[1].year].add(key[3])
+    for year, clients in sorted(changed.items()):
+        _refresh_clients(year, clients)
+
+
+def _refresh_lines(runs: list[tuple[date, date]], detail: dict[Bucket, Decimal]) -> None:
+    """Replace the month-and-line rows of the months in `runs` by the sums of their detail."""
+    totals: dict[tuple[Basis, date, int], Decimal] = defaultdict(lambda: ZERO)
+    for (basis, month, line, _client), amount in detail.items():
+        totals[basis, month, line] += amount
+    RevenueLineMonth.objects.filter(within_runs("month", runs)).delete()
+    RevenueLineMonth.objects.bulk_create(
+        [
+            RevenueLineMonth(basis=basis, month=month, service_line_id=line, amount=amount)
+            for (basis, month, line), amount in sorted(totals.items())
+            if amount != 0
+        ],
+        batch_size=1000,
+    )
+
+
+def _refresh_clients(year: int, clients: set[int]) -> None:
+    """Sum again, from the detail rows, the year rows of `clients` in `year` (both bases)."""
+    detail = RevenueMonth.objects.filter(month__gte=date(year, 1, 1), month__lt=date(year + 1, 1, 1))
+    stale = RevenueClientYear.objects.filter(year=year)
+    if len(clients) <= MANY_CLIENTS:
+        detail = detail.filter(client_id__in=clients)
+        stale = stale.filter(client_id__in=clients)
+    stale.delete()
+    sums = detail.order_by().values("basis", "client_id").annotate(total=Sum("amount"))
+    RevenueClientYear.objects.bulk_create(
+        [
+            RevenueClientYear(basis=row["basis"], year=year, client_id=row["client_id"], amount=amount)
+            for row in sums
+            if (amount := round_money(row["total"])) != 0
+        ],
+        batch_size=1000,
+    )
 
 
 def services_rollups_rebuild() -> None:
@@ -96,10 +160,15 @@ def services_rollups_rebuild() -> None:
     of a large history never holds every month's lock at once.
     """
     years = _record_years()
-    stale = RevenueMonth.objects.all()
+    for model in (RevenueMonth, RevenueLineMonth):
+        stale = model.objects.all()
+        if years:
+            stale = stale.exclude(month__range=(date(years[0], 1, 1), date(years[-1], 12, 31)))
+        stale.delete()
+    clients = RevenueClientYear.objects.all()
     if years:
-        stale = stale.exclude(month__range=(date(years[0], 1, 1), date(years[-1], 12, 31)))
-    stale.delete()
+        clients = clients.exclude(year__range=(years[0], years[-1]))
+    clients.delete()
     for year in years:
         services_rollups_refresh(months=[date(year, month, 1) for month in range(1, 13)])
 

@@ -14,6 +14,8 @@ from ..models import (
     Partner,
     Payment,
     Refund,
+    RevenueClientYear,
+    RevenueLineMonth,
     RevenueMonth,
     RevenueMonthLock,
     RevenueTarget,
@@ -29,6 +31,8 @@ def records_wipe() -> None:
     the records they sum are gone.
     """
     RevenueMonth.objects.all().delete()
+    RevenueLineMonth.objects.all().delete()
+    RevenueClientYear.objects.all().delete()
     RevenueMonthLock.objects.all().delete()
     Refund.objects.all().delete()
     Payment.objects.all().delete()

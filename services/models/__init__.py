@@ -12,7 +12,7 @@ from .contracts import Contract, ContractQuerySet
 from .invoices import Invoice, InvoiceLine, InvoiceNumberCounter, InvoiceQuerySet
 from .margins import MarginBand, MarginRule, MarginRuleQuerySet, MemberTurnover
 from .payments import Payment, PaymentQuerySet, Refund, RefundQuerySet
-from .rollups import RevenueMonth, RevenueMonthLock
+from .rollups import RevenueClientYear, RevenueLineMonth, RevenueMonth, RevenueMonthLock
 
 __all__ = [
     "Client",
@@ -31,6 +31,8 @@ __all__ = [
     "PaymentQuerySet",
     "Refund",
     "RefundQuerySet",
+    "RevenueClientYear",
+    "RevenueLineMonth",
     "RevenueMonth",
     "RevenueMonthLock",
     "RevenueTarget",

@@ -1,11 +1,18 @@
-"""Monthly revenue totals, kept in step with the invoices, payments and refunds by the actions (issue 17).
+"""Revenue totals, kept in step with the invoices, payments and refunds by the actions (issue 17).
 
-The board's yearly figures read a few hundred of these rows instead of aggregating every invoice
-and payment of the years asked for. Each row is the exact sum of the records of its month and key
-(`services.selectors` has the definitions): `services.actions.rollups` recomputes a month's rows,
-in the transaction that wrote its records, under the month's lock row. Only non-zero buckets are
-stored. No history: they are derived data, rebuilt from the records at will
-(`services_rollups_rebuild`).
+Three shapes of the same sums, each the exact total of the records of its key
+(`services.selectors` has the definitions):
+
+- `RevenueMonth` (month, service line, client): the detail a month's refresh recomputes from the
+  records; the other two are derived from it. The pages never read it: a year of it holds up to
+  clients × lines × 12 rows (100,000 at 10 M invoices).
+- `RevenueLineMonth` (month, service line): what the pages read for the totals, the months and the
+  lines, a few dozen rows a year.
+- `RevenueClientYear` (year, client): what the pages read for the clients, one row per client.
+
+`services.actions.rollups` recomputes them in the transaction that wrote the records, under the
+year's lock row. Only non-zero buckets are stored. No history: they are derived data, rebuilt
+from the records at will (`services_rollups_rebuild`).
 """
 
 from __future__ import annotations
@@ -48,14 +55,68 @@ class RevenueMonth(models.Model):
                 fields=["month", "basis", "service_line", "client"], name="services_revenue_month_unique"
             ),
         ]
+        # A client's year is summed from its rows when one of its months changed.
+        indexes = [models.Index(fields=["client", "month"], name="services_revenue_month_client")]
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} · {self.basis} · {self.service_line_id} · {self.client_id}"
 
 
+class RevenueLineMonth(models.Model):
+    """The revenue of one month and service line on one basis: Σ `RevenueMonth` over the clients."""
+
+    basis = models.CharField(_("basis"), max_length=10, choices=[(b, b) for b in BASES])
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    service_line = models.ForeignKey(
+        ServiceLine, on_delete=models.CASCADE, related_name="+", verbose_name=_("service line")
+    )
+    amount = models.DecimalField(_("amount"), **MONEY)
+
+    class Meta:
+        verbose_name = _("revenue of a month by service line")
+        verbose_name_plural = _("revenue by month and service line")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(basis__in=BASES), name="services_revenue_line_month_basis_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["month", "basis", "service_line"], name="services_revenue_line_month_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} · {self.basis} · {self.service_line_id}"
+
+
+class RevenueClientYear(models.Model):
+    """The revenue of one client in one year on one basis: Σ `RevenueMonth` over the year's months
+    and the service lines."""
+
+    basis = models.CharField(_("basis"), max_length=10, choices=[(b, b) for b in BASES])
+    year = models.PositiveSmallIntegerField(_("year"))
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+", verbose_name=_("client"))
+    amount = models.DecimalField(_("amount"), **MONEY)
+
+    class Meta:
+        verbose_name = _("revenue of a client in a year")
+        verbose_name_plural = _("revenue by client and year")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(basis__in=BASES), name="services_revenue_client_year_basis_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["year", "basis", "client"], name="services_revenue_client_year_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} · {self.basis} · {self.client_id}"
+
+
 class RevenueMonthLock(models.Model):
-    """One row per month ever refreshed: transactions refreshing the same month lock it
-    (`SELECT … FOR UPDATE`) and so recompute its rollups one after the other."""
+    """One row per year ever refreshed, keyed by its first day: transactions refreshing months of
+    the same year lock it (`SELECT … FOR UPDATE`) and so recompute its rollups one after the other
+    (a client's year total depends on every month of the year)."""
 
     month = models.DateField(_("month"), primary_key=True)
 

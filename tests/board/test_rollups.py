@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from django.utils import translation
 
 from funding.models import ExpenseMonth
-from services.models import RevenueMonth
+from services.models import RevenueLineMonth
 from smartiberica.board.figures import compute_yearly_figures_many
 from tests.board.story import build
 
@@ -42,7 +42,7 @@ def test_the_rollups_the_actions_keep_give_the_figures_of_the_records() -> None:
 def test_a_rollup_out_of_step_is_reported_and_a_rebuild_puts_it_right() -> None:
     build()
     # What a write that bypassed the actions would leave behind.
-    RevenueMonth.objects.filter(month__year=2024).update(amount=Decimal("1.00"))
+    RevenueLineMonth.objects.filter(month__year=2024).update(amount=Decimal("1.00"))
     ExpenseMonth.objects.filter(month__year=2024).delete()
 
     code, out = run("check_rollups")

@@ -2,8 +2,9 @@
 
 Whatever the actions write — invoices issued, cancelled, credited, imported in batches; payments
 and refunds recorded, edited (moved to another month, year or invoice) and deleted — the rows of
-`RevenueMonth` are the sums of the records, and the yearly selector gives the same figures from
-the rollups as from the raw records.
+`RevenueMonth` are the sums of the records, those of `RevenueLineMonth` and `RevenueClientYear`
+are their totals by month and line and by year and client, and the yearly selector gives the
+same figures from the rollups as from the raw records.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from unittest import mock
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
@@ -28,7 +30,16 @@ from services import actions
 from services.actions import rollups
 from services.choices import InvoiceStatus
 from services.importers import PaymentImporter
-from services.models import Client, Invoice, Payment, Refund, RevenueMonth, ServiceLine
+from services.models import (
+    Client,
+    Invoice,
+    Payment,
+    Refund,
+    RevenueClientYear,
+    RevenueLineMonth,
+    RevenueMonth,
+    ServiceLine,
+)
 from services.selectors import services_years
 from smartiberica.kernel.basis import BASES
 from smartiberica.kernel.importing import run_import
@@ -72,8 +83,22 @@ def stored_rollups() -> dict[Key, Decimal]:
     }
 
 
+def totals_by(
+    detail: dict[Key, Decimal], key: Callable[[Key], tuple[Any, ...]]
+) -> dict[tuple[Any, ...], Decimal]:
+    totals: dict[tuple[Any, ...], Decimal] = defaultdict(Decimal)
+    for bucket, amount in detail.items():
+        totals[key(bucket)] += amount
+    return {bucket: amount for bucket, amount in totals.items() if amount != 0}
+
+
 def assert_rollups_are_the_records(years: tuple[int, ...] = YEARS) -> None:
-    assert stored_rollups() == fresh_aggregation()
+    fresh = fresh_aggregation()
+    assert stored_rollups() == fresh
+    by_line = {(r.basis, r.month, r.service_line_id): r.amount for r in RevenueLineMonth.objects.all()}
+    assert by_line == totals_by(fresh, lambda k: (k[0], k[1], k[2]))
+    by_client = {(r.basis, r.year, r.client_id): r.amount for r in RevenueClientYear.objects.all()}
+    assert by_client == totals_by(fresh, lambda k: (k[0], k[1].year, k[3]))
     for basis in BASES:
         rolled = services_years(years=years, basis=basis, source="rollups")
         raw = services_years(years=years, basis=basis, source="raw")
@@ -268,6 +293,7 @@ def test_the_wipe_empties_the_rollups(acme: Client) -> None:
     assert stored_rollups()
     actions.records_wipe()
     assert RevenueMonth.objects.count() == 0
+    assert RevenueLineMonth.objects.count() == RevenueClientYear.objects.count() == 0
 
 
 @pytest.mark.django_db
@@ -300,9 +326,15 @@ def test_a_rebuild_from_scratch_gives_the_rows_the_actions_kept(acme: Client, ha
     assert kept == fresh_aggregation() and len(kept) == 6
 
     RevenueMonth.objects.all().delete()
-    RevenueMonth.objects.create(  # a stale row far from the records: the rebuild drops it
+    RevenueLineMonth.objects.all().delete()
+    # Stale rows far from the records: the rebuild drops them.
+    RevenueMonth.objects.create(
         basis="cash", month=date(2010, 1, 1), service_line=service(), client=acme, amount=D("1.00")
     )
+    RevenueLineMonth.objects.create(
+        basis="cash", month=date(2010, 1, 1), service_line=service(), amount=D("1")
+    )
+    RevenueClientYear.objects.create(basis="cash", year=2010, client=acme, amount=D("1.00"))
     actions.services_rollups_rebuild()
     assert stored_rollups() == kept
     assert_rollups_are_the_records(years=(2023, 2024, 2025))
@@ -313,8 +345,21 @@ def test_a_rebuild_without_records_leaves_no_rows(acme: Client) -> None:
     RevenueMonth.objects.create(
         basis="accrual", month=date(2024, 1, 1), service_line=service(), client=acme, amount=D("1.00")
     )
+    RevenueClientYear.objects.create(basis="accrual", year=2024, client=acme, amount=D("1.00"))
     actions.services_rollups_rebuild()
-    assert RevenueMonth.objects.count() == 0
+    assert RevenueMonth.objects.count() == RevenueClientYear.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_yearly_figures_read_the_line_and_client_rows_not_the_detail(acme: Client) -> None:
+    make_payment(invoice=make_invoice(client=acme, issue_date=date(2024, 5, 2)), date=date(2024, 6, 1))
+    for basis in BASES:
+        with CaptureQueriesContext(connection) as queries:
+            services_years(years=[2024, 2025], basis=basis)
+        tables = " ".join(query["sql"] for query in queries.captured_queries)
+        assert "services_revenuelinemonth" in tables and "services_revenueclientyear" in tables
+        # The detail holds a row per month, line and client: the pages never scan it.
+        assert '"services_revenuemonth"' not in tables and "services_revenuemonth " not in tables
 
 
 @pytest.mark.django_db
@@ -332,8 +377,17 @@ WRITES = 6
 @pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("seeded_reference_data")
-def test_concurrent_writers_of_the_same_month_leave_the_rollups_equal_to_the_records() -> None:
+@pytest.mark.parametrize(
+    ("months", "one_client"),
+    [((3, 3), False), ((3, 9), True)],
+    ids=["in-the-same-month", "in-two-months-of-one-clients-year"],
+)
+def test_concurrent_writers_leave_the_rollups_equal_to_the_records(
+    months: tuple[int, int], one_client: bool
+) -> None:
     clients = [make_client() for _ in range(WRITERS)]
+    if one_client:  # every write changes the same client's year row
+        clients = [clients[0]] * WRITERS
     invoices = [
         make_invoice(client=clients[n % WRITERS], issue_date=date(2024, 3, 1), lines=[line("1000.00")])
         for n in range(WRITERS * WRITES)
@@ -342,17 +396,19 @@ def test_concurrent_writers_of_the_same_month_leave_the_rollups_equal_to_the_rec
     errors: list[BaseException] = []
 
     def writer(number: int) -> Callable[[], None]:
+        month = months[number]
+
         def write() -> None:
             try:
                 barrier.wait()
                 for n in range(WRITES):
                     invoice = Invoice.objects.get(pk=invoices[number * WRITES + n].pk)
-                    # Each write its own transaction, all of them in March 2024.
-                    actions.payment_record(invoice=invoice, date=date(2024, 3, 20), amount=D("121.00"))
+                    # Each write its own transaction, in the writer's month of 2024.
+                    actions.payment_record(invoice=invoice, date=date(2024, month, 20), amount=D("121.00"))
                     actions.invoice_create(
                         client=clients[number],
                         service_line=service(),
-                        issue_date=date(2024, 3, 2 + n),
+                        issue_date=date(2024, month, 2 + n),
                         lines=[line("10.00")],
                         status="issued",
                         number=f"W{number}-{n}",
