@@ -36,9 +36,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.db.models import F, QuerySet, Sum
+from django.db.models import Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
-from smartiberica.kernel.basis import BASES, Basis, Source
+from smartiberica.kernel.basis import BASES, TOP_CLIENTS, Basis, Clients, Source
 from smartiberica.kernel.dates import year_bounds
 from smartiberica.kernel.money import ZERO, round_money
 from smartiberica.kernel.periods import YearMonthOf, YearOf, years_present
@@ -59,6 +60,8 @@ from .models import (
 )
 
 MONTHS = range(1, 13)
+# Below every amount a money field holds (14 digits, 2 of them decimals).
+BELOW_ANY_AMOUNT = Decimal("-1000000000000.00")
 # Contract statuses whose expected revenue counts.
 COUNTED_CONTRACT_STATUSES = (ContractStatus.ACTIVE, ContractStatus.ENDED)
 
@@ -254,12 +257,11 @@ class _RevenueRows:
 
 @dataclass(frozen=True)
 class _ClientRows:
-    """The rows whose amounts are the revenue by client; their year expression, client path, amount."""
+    """The records whose amounts are the revenue by client; their date and client paths."""
 
     rows: QuerySet[Any]
-    year: Any
+    date_field: str
     client_path: str
-    amount_field: str = "net_amount"
 
 
 def _revenue_rows(basis: Basis, first: date, last: date) -> tuple[_RevenueRows, _ClientRows]:
@@ -268,27 +270,23 @@ def _revenue_rows(basis: Basis, first: date, last: date) -> tuple[_RevenueRows, 
         invoices = Invoice.objects.filter(status=InvoiceStatus.ISSUED, issue_date__range=(first, last))
         return (
             _RevenueRows(invoices, "issue_date", "service_line_id"),
-            _ClientRows(invoices, YearOf("issue_date"), "client"),
+            _ClientRows(invoices, "issue_date", "client"),
         )
     if basis == "cash":
         payments = Payment.objects.filter(date__range=(first, last))
         return (
             _RevenueRows(payments, "date", "invoice__service_line_id"),
-            _ClientRows(payments, YearOf("date"), "invoice__client"),
+            _ClientRows(payments, "date", "invoice__client"),
         )
     raise ValueError(f"basis must be one of {BASES}, not {basis!r}")
 
 
-def _rollup_rows(basis: Basis, first: date, last: date) -> tuple[_RevenueRows, _ClientRows]:
-    """The rollup rows of a basis between two dates (refunds already taken off); not read yet."""
+def _rollup_rows(basis: Basis, first: date, last: date) -> _RevenueRows:
+    """The month-and-line rollup rows of a basis between two dates (refunds already taken off)."""
     if basis not in BASES:
         raise ValueError(f"basis must be one of {BASES}, not {basis!r}")
     lines = RevenueLineMonth.objects.filter(basis=basis, month__range=(first, last))
-    clients = RevenueClientYear.objects.filter(basis=basis, year__range=(first.year, last.year))
-    return (
-        _RevenueRows(lines, "month", "service_line_id", amount_field="amount"),
-        _ClientRows(clients, F("year"), "client", amount_field="amount"),
-    )
+    return _RevenueRows(lines, "month", "service_line_id", amount_field="amount")
 
 
 def _revenue_by_month(source: _RevenueRows, wanted: list[int]) -> dict[int, dict[int, Decimal]]:
@@ -324,14 +322,14 @@ def _revenue_by_service(
 
 
 def _revenue_by_client(source: _ClientRows, wanted: list[int]) -> dict[int, dict[int, ClientRevenue]]:
-    """Each year's revenue by client id: one query."""
+    """Each year's revenue by client id, summed from the records: one query."""
     path = source.client_path
     clients: dict[int, dict[int, ClientRevenue]] = {y: {} for y in wanted}
     for row in (
         source.rows.order_by()
-        .annotate(y=source.year)
+        .annotate(y=YearOf(source.date_field))
         .values("y", f"{path}_id", f"{path}__name", f"{path}__tax_id")
-        .annotate(amount=Sum(source.amount_field))
+        .annotate(amount=Sum("net_amount"))
     ):
         if row["y"] in clients:
             clients[row["y"]][row[f"{path}_id"]] = ClientRevenue(
@@ -340,6 +338,34 @@ def _revenue_by_client(source: _ClientRows, wanted: list[int]) -> dict[int, dict
                 tax_id=row[f"{path}__tax_id"],
                 amount=round_money(row["amount"]),
             )
+    return clients
+
+
+def _rollup_clients(basis: Basis, wanted: list[int], scope: Clients) -> dict[int, dict[int, ClientRevenue]]:
+    """Each year's revenue by client id from its year rows: one query.
+
+    For the top clients only, each year's rows down to its `TOP_CLIENTS`-th largest amount (ties
+    at the edge included, so that the caller's sort by amount, name and id picks the same ones as
+    from the whole list). The amount is found by a subquery that reads that many entries of the
+    rank index, so the query reads a few dozen rows, not the year's thousands.
+    """
+    rows = RevenueClientYear.objects.filter(basis=basis, year__in=wanted)
+    if scope == "top":
+        top = Q()
+        for year in wanted:
+            edge = (
+                RevenueClientYear.objects.filter(basis=basis, year=year)
+                .order_by("-amount")
+                .values("amount")[TOP_CLIENTS - 1 : TOP_CLIENTS]
+            )
+            # Fewer clients than that: every row (no amount is below the money fields' bound).
+            top |= Q(year=year, amount__gte=Coalesce(Subquery(edge), Value(BELOW_ANY_AMOUNT)))
+        rows = rows.filter(top)
+    clients: dict[int, dict[int, ClientRevenue]] = {y: {} for y in wanted}
+    for year, client_id, name, tax_id, amount in rows.values_list(
+        "year", "client_id", "client__name", "client__tax_id", "amount"
+    ):
+        clients[year][client_id] = ClientRevenue(client_id=client_id, name=name, tax_id=tax_id, amount=amount)
     return clients
 
 
@@ -379,7 +405,7 @@ def _margins_by_year(first: date, last: date, wanted: list[int]) -> dict[int, li
 
 
 def services_years(
-    *, years: Iterable[int], basis: Basis = "accrual", source: Source = "rollups"
+    *, years: Iterable[int], basis: Basis = "accrual", source: Source = "rollups", clients: Clients = "all"
 ) -> dict[int, ServicesYear]:
     """The services figures of each year asked for, in a fixed number of queries (at most nine;
     ten on the cash basis from the raw records, which reads the refunds too), whatever the
@@ -389,23 +415,28 @@ def services_years(
     The sums are grouped by year (and month, service line, client) in one pass each over the
     date range that covers the years asked for: over the monthly rollups (`source="rollups"`,
     the pages) or over the records themselves (`"raw"`, the oracle the rollups are checked with).
+    `clients="top"`: `revenue_by_client` holds only the largest `TOP_CLIENTS` clients.
     """
     wanted = sorted(set(years))
     if not wanted:
         return {}
     first, last = year_bounds(wanted[0])[0], year_bounds(wanted[-1])[1]
     if source == "rollups":
-        rows, client_rows = _rollup_rows(basis, first, last)
+        rows = _rollup_rows(basis, first, last)
+        by_client = _rollup_clients(basis, wanted, clients)
     elif source == "raw":
         rows, client_rows = _revenue_rows(basis, first, last)
+        by_client = _revenue_by_client(client_rows, wanted)
     else:
         raise ValueError(f"source must be rollups or raw, not {source!r}")
     lines = list(ServiceLine.objects.order_by("code"))
     by_month = _revenue_by_month(rows, wanted)
     by_service = _revenue_by_service(rows, wanted, lines)
-    clients = _revenue_by_client(client_rows, wanted)
     if basis == "cash" and source == "raw":
-        _take_off_refunds(first, last, lines=lines, by_month=by_month, by_service=by_service, clients=clients)
+        _take_off_refunds(
+            first, last, lines=lines, by_month=by_month, by_service=by_service, clients=by_client
+        )
+    listed = TOP_CLIENTS if clients == "top" else None
     targets = _targets_by_year(wanted)
     margins = _margins_by_year(first, last, wanted)
     expected = _expected_by_year(first, last, wanted)
@@ -416,7 +447,7 @@ def services_years(
             basis=basis,
             services_revenue=round_money(sum(by_month[year].values(), ZERO)),
             revenue_by_service=by_service[year],
-            revenue_by_client=_client_revenue(clients[year]),
+            revenue_by_client=_client_revenue(by_client[year])[:listed],
             revenue_by_month=by_month[year],
             member_margin=round_money(sum((m.member_margin for m in margins[year]), ZERO)),
             guarantee_fund=round_money(sum((m.guarantee_fund for m in margins[year]), ZERO)),

@@ -118,9 +118,9 @@ def services_rollups_refresh(*, months: Iterable[date]) -> None:
         _refresh_clients(year, clients)
 
 
-def _refresh_lines(runs: list[tuple[date, date]], detail: dict[Bucket, Decimal]) -> None:
+def _refresh_lines(runs: list[tuple[date, date]], detail: dict[tuple[str, date, int, int], Decimal]) -> None:
     """Replace the month-and-line rows of the months in `runs` by the sums of their detail."""
-    totals: dict[tuple[Basis, date, int], Decimal] = defaultdict(lambda: ZERO)
+    totals: dict[tuple[str, date, int], Decimal] = defaultdict(lambda: ZERO)
     for (basis, month, line, _client), amount in detail.items():
         totals[basis, month, line] += amount
     RevenueLineMonth.objects.filter(within_runs("month", runs)).delete()

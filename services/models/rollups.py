@@ -108,6 +108,8 @@ class RevenueClientYear(models.Model):
                 fields=["year", "basis", "client"], name="services_revenue_client_year_unique"
             ),
         ]
+        # The pages' top clients of a year: the first entries of this index.
+        indexes = [models.Index(fields=["basis", "year", "-amount"], name="services_revenue_client_rank")]
 
     def __str__(self) -> str:
         return f"{self.year} · {self.basis} · {self.client_id}"

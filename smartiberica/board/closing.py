@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from smartiberica.board.figures import BASES, compute_yearly_figures_many
 from smartiberica.board.models import YearApproval
-from smartiberica.board.snapshots import to_snapshot
+from smartiberica.board.snapshots import to_snapshot, to_summary
 from smartiberica.kernel.closed_years import close_year_lock, closed_years, is_closed, reopen_year_lock
 from smartiberica.kernel.dates import EARLIEST_RECORD_YEAR, current_year
 from smartiberica.kernel.roles import APPROVE_YEAR_PERMISSION
@@ -67,7 +67,12 @@ def year_close(*, year: int, user: Any, note: str = "") -> YearApproval:
         basis: to_snapshot(compute_yearly_figures_many(years=[year], basis=basis)[year]) for basis in BASES
     }
     approval = YearApproval(
-        year=year, event=YearApproval.Event.APPROVED, by=user, note=note, snapshot=snapshot
+        year=year,
+        event=YearApproval.Event.APPROVED,
+        by=user,
+        note=note,
+        snapshot=snapshot,
+        summary={basis: to_summary(figures) for basis, figures in snapshot.items()},
     )
     approval.full_clean()
     approval.save()
@@ -140,8 +145,9 @@ class YearClosing:
 
 def year_closing(*, year: int, user: Any) -> YearClosing:
     """The closing state of `year` for `user` (two queries)."""
-    # list(): evaluated here, so the template runs no query.
-    history = list(YearApproval.objects.of_year(year).select_related("by"))
+    # list(): evaluated here, so the template runs no query. The history shows who, when and
+    # why: the frozen figures stay unread.
+    history = list(YearApproval.objects.of_year(year).select_related("by").defer("snapshot", "summary"))
     closed = is_closed(year)
     may_approve = (
         not closed

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from smartiberica.board import charts, drilldown
 from smartiberica.board import figure_registry as registry
 from smartiberica.board.figures import YearlyFigures, yearly_figures_many, years_with_data
-from smartiberica.kernel.basis import Basis
+from smartiberica.kernel.basis import TOP_CLIENTS, Basis
 from smartiberica.kernel.dates import current_year
 from smartiberica.kernel.money import ratio
 
@@ -172,7 +172,7 @@ def cost_lines(figures: YearlyFigures) -> list[Line]:
     ]
 
 
-def client_lines(figures: YearlyFigures, limit: int = 10) -> list[Line]:
+def client_lines(figures: YearlyFigures, limit: int = TOP_CLIENTS) -> list[Line]:
     return [
         Line(
             label=c.name,
@@ -255,7 +255,7 @@ def _page_years(year: int) -> list[int]:
 
 def year_page(*, year: int, basis: Basis) -> YearPage:
     years = _page_years(year)
-    by_year = yearly_figures_many(years=[y for y in years if y <= year], basis=basis)
+    by_year = yearly_figures_many(years=[y for y in years if y <= year], basis=basis, clients="top")
     figures = by_year[year]
     previous = by_year.get(year - 1)
     series = [by_year[y] for y in sorted(by_year)]
@@ -360,7 +360,7 @@ class YearsPage:
 
 def years_page(*, basis: Basis) -> YearsPage:
     years = years_with_data() or [current_year()]
-    by_year = yearly_figures_many(years=years, basis=basis)
+    by_year = yearly_figures_many(years=years, basis=basis, clients="top")
     series = [by_year[y] for y in years]
     mix = mix_rows(series)
     return YearsPage(

@@ -26,7 +26,7 @@ from decimal import ROUND_CEILING, Decimal
 from typing import Any, Protocol
 
 from services.selectors import ClientRevenue
-from smartiberica.kernel.basis import BASES, Basis, Source
+from smartiberica.kernel.basis import BASES, Basis, Clients, Source
 from smartiberica.kernel.dates import EARLIEST_RECORD_YEAR, latest_record_year
 from smartiberica.kernel.money import RATIO_QUANTUM, ZERO, ratio, round_money
 
@@ -385,23 +385,27 @@ def yearly_figures(*, year: int, basis: Basis = "accrual") -> YearlyFigures:
     return yearly_figures_many(years=[year], basis=basis)[year]
 
 
-def yearly_figures_many(*, years: list[int], basis: Basis = "accrual") -> dict[int, YearlyFigures]:
+def yearly_figures_many(
+    *, years: list[int], basis: Basis = "accrual", clients: Clients = "all"
+) -> dict[int, YearlyFigures]:
     """The figures of several years in a fixed number of queries, whatever the years and the volume.
 
     A closed year is its approved snapshot (public contract 3); the others are computed.
+    `clients="top"` (the pages): `revenue_by_client` lists only the largest `TOP_CLIENTS` clients.
     """
     # Imported here: the snapshots module builds `YearlyFigures` objects, defined above.
     from smartiberica.board.snapshots import approved_figures
 
     if basis not in BASES:
         raise ValueError(f"basis must be one of {BASES}, not {basis!r}")
-    approved = approved_figures(years=years, basis=basis)
-    computed = compute_yearly_figures_many(years=[y for y in years if y not in approved], basis=basis)
+    approved = approved_figures(years=years, basis=basis, clients=clients)
+    others = [y for y in years if y not in approved]
+    computed = compute_yearly_figures_many(years=others, basis=basis, clients=clients)
     return {year: approved.get(year) or computed[year] for year in sorted({*approved, *computed})}
 
 
 def compute_yearly_figures_many(
-    *, years: list[int], basis: Basis = "accrual", source: Source = "rollups"
+    *, years: list[int], basis: Basis = "accrual", source: Source = "rollups", clients: Clients = "all"
 ) -> dict[int, YearlyFigures]:
     """The figures of `years` recomputed, closed or not (the snapshot's source).
 
@@ -417,7 +421,7 @@ def compute_yearly_figures_many(
     if basis not in BASES:
         raise ValueError(f"basis must be one of {BASES}, not {basis!r}")
     funding = funding_years(years=years, source=source)
-    services = services_years(years=years, basis=basis, source=source)
+    services = services_years(years=years, basis=basis, source=source, clients=clients)
     return {year: combine(funding[year], services[year], basis=basis) for year in sorted(funding)}
 
 

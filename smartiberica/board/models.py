@@ -40,6 +40,9 @@ class YearApproval(models.Model):
     # {"accrual": {...}, "cash": {...}}: the figures of each basis (`board.snapshots`); empty for
     # a reopening.
     snapshot = models.JSONField(_("snapshot"), default=dict, blank=True)
+    # The same figures listing only the largest clients (`board.snapshots.to_summary`): what the
+    # pages read, since a snapshot of a year with thousands of clients weighs megabytes.
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
 
     objects = YearApprovalQuerySet.as_manager()
 
@@ -51,7 +54,11 @@ class YearApproval(models.Model):
             models.CheckConstraint(
                 condition=models.Q(event="reopened") | ~models.Q(snapshot={}),
                 name="year_approval_has_snapshot",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(event="reopened") | ~models.Q(summary={}),
+                name="year_approval_has_summary",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,7 +1,8 @@
 """The frozen figures of an approved year: a `YearlyFigures` to JSON and back, exactly.
 
 Every field is stored, the page context included, so a closed year's page, API answer and
-exports are those of the day it was approved, whatever is written or recomputed later. Money
+exports are those of the day it was approved, whatever is written or recomputed later. A summary
+beside it lists only the largest clients: the pages, which show no more, read it instead. Money
 and ratios are stored as decimal strings (exact); the loader rebuilds each field from the type
 the dataclass declares, so a field added later is stored without code here.
 """
@@ -19,6 +20,7 @@ from typing import Any
 from smartiberica.board import figures
 from smartiberica.board.figures import Approval, Basis, YearlyFigures
 from smartiberica.board.models import YearApproval
+from smartiberica.kernel.basis import TOP_CLIENTS, Clients
 from smartiberica.kernel.models import ClosedYear
 
 # Not part of the frozen figures: who approved is the approval's own record.
@@ -32,25 +34,32 @@ def to_snapshot(yearly: YearlyFigures) -> dict[str, Any]:
     }
 
 
+def to_summary(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """A basis's snapshot listing only its largest `TOP_CLIENTS` clients (the list is sorted)."""
+    return {**snapshot, "revenue_by_client": snapshot["revenue_by_client"][:TOP_CLIENTS]}
+
+
 def from_snapshot(data: dict[str, Any]) -> YearlyFigures:
     """The `YearlyFigures` that `to_snapshot` stored (fields it lacks keep their defaults)."""
     return typing.cast(YearlyFigures, _load_dataclass(YearlyFigures, data))
 
 
-def approved_figures(*, years: list[int], basis: Basis) -> dict[int, YearlyFigures]:
-    """The snapshot of each closed year among `years`, with its approval (one query)."""
+def approved_figures(*, years: list[int], basis: Basis, clients: Clients = "all") -> dict[int, YearlyFigures]:
+    """The snapshot of each closed year among `years`, with its approval (one query); its summary
+    for `clients="top"`, the other one left unread."""
     latest: dict[int, YearApproval] = {}
     rows = (
         YearApproval.objects.approvals()
         .filter(year__in=years)
         .filter(year__in=ClosedYear.objects.values("year"))
         .select_related("by")
+        .defer("summary" if clients == "all" else "snapshot")
     )
     for approval in rows:
         latest[approval.year] = approval  # ordered by year, then time: the latest wins
     return {
         year: dataclasses.replace(
-            from_snapshot(approval.snapshot[basis]),
+            from_snapshot((approval.snapshot if clients == "all" else approval.summary)[basis]),
             approval=Approval(by=approval.by.get_username(), at=approval.at, note=approval.note),
         )
         for year, approval in latest.items()

@@ -9,3 +9,9 @@ BASES: tuple[Basis, ...] = ("accrual", "cash")
 # Where a selector reads its yearly sums: the monthly rollups the actions keep in step with the
 # records (the pages), or the records themselves (the oracle `check_rollups` compares them with).
 Source = Literal["rollups", "raw"]
+
+# Which clients a year's figures list: every client with revenue (the API, the exports, the
+# snapshots), or only the largest `TOP_CLIENTS` (the pages, which show no more): at 5,000 clients a
+# year, decoding every list of every year of a trend was most of a page's time.
+Clients = Literal["all", "top"]
+TOP_CLIENTS = 10

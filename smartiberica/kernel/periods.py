@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Func, IntegerField, Max, Min, QuerySet, Subquery
+from django.db import connections
+from django.db.models import F, Func, IntegerField, Max, Min, QuerySet
 
 from smartiberica.kernel.dates import EARLIEST_RECORD_DATE, latest_record_year, year_bounds
 
@@ -60,15 +61,26 @@ def years_present(queryset: QuerySet[Any], field: str) -> set[int]:
     years = {first, last}
     between = list(range(first + 1, last))
     if between:
-        # "The first date of the year, in date order": PostgreSQL walks the date index for it,
-        # whereas for an EXISTS it may pick a sequential scan that reads millions of rows of other
-        # years before the first match (measured: 0.2 ms against 620 ms at 10 M invoices).
-        probes = {
-            f"y{year}": Subquery(
-                queryset.filter(**{f"{field}__range": year_bounds(year)}).order_by(field).values(field)[:1]
-            )
-            for year in between
-        }
-        row = queryset.order_by().annotate(**probes).values(*probes)[:1].get()
-        years.update(year for year in between if row[f"y{year}"] is not None)
+        years.update(_years_probed(queryset, field, between))
     return years
+
+
+def _years_probed(queryset: QuerySet[Any], field: str, years: list[int]) -> set[int]:
+    """Which of `years` hold a row of `queryset`: one query, a probe per year.
+
+    Each probe asks for the first date of its year in date order: PostgreSQL walks the date index
+    for it, whereas for an EXISTS it may pick a sequential scan that reads millions of rows of
+    other years before the first match (measured: 0.2 ms against 620 ms at 10 M invoices). The
+    queryset is compiled once and its SQL repeated per year: compiling one Django subquery per
+    year cost more than the probes themselves (30 ms a page over six tables).
+    """
+    connection = connections[queryset.db]
+    sql, params = queryset.order_by().values(probe_date=F(field)).query.sql_with_params()
+    probe = f"(SELECT p.probe_date FROM ({sql}) p WHERE p.probe_date BETWEEN %s AND %s ORDER BY 1 LIMIT 1)"
+    arguments: list[Any] = []
+    for year in years:
+        arguments += [*params, *(connection.ops.adapt_datefield_value(day) for day in year_bounds(year))]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join([probe] * len(years)), arguments)
+        row = cursor.fetchone()
+    return {year for year, first in zip(years, row, strict=True) if first is not None}
