@@ -24,7 +24,22 @@ $(STAMP): pyproject.toml constraints.txt
 # runs without them (the PDF link then says what is missing); say here how to get them.
 PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 fonts-dejavu-core
 
-install: $(STAMP) .env
+# The accessibility tests (tests/browser/test_accessibility.py) inject axe-core into the browser;
+# it comes from npm, pinned by package-lock.json. Nothing else needs Node: without npm those tests
+# are skipped (REQUIRE_BROWSER=1 makes them fail).
+AXE := node_modules/axe-core/axe.min.js
+
+$(AXE): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --no-audit --no-fund --loglevel=error && touch $(AXE); \
+	else \
+	  echo ""; \
+	  echo "WARNING: npm not found: axe-core is not installed and the accessibility tests are skipped."; \
+	  echo "         Install Node.js 20+ with npm (Debian or Ubuntu: sudo apt-get install nodejs npm)."; \
+	  echo ""; \
+	fi
+
+install: $(STAMP) .env $(AXE)
 	@$(BIN)/python -c 'import weasyprint' >/dev/null 2>&1 || { \
 	  echo ""; \
 	  echo "WARNING: the board pack PDF cannot be made: WeasyPrint misses system libraries."; \
@@ -78,4 +93,4 @@ bench: install
 	$(BIN)/python bench/scale.py $(SCALE_ARGS)
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache .hypothesis
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache .mypy_cache .hypothesis

@@ -34,7 +34,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -48,7 +48,13 @@ from funding import (
 )
 from funding import resources as exports
 from funding import validation as v
-from funding.choices import ObligationStatus
+from funding.admin_filters import (
+    CategoryCodeFilter,
+    DeadlineFilter,
+    IntegerYearFilter,
+    SourceCodeFilter,
+)
+from funding.choices import BudgetStatus, ObligationStatus
 from funding.models import (
     CostBudget,
     CostBudgetLine,
@@ -61,89 +67,18 @@ from funding.models import (
     LoanRepayment,
     LoanScheduleEntry,
     Obligation,
-    ObligationQuerySet,
     SharedServiceCost,
     SupportAgreement,
 )
-from smartiberica.kernel.admin_base import ActionAdmin, BigListAdmin, LocalizedNumbersMixin, inline_rows
-from smartiberica.kernel.admin_filters import filter_year, ignore_filter_value, year_choices, year_filter
+from smartiberica.kernel.admin_base import ActionAdmin, BigListAdmin, LabelledTabularInline, inline_rows
+from smartiberica.kernel.admin_columns import short_column
+from smartiberica.kernel.admin_filters import (
+    year_filter,
+)
 from smartiberica.kernel.admin_totals import TotalChangeListMixin
 from smartiberica.kernel.dates import today
 from smartiberica.kernel.import_admin import RecordsImportExportMixin
 from smartiberica.kernel.money import ZERO, round_money
-
-# --- List filters (static or tiny choices: never a SELECT DISTINCT over a big table) --------------------
-
-
-class IntegerYearFilter(admin.SimpleListFilter):
-    """A year filter on an integer `year` field, with the same static years as `year_filter`."""
-
-    title = _("year")
-    parameter_name = "year"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return year_choices()
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        value = self.value()
-        if not value:
-            return queryset
-        year = filter_year(value)
-        if year is None:
-            ignore_filter_value(request, value)
-            return queryset
-        return queryset.filter(year=year)
-
-
-class SourceCodeFilter(admin.SimpleListFilter):
-    """Filter by funding source code (`source__code__exact=`): one query on the small sources table."""
-
-    title = _("funding source")
-    parameter_name = "source__code__exact"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return list(FundingSource.objects.order_by("name").values_list("code", "name"))
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return queryset.filter(source__code=self.value()) if self.value() else queryset
-
-
-class CategoryCodeFilter(admin.SimpleListFilter):
-    """Filter by expense category code (`category__code__exact=`): one query on the categories."""
-
-    title = _("category")
-    parameter_name = "category__code__exact"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [(c.code, c.name) for c in ExpenseCategory.objects.all()]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return queryset.filter(category__code=self.value()) if self.value() else queryset
-
-
-class DeadlineFilter(admin.SimpleListFilter):
-    title = _("deadline")
-    parameter_name = "deadline"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
-        return [
-            ("attention", _("Overdue or due within 60 days")),
-            ("overdue", _("Overdue")),
-            ("soon", _("Due within 60 days")),
-        ]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        # The obligations' changelist: its queryset comes from `Obligation.objects`.
-        assert isinstance(queryset, ObligationQuerySet)
-        value = self.value()
-        if value == "attention":
-            return queryset.needing_attention()
-        if value == "overdue":
-            return queryset.overdue()
-        if value == "soon":
-            return queryset.due_soon()
-        return queryset
-
 
 # --- Funding sources -----------------------------------------------------------------------------------
 
@@ -187,13 +122,13 @@ class FundingSourceAdmin(RecordsImportExportMixin, ActionAdmin):
 # --- Support agreements --------------------------------------------------------------------------------
 
 
-class ExpectedTrancheInline(LocalizedNumbersMixin, admin.TabularInline):
+class ExpectedTrancheInline(LabelledTabularInline):
     model = ExpectedTranche
     fields = ("date", "amount")
     extra = 0
 
 
-class ObligationInline(LocalizedNumbersMixin, admin.TabularInline):
+class ObligationInline(LabelledTabularInline):
     model = Obligation
     fields = ("description", "due_date", "status", "completed_on")
     extra = 0
@@ -219,7 +154,7 @@ class AgreementReceiptForm(forms.ModelForm):
         return super()._get_validation_exclusions() - {"source"}  # type: ignore[misc]
 
 
-class AgreementReceiptInline(LocalizedNumbersMixin, admin.TabularInline):
+class AgreementReceiptInline(LabelledTabularInline):
     model = FundingReceipt
     form = AgreementReceiptForm
     fields = ("date", "amount", "reference", "description")
@@ -301,7 +236,15 @@ class ObligationAdmin(ActionAdmin):
 class FundingReceiptAdmin(RecordsImportExportMixin, TotalChangeListMixin, BigListAdmin):
     importer_class = exports.FundingReceiptResource.importer_class
     resource_classes = [exports.FundingReceiptResource]
-    list_display = ("date", "source", "amount", "reference", "agreement", "description")
+    # The amount first, the long texts cut: the amounts stay in sight at 1280 px.
+    list_display = (
+        "date",
+        "amount",
+        short_column(FundingReceipt, "source__name", name="source_short"),
+        "reference",
+        short_column(FundingReceipt, "agreement__title", name="agreement_short"),
+        short_column(FundingReceipt, "description"),
+    )
     list_filter = (year_filter("date"), ("source__kind", admin.ChoicesFieldListFilter), SourceCodeFilter)
     list_select_related = ("source", "agreement")
     search_fields = ("reference", "description", "source__name", "source__code")
@@ -320,7 +263,7 @@ class FundingReceiptAdmin(RecordsImportExportMixin, TotalChangeListMixin, BigLis
 # --- The loan ------------------------------------------------------------------------------------------
 
 
-class LoanScheduleInline(LocalizedNumbersMixin, admin.TabularInline):
+class LoanScheduleInline(LabelledTabularInline):
     """The generated schedule, read-only; `paid` says whether a repayment was recorded against it."""
 
     model = LoanScheduleEntry
@@ -402,7 +345,7 @@ class LoanAdmin(ActionAdmin):
 class LoanRepaymentAdmin(TotalChangeListMixin, BigListAdmin):
     """Repayments made. A prepayment (kind) re-generates the rest of the loan's schedule when saved."""
 
-    list_display = ("date", "loan", "kind", "instalment_number", "interest", "principal")
+    list_display = ("date", "principal", "interest", "loan", "kind", "instalment_number")
     list_filter = (year_filter("date"), "kind")
     list_select_related = ("loan",)
     search_fields = ("loan__reference",)
@@ -424,21 +367,35 @@ class LoanRepaymentAdmin(TotalChangeListMixin, BigListAdmin):
 
 
 @admin.register(SharedServiceCost)
-class SharedServiceCostAdmin(BigListAdmin):
+class SharedServiceCostAdmin(TotalChangeListMixin, BigListAdmin):
     list_display = (
         "year",
-        "service",
-        "source",
-        "total_cost",
-        "share_paid",
-        "share_percent",
-        "standalone_cost",
         "avoided",
+        "standalone_cost",
+        "share_paid",
+        "total_cost",
+        "share_percent",
+        short_column(SharedServiceCost, "service"),
+        short_column(SharedServiceCost, "source__name", name="source_short"),
     )
     list_filter = (IntegerYearFilter, SourceCodeFilter)
     list_select_related = ("source",)
     search_fields = ("service", "source__name", "source__code")
     autocomplete_fields = ("source",)
+    # The avoided cost first: the in-kind support the board's figure counts.
+    total_fields = (
+        ("avoided", _("avoided cost (in-kind support)")),
+        ("standalone_cost", _("standalone cost")),
+        ("share_paid", _("share paid")),
+        ("total_cost", _("total cost")),
+    )
+
+    def filtered_totals(self, queryset: QuerySet[Any]) -> dict[str, Decimal]:
+        sums = queryset.aggregate(
+            total_avoided=Sum(F("standalone_cost") - F("share_paid"), default=ZERO),
+            **{f"total_{name}": Sum(name, default=ZERO) for name, _label in self.total_fields[1:]},
+        )
+        return {name: round_money(sums[f"total_{name}"]) for name, _label in self.total_fields}
 
     def save_record(
         self, request: HttpRequest, obj: SharedServiceCost, form: Any, formsets: Any, change: bool
@@ -486,16 +443,23 @@ class ExpenseCategoryAdmin(ActionAdmin):
         record_actions.category_delete(category=obj)
 
 
-class CostBudgetLineInline(LocalizedNumbersMixin, admin.TabularInline):
+class CostBudgetLineInline(LabelledTabularInline):
     model = CostBudgetLine
     fields = ("category", "amount")
     autocomplete_fields = ("category",)
     extra = 0
 
 
+def _budget_rank(row: dict[str, Any]) -> tuple[Any, ...]:
+    return (row["version"], row["approved_on"], row["pk"])
+
+
 @admin.register(CostBudget)
-class CostBudgetAdmin(ActionAdmin):
-    list_display = ("year", "version", "label", "status", "approved_on", "total")
+class CostBudgetAdmin(TotalChangeListMixin, ActionAdmin):
+    list_display = ("year", "version", "total", "status", "approved_on", short_column(CostBudget, "label"))
+    # Not the sum of every version listed: the budget the board's figure reads, each year's latest
+    # approved one.
+    total_fields = (("total", _("latest approved budget of each year")),)
     list_filter = (IntegerYearFilter, "status")
     search_fields = ("label",)
     inlines = (CostBudgetLineInline,)
@@ -517,6 +481,20 @@ class CostBudgetAdmin(ActionAdmin):
     @admin.display(description=_("total"), ordering="lines_total")
     def total(self, budget: CostBudget) -> Decimal:
         return round_money(getattr(budget, "lines_total", None) or ZERO)
+
+    def filtered_totals(self, queryset: QuerySet[Any]) -> dict[str, Decimal]:
+        # One query over the listed approved budgets (a few a year), the latest of each year kept
+        # as `funding.selectors` picks it: highest version, then latest approval.
+        approved = queryset.filter(status=BudgetStatus.APPROVED).values(
+            "pk", "year", "version", "approved_on", "lines_total"
+        )
+        latest: dict[int, dict[str, Any]] = {}
+        for row in approved.order_by():
+            kept = latest.get(row["year"])
+            if kept is None or _budget_rank(row) > _budget_rank(kept):
+                latest[row["year"]] = row
+        total = sum((round_money(row["lines_total"] or ZERO) for row in latest.values()), ZERO)
+        return {"total": round_money(total)}
 
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
@@ -551,7 +529,15 @@ class CostBudgetAdmin(ActionAdmin):
 class ExpenseAdmin(RecordsImportExportMixin, TotalChangeListMixin, BigListAdmin):
     importer_class = exports.ExpenseResource.importer_class
     resource_classes = [exports.ExpenseResource]
-    list_display = ("date", "reference", "supplier", "category", "amount", "description")
+    # The amount first, the long texts cut: the amounts stay in sight at 1280 px.
+    list_display = (
+        "date",
+        "amount",
+        "category",
+        short_column(Expense, "supplier"),
+        "reference",
+        short_column(Expense, "description"),
+    )
     list_filter = (year_filter("date"), CategoryCodeFilter)
     list_select_related = ("category",)
     search_fields = ("reference", "supplier", "description")

@@ -18,7 +18,7 @@ from smartiberica.kernel.admin_totals import TotalChangeListMixin
 
 @admin.register(LoanScheduleEntry)
 class LoanScheduleEntryAdmin(TotalChangeListMixin, ReadOnlyAdmin):
-    list_display = ("due_date", "loan", "number", "instalment", "interest", "principal", "balance")
+    list_display = ("due_date", "interest", "principal", "instalment", "balance", "loan", "number")
     list_filter = (year_filter("due_date", _("due year")), "loan")
     list_select_related = ("loan",)
     search_fields = ("loan__reference",)

@@ -128,6 +128,7 @@ class _SourceLookup:
 class FundingReceiptImporter(_RollupsOnce, _SourceLookup, Importer):
     kind = "funding-receipts"
     required = ("date", "source", "amount", "reference")
+    amount_columns = ("amount",)
     optional = ("description",)
     field_columns: ClassVar[dict[str, str]] = {
         "date": "date",
@@ -193,6 +194,7 @@ class ExpenseRow:
 class ExpenseImporter(_RollupsOnce, Importer):
     kind = "expenses"
     required = ("date", "category", "supplier", "amount", "reference")
+    amount_columns = ("amount",)
     optional = ("description",)
     field_columns: ClassVar[dict[str, str]] = {
         "date": "date",

@@ -134,6 +134,7 @@ def stored_columns(invoice: Invoice) -> dict[str, Any]:
 class InvoiceImporter(Importer):
     kind = "invoices"
     required = ("number", "issue_date", "client", "client_tax_id", "service", "net_amount", "vat_rate")
+    amount_columns = ("net_amount",)
     optional = ("status", "due_date", "contract", "corrects")
     field_columns: ClassVar[dict[str, str]] = {
         "number": "number",
@@ -392,6 +393,7 @@ class PaymentImporter(Importer):
     kind = "payments"
     required = ("invoice", "date", "amount")
     field_columns: ClassVar[dict[str, str]] = {"invoice": "invoice", "date": "date", "amount": "amount"}
+    amount_columns = ("amount",)
     default_column = "amount"
     key_column = "amount"
 
@@ -515,6 +517,7 @@ class TurnoverRow:
 class MemberTurnoverImporter(Importer):
     kind = "member-turnover"
     required = ("month", "turnover")
+    amount_columns = ("turnover",)
     optional = ("structure_rate", "fund_rate", "active_members")
     field_columns: ClassVar[dict[str, str]] = {
         "month": "month",

@@ -371,8 +371,8 @@ def validate_credit_within_original(
             code="credit_exceeds_original",
             params={
                 "number": number,
-                "credited": -credited_net if too_much_net else -credited_gross,
-                "original": original_net if too_much_net else original_gross,
+                "credited": money_text(-credited_net if too_much_net else -credited_gross),
+                "original": money_text(original_net if too_much_net else original_gross),
             },
         )
 

@@ -48,6 +48,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+# 403 and 404: Django's handlers render templates/403.html and 404.html; the 500 page is rendered
+# without the request's context (see smartiberica.errors).
+handler500 = "smartiberica.errors.server_error"
+
 admin.site.site_header = _("SmartIberica Funding")
 admin.site.site_title = _("SmartIberica Funding")
 admin.site.index_title = _("Records")

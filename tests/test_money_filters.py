@@ -4,7 +4,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-NBSP = "\u00a0"
+NBSP, NNBSP = "\u00a0", "\u202f"
 
 
 def render(source: str, language: str, **context: object) -> str:
@@ -14,7 +14,7 @@ def render(source: str, language: str, **context: object) -> str:
 
 @pytest.mark.parametrize(
     ("language", "expected"),
-    [("es", f"12.345,67{NBSP}€"), ("fr", f"12.345,67{NBSP}€"), ("en", "€12,345.67")],
+    [("es", f"12.345,67{NBSP}€"), ("fr", f"12{NNBSP}345,67{NBSP}€"), ("en", "€12,345.67")],
 )
 def test_money_is_formatted_per_locale(language: str, expected: str) -> None:
     assert render("{{ v|money }}", language, v=Decimal("12345.67")) == expected
@@ -29,7 +29,7 @@ def test_missing_money_and_ratios_show_a_dash() -> None:
 
 
 @pytest.mark.parametrize(
-    ("language", "expected"), [("es", f"81,2{NBSP}%"), ("fr", f"81,2{NBSP}%"), ("en", "81.2%")]
+    ("language", "expected"), [("es", f"81,2{NBSP}%"), ("fr", f"81,2{NNBSP}%"), ("en", "81.2%")]
 )
 def test_a_ratio_shows_as_a_percentage(language: str, expected: str) -> None:
     assert render("{{ v|percent }}", language, v=Decimal("0.8123")) == expected

@@ -223,7 +223,7 @@ class CostBudgetLine(RulesFirst):
         ]
 
     def __str__(self) -> str:
-        return f"{self.budget} · {self.category.code}"
+        return f"{self.budget} · {self.category.name}"  # the name in the reader's language
 
 
 class Expense(RulesFirst):

@@ -10,7 +10,7 @@ from django.db.models import OuterRef, QuerySet, Subquery, Sum
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from smartiberica.kernel.admin_base import ActionAdmin, BigListAdmin, LocalizedNumbersMixin, inline_rows
+from smartiberica.kernel.admin_base import ActionAdmin, BigListAdmin, LabelledTabularInline, inline_rows
 from smartiberica.kernel.money import NBSP, ZERO, format_number, round_money
 
 from .. import record_actions
@@ -20,7 +20,7 @@ from ..models import Client, Invoice, Partner, RevenueTarget, ServiceLine
 from .filters import TargetYearFilter, service_line_filter
 
 
-class RevenueTargetInline(LocalizedNumbersMixin, admin.TabularInline):
+class RevenueTargetInline(LabelledTabularInline):
     model = RevenueTarget
     extra = 0
     fields = ("year", "amount")

@@ -15,6 +15,7 @@ from smartiberica.kernel.admin_filters import (
     filter_integer,
     filter_year,
     ignore_filter_value,
+    integer_years,
     year_choices,
 )
 from smartiberica.kernel.dates import today
@@ -118,13 +119,13 @@ class PaymentStateFilter(admin.SimpleListFilter):
 
 
 class TargetYearFilter(admin.SimpleListFilter):
-    """Static year choices for an integer year field."""
+    """An integer year field's filter: the years with records (a small table), and the current year."""
 
     title = _("year")
     parameter_name = "year"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return year_choices()
+        return year_choices(integer_years(model_admin.model._default_manager.all()))
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         value = self.value()

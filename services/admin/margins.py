@@ -6,13 +6,15 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from smartiberica.kernel.admin_base import ActionAdmin, LocalizedNumbersMixin, inline_rows
+from smartiberica.kernel.admin_base import ActionAdmin, LabelledTabularInline, inline_rows
 from smartiberica.kernel.admin_filters import year_filter
+from smartiberica.kernel.admin_totals import TotalChangeListMixin
 from smartiberica.kernel.import_admin import RecordsImportExportMixin
-from smartiberica.kernel.money import format_number
+from smartiberica.kernel.money import ZERO, format_number, round_money
 
 from .. import record_actions
 from .. import resources as exports
@@ -21,17 +23,24 @@ from ..selectors import month_margin
 
 
 @admin.register(MemberTurnover)
-class MemberTurnoverAdmin(RecordsImportExportMixin, ActionAdmin):
+class MemberTurnoverAdmin(RecordsImportExportMixin, TotalChangeListMixin, ActionAdmin):
     importer_class = exports.MemberTurnoverResource.importer_class
     resource_classes = [exports.MemberTurnoverResource]
     list_display = (
         "month_display",
         "turnover",
-        "active_members",
-        "rates_display",
         "margin_display",
         "fund_display",
+        "rates_display",
+        "active_members",
     )
+    # The margin first: the board's member margin figure opens this list.
+    total_fields = (
+        ("member_margin", _("member margin")),
+        ("guarantee_fund", _("guarantee fund")),
+        ("turnover", _("members' turnover")),
+    )
+    total_columns = {"member_margin": "margin_display", "guarantee_fund": "fund_display"}
     list_filter = (year_filter("month"),)
     ordering = ("-month",)
     show_full_result_count = False
@@ -54,6 +63,22 @@ class MemberTurnoverAdmin(RecordsImportExportMixin, ActionAdmin):
         for row in changelist.result_list:
             row.margin_rules = rules
         return changelist
+
+    def filtered_totals(self, queryset: QuerySet[Any]) -> dict[str, Decimal]:
+        """The listed months' totals, each month's margin rounded as the board's figures round it.
+
+        The margins depend on the rules, so they are computed here rather than summed in SQL: a
+        fixed number of queries (the months, the rules, their bands) over a small table, a row
+        a month.
+        """
+        months = list(queryset.order_by())
+        rules = list(MarginRule.objects.prefetch_related("bands")) if months else []
+        margins = [month_margin(row, rules) for row in months]
+        return {
+            "member_margin": round_money(sum((m.member_margin for m in margins), ZERO)),
+            "guarantee_fund": round_money(sum((m.guarantee_fund for m in margins), ZERO)),
+            "turnover": round_money(sum((m.turnover for m in margins), ZERO)),
+        }
 
     def _margin(self, obj: MemberTurnover) -> Any:
         rules = getattr(obj, "margin_rules", None)
@@ -79,7 +104,7 @@ class MemberTurnoverAdmin(RecordsImportExportMixin, ActionAdmin):
         return self._margin(obj).guarantee_fund
 
 
-class MarginBandInline(LocalizedNumbersMixin, admin.TabularInline):
+class MarginBandInline(LabelledTabularInline):
     model = MarginBand
     fields = ("lower_bound", "structure_rate", "fund_rate")
     extra = 0

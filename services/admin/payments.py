@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from smartiberica.kernel.admin_base import BigListAdmin
+from smartiberica.kernel.admin_columns import short_text
 from smartiberica.kernel.admin_filters import year_filter
 from smartiberica.kernel.admin_totals import TotalChangeListMixin
 from smartiberica.kernel.import_admin import RecordsImportExportMixin
@@ -26,7 +27,7 @@ class PaymentAdmin(RecordsImportExportMixin, TotalChangeListMixin, BigListAdmin)
     resource_classes = [exports.PaymentResource]
     # The net part is what the cash basis counts as revenue.
     total_fields = (("amount", _("amount")), ("net_amount", _("net part")))
-    list_display = ("date", "invoice", "client_display", "amount", "net_amount", "method", "reference")
+    list_display = ("date", "amount", "net_amount", "invoice", "client_display", "method", "reference")
     list_select_related = ("invoice", "invoice__client")
     list_filter = (
         year_filter("date"),
@@ -41,7 +42,9 @@ class PaymentAdmin(RecordsImportExportMixin, TotalChangeListMixin, BigListAdmin)
 
     @admin.display(description=_("client"), ordering="invoice__client__name")
     def client_display(self, obj: Payment) -> str:
-        return obj.invoice.client.name
+        return short_text(obj.invoice.client.name)
+
+    client_display.short_text = True  # type: ignore[attr-defined]
 
     @admin.display(description=_("invoice's page"))
     def invoice_link(self, obj: Payment) -> str:
@@ -61,7 +64,7 @@ class RefundAdmin(RecordsImportExportMixin, TotalChangeListMixin, BigListAdmin):
     importer_class = exports.RefundResource.importer_class
     resource_classes = [exports.RefundResource]
     total_fields = (("amount", _("amount")), ("net_amount", _("net part")))
-    list_display = ("date", "invoice", "client_display", "amount", "net_amount", "reference")
+    list_display = ("date", "amount", "net_amount", "invoice", "client_display", "reference")
     list_select_related = ("invoice", "invoice__client")
     list_filter = (
         year_filter("date"),
@@ -75,7 +78,9 @@ class RefundAdmin(RecordsImportExportMixin, TotalChangeListMixin, BigListAdmin):
 
     @admin.display(description=_("client"), ordering="invoice__client__name")
     def client_display(self, obj: Refund) -> str:
-        return obj.invoice.client.name
+        return short_text(obj.invoice.client.name)
+
+    client_display.short_text = True  # type: ignore[attr-defined]
 
     @admin.display(description=_("invoice's page"))
     def invoice_link(self, obj: Refund) -> str:

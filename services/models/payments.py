@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import ClassVar
 
 from django.core.exceptions import ValidationError
@@ -12,10 +13,15 @@ from simple_history.models import HistoricalRecords
 
 from smartiberica.kernel.dates import not_before_earliest, validate_record_date, year_bounds
 from smartiberica.kernel.models_base import RulesFirst
-from smartiberica.kernel.money import MONEY, ZERO
+from smartiberica.kernel.money import MONEY, ZERO, format_money
 
 from .. import validation as v
 from ..choices import PaymentMethod
+
+
+def _amount_text(amount: Decimal | None) -> str:
+    """The amount the reader's way (the admin's messages and history name records by it)."""
+    return "—" if amount is None else format_money(amount)
 
 
 class PaymentQuerySet(models.QuerySet["Payment"]):
@@ -67,7 +73,7 @@ class Payment(RulesFirst):
         indexes = [models.Index(fields=["date"], name="services_payment_date_idx")]
 
     def __str__(self) -> str:
-        return f"{self.invoice} {self.date} {self.amount}"
+        return f"{self.invoice} {self.date} {_amount_text(self.amount)}"
 
     def clean(self) -> None:
         if self.invoice_id is None:
@@ -134,7 +140,7 @@ class Refund(RulesFirst):
         indexes = [models.Index(fields=["date"], name="services_refund_date_idx")]
 
     def __str__(self) -> str:
-        return f"{self.invoice} {self.date} −{self.amount}"
+        return f"{self.invoice} {self.date} −{_amount_text(self.amount)}"
 
     def clean(self) -> None:
         if self.invoice_id is None:

@@ -4,7 +4,8 @@ Charts are pictures: every one of them has a table beside it with the exact
 figures. pygal plots floats, so Decimals are converted here and only here; no
 figure the reader can copy comes from a chart. pygal's own scripts are stripped
 (the pages need no JavaScript and the Content-Security-Policy forbids inline
-script), and the SVG is inlined in the page so that it prints.
+script), and the SVG is inlined in the page so that it prints. The legend is an HTML list under
+the plot (`_legend`): it wraps at any width, where pygal's overlaps itself or is cut.
 
 Each chart is described by a `_Plot` (pure data), and drawn once per plot and language: pygal
 takes about 10 ms a chart, and the same figures are drawn again at every visit of a page (a
@@ -20,28 +21,39 @@ from decimal import Decimal
 from typing import Any
 
 import pygal
-from django.utils.formats import number_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from pygal.style import Style
 
 from smartiberica.board.figures import YearlyFigures
 from smartiberica.kernel.basis import TOP_CLIENTS
+from smartiberica.kernel.money import format_money, format_percent
 
+# Okabe and Ito's palette, distinct for the common colour-blindnesses, ordered so that
+# neighbours differ in lightness too (a stacked bar stays readable in greyscale print), then
+# darker and lighter tones for long series lists.
 PALETTE = (
-    "#0b6e4f",
-    "#2f9e7a",
-    "#7cc6a4",
-    "#1f4e79",
-    "#4f81bd",
-    "#9dc3e6",
-    "#b35806",
-    "#f1a340",
-    "#fee0b6",
-    "#6a51a3",
-    "#bcbddc",
-    "#8c8c8c",
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#000000",
+    "#7F7F7F",
+    "#8C510A",
+    "#C7C7C7",
+    "#5E3C99",
 )
+
+# Lines differ by their dashes as well as their colour; the HTML legend draws the same style.
+DASHES = ("", "8,4", "2,4")
+LEGEND_BORDER = {"": "solid", "8,4": "dashed", "2,4": "dotted"}
+
+# White gaps between bars and stacked segments: adjacent colours stay apart in greyscale.
+BAR_CSS = "inline:.rect.reactive{stroke:#fff;stroke-width:1px}"
 
 STYLE = Style(
     background="transparent",
@@ -70,17 +82,30 @@ def _strip_scripts(root: Any) -> Any:
     return root
 
 
+def _as_image(title: str) -> Callable[[Any], Any]:
+    """One image named by its title for assistive technology, not hundreds of loose SVG texts:
+    the exact figures are in the table beside every chart."""
+
+    def name(root: Any) -> Any:
+        root.set("role", "img")
+        root.set("aria-label", title)
+        return root
+
+    return name
+
+
 def _to_float(value: Decimal | None) -> float | None:
     # Plotting only: the exact value is in the table next to the chart.
     return None if value is None else float(value)
 
 
 def _money_label(value: float) -> str:
-    return number_format(Decimal(str(round(value))), decimal_pos=0, use_l10n=True, force_grouping=True) + " €"
+    # Whole euros, written as the reader's language writes money ("€12,345" in English).
+    return format_money(Decimal(str(value)), places=0)
 
 
 def _percent_label(value: float) -> str:
-    return number_format(Decimal(str(round(value, 1))), decimal_pos=0, use_l10n=True) + " %"
+    return format_percent(Decimal(str(value)), places=0)
 
 
 def _chart(kind: Callable[..., Any], *, title: str, formatter: Callable[[float], str], **options: Any) -> Any:
@@ -89,17 +114,23 @@ def _chart(kind: Callable[..., Any], *, title: str, formatter: Callable[[float],
         "title": title,
         "js": [],
         "disable_xml_declaration": True,
-        "legend_at_bottom": True,
-        "legend_at_bottom_columns": 3,
+        # The legend is HTML under the picture (see `_legend`): pygal's own legend at the bottom
+        # overlaps itself when labels are long and is cut when there are many series.
+        "show_legend": False,
         "value_formatter": formatter,
         "width": 760,
         "height": 380,
         "margin": 12,
-        "truncate_legend": 40,
+        "margin_right": 36,  # room for the last axis label, centred on the plot's edge
+        # Full axis labels ("100.000 €", not "100.00…"), and few enough ticks that they fit.
+        "truncate_label": -1,
+        "max_scale": 6,
+        "css": [*pygal.Config.css.value, BAR_CSS],
         "no_data_text": _("No data"),
     }
     chart = kind(**{**settings, **options})
     chart.add_xml_filter(_strip_scripts)
+    chart.add_xml_filter(_as_image(title))
     return chart
 
 
@@ -132,7 +163,27 @@ def _render(plot: _Plot, language: str | None) -> str:
     chart.x_labels = list(plot.x_labels)
     for label, values, options in plot.series:
         chart.add(label, list(values), **{k: dict(v) if k in DICT_OPTIONS else v for k, v in options})
-    return str(chart.render(is_unicode=True))
+    # The plot scrolls sideways on a phone rather than shrink its labels past reading (app.css).
+    return f'<div class="chart-plot">{chart.render(is_unicode=True)}</div>{_legend(plot)}'
+
+
+def _legend(plot: _Plot) -> str:
+    """An HTML legend under the chart: it wraps at any width and prints (none for one series)."""
+    if len(plot.series) < 2:
+        return ""
+    entries = []
+    for index, (label, _values, options) in enumerate(plot.series):
+        colour = PALETTE[index % len(PALETTE)]
+        if plot.kind == "Line":
+            dashes = dict(dict(options).get("stroke_style", ())).get("dasharray", "")
+            mark = f"line {LEGEND_BORDER.get(dashes, 'solid')}"
+        else:
+            mark = "box"
+        entries.append((mark, colour, label))
+    items = format_html_join(
+        "", '<li><span class="swatch {}" style="--swatch: {}" aria-hidden="true"></span>{}</li>', entries
+    )
+    return str(format_html('<ul class="chart-legend">{}</ul>', items))
 
 
 def _svg(plot: _Plot) -> str:
@@ -193,12 +244,16 @@ def self_financing_trend(series: Sequence[YearlyFigures]) -> str:
             x_labels=tuple(str(f.year) for f in series),
             series=(
                 _series(_("Self-financing ratio"), points([f.ratios.self_financing for f in series])),
-                _series(_("Own-revenue share"), points([f.ratios.own_revenue_share for f in series])),
+                _series(
+                    _("Own-revenue share"),
+                    points([f.ratios.own_revenue_share for f in series]),
+                    stroke_style={"dasharray": DASHES[1]},
+                ),
                 _series(
                     _("Break-even (100 %)"),
                     [100.0 for _f in series],
                     show_dots=False,
-                    stroke_style={"dasharray": "4,4"},
+                    stroke_style={"dasharray": DASHES[2]},
                 ),
             ),
             options=(("dots_size", 4),),

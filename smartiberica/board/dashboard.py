@@ -8,6 +8,7 @@ shown, never on the number of records behind them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Literal
 
@@ -18,8 +19,8 @@ from smartiberica.board import charts, drilldown
 from smartiberica.board import figure_registry as registry
 from smartiberica.board.figures import YearlyFigures, yearly_figures_many, years_with_data
 from smartiberica.kernel.basis import TOP_CLIENTS, Basis
-from smartiberica.kernel.dates import current_year
-from smartiberica.kernel.money import ratio
+from smartiberica.kernel.dates import current_year, today, year_bounds
+from smartiberica.kernel.money import format_number, ratio, round_money
 
 Kind = Literal["ratio", "money", "index", "rate"]
 
@@ -79,7 +80,7 @@ def headlines(figures: YearlyFigures, previous: YearlyFigures | None) -> list[He
         if key == "top_funder_share" and figures.top_funder:
             detail = figures.source_names.get(figures.top_funder, figures.top_funder)
         elif key == "hhi" and figures.effective_sources is not None:
-            detail = str(figures.effective_sources.quantize(Decimal("0.1")))
+            detail = format_number(figures.effective_sources, places=1)  # "≈ 2,8 effective sources"
         rows.append(
             Headline(
                 key=key,
@@ -184,6 +185,38 @@ def client_lines(figures: YearlyFigures, limit: int = TOP_CLIENTS) -> list[Line]
 
 
 @dataclass(frozen=True)
+class YearToDate:
+    """The year in progress: its budget pro rata to the days elapsed, and the execution against it.
+
+    A page-level extra beside the full-year figures (the engine's `budget_execution` stays the
+    full-year ratio): budget to date = budgeted costs × days elapsed ÷ days in the year, the
+    day itself counted (1 January is day 1), rounded to the cent by `round_money`; execution to
+    date = (total costs − in-kind shared services) ÷ budget to date, the v2 numerator. See
+    docs/figures.md.
+    """
+
+    on: date
+    days_elapsed: int
+    days_in_year: int
+    budget: Decimal | None
+    execution: Decimal | None
+
+
+def year_to_date(figures: YearlyFigures, *, on: date) -> YearToDate | None:
+    """The year-to-date view of `figures` on the day `on`; None unless `on` falls in that year."""
+    if on.year != figures.year:
+        return None
+    first, last = year_bounds(figures.year)
+    elapsed, in_year = (on - first).days + 1, (last - first).days + 1
+    budgeted = figures.budgeted_costs
+    # Exact: the product is exact, and the quotient (28 digits) is rounded once, half up.
+    budget = None if budgeted is None else round_money(budgeted * elapsed / in_year)
+    spent = figures.total_costs - figures.in_kind_shared_services
+    execution = None if budget is None or budget <= 0 else ratio(spent, budget)
+    return YearToDate(on=on, days_elapsed=elapsed, days_in_year=in_year, budget=budget, execution=execution)
+
+
+@dataclass(frozen=True)
 class YearPage:
     figures: YearlyFigures
     previous: YearlyFigures | None
@@ -200,6 +233,7 @@ class YearPage:
     clients: list[Line]
     links: dict[str, str]
     labels: dict[str, str]
+    to_date: YearToDate | None = None  # the year in progress only
 
     @property
     def year(self) -> int:
@@ -248,9 +282,8 @@ def _mix_chart(series: list[YearlyFigures], rows: list[MixRow]) -> str:
 
 
 def _page_years(year: int) -> list[int]:
-    years = set(years_with_data())
-    years.add(year)
-    return sorted(years)
+    """The year pills: the years with records, the current year (in progress) and the year shown."""
+    return sorted({*years_with_data(), current_year(), year})
 
 
 def year_page(*, year: int, basis: Basis) -> YearPage:
@@ -304,6 +337,7 @@ def year_page(*, year: int, basis: Basis) -> YearPage:
             "total_costs": drilldown.expenses(year),
         },
         labels=registry.labels(),
+        to_date=year_to_date(figures, on=today()),
     )
 
 
@@ -356,6 +390,7 @@ class YearsPage:
     mix: list[MixRow]
     charts: dict[str, str]
     rows: list[FigureRow]
+    current_year: int  # its column is labelled "year to date"
 
 
 def years_page(*, basis: Basis) -> YearsPage:
@@ -367,6 +402,7 @@ def years_page(*, basis: Basis) -> YearsPage:
         series=series,
         mix=mix,
         rows=figure_rows(series),
+        current_year=current_year(),
         charts={
             "self_financing": charts.self_financing_trend(series),
             "resources_mix": _mix_chart(series, mix),

@@ -33,10 +33,14 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from smartiberica.kernel.admin_filters import ignore_filter_value
+from smartiberica.kernel.admin_numbers import ReadableNumbersMixin
 from smartiberica.kernel.form_fields import LocalizedDecimalField
+from smartiberica.kernel.history_display import LocalizedHistoryHelper
 from smartiberica.kernel.paginator import EstimatedCountPaginator
 from smartiberica.kernel.text import has_control_characters, validate_multi_line, validate_single_line
 
@@ -95,11 +99,12 @@ def inline_rows(formsets: Any, model: type) -> InlineRows:
     return rows
 
 
-class LocalizedNumbersMixin:
+class LocalizedNumbersMixin(ReadableNumbersMixin):
     """For a ModelAdmin or an inline: model DecimalFields are read and shown in the reader's language.
 
     Django's own DecimalField refuses `450,50` and shows `21.00` to a Spanish reader; a browser's
-    number input may even drop the comma and send 45050. See `smartiberica.kernel.form_fields`.
+    number input may even drop the comma and send 45050. See `smartiberica.kernel.form_fields`;
+    fields shown and not typed are written by `smartiberica.kernel.admin_numbers`.
     """
 
     def formfield_for_dbfield(self, db_field: models.Field, request: HttpRequest, **kwargs: Any) -> Any:
@@ -112,6 +117,29 @@ class LocalizedNumbersMixin:
         elif formfield is not None and isinstance(db_field, models.CharField) and not db_field.choices:
             formfield.validators.append(validate_single_line)
         return formfield
+
+
+def _name_inputs_after_their_column(form: BaseForm) -> None:
+    # A tabular inline heads its columns with <th> cells, which label no input: a screen reader
+    # would announce "edit text" with no name. Each visible input carries its column's name.
+    for formfield in form.fields.values():
+        if formfield.label and not formfield.widget.is_hidden:
+            formfield.widget.attrs.setdefault("aria-label", capfirst(str(formfield.label)))
+
+
+class LabelledTabularInline(LocalizedNumbersMixin, admin.TabularInline):
+    """Every tabular inline of the apps: localized numbers and inputs named after their column."""
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class LabelledFormSet(formset):  # type: ignore[valid-type,misc]
+            def add_fields(self, form: BaseForm, index: int | None) -> None:
+                super().add_fields(form, index)  # the "Delete" box is added here: name it too
+                _name_inputs_after_their_column(form)
+
+        LabelledFormSet.__name__ = formset.__name__
+        return LabelledFormSet
 
 
 def _without_control_characters(request: HttpRequest) -> HttpResponse | None:
@@ -249,6 +277,16 @@ class ActionAdmin(LocalizedNumbersMixin, SimpleHistoryAdmin):
     def revert_disabled(self, request: HttpRequest, obj: Any = None) -> bool:
         # No "Revert" button, whatever SIMPLE_HISTORY_REVERT_DISABLED says.
         return True
+
+    # simple-history's titles and values, in the reader's language (see `kernel.history_display`).
+    def history_view_title(self, request: HttpRequest, obj: Any) -> str:
+        return gettext("History of %(record)s") % {"record": obj}
+
+    def history_form_view_title(self, request: HttpRequest, obj: Any) -> str:
+        return gettext("Version of %(record)s") % {"record": obj}
+
+    def get_historical_record_context_helper(self, request: HttpRequest, historical_record: Any) -> Any:
+        return LocalizedHistoryHelper(self.model, historical_record)
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
         if request.method not in READ_METHODS:

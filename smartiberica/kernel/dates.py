@@ -45,10 +45,6 @@ def year_bounds(year: int) -> tuple[date, date]:
 EARLIEST_RECORD_DATE = date(1990, 1, 1)
 EARLIEST_RECORD_YEAR = EARLIEST_RECORD_DATE.year
 LATEST_PLANNED_DATE = date(2099, 12, 31)
-# The admin's year filters offer static choices (never a SELECT DISTINCT over a big table), from next
-# year down to the years the cooperative has records for (from 2016), with one year of margin. A list
-# back to 1990 would bury them; an older year still filters when asked for in the URL.
-FIRST_LISTED_YEAR = 2015
 
 ERR_DATE_OUT_OF_RANGE = _("Dates go from %(first)s to %(last)s.")
 ERR_YEAR_OUT_OF_RANGE = _("Years go from %(first)s to %(last)s.")

@@ -21,6 +21,7 @@ import contextlib
 import logging
 import threading
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -95,7 +96,13 @@ def result_json(outcome: ImportResult) -> dict[str, Any]:
         "errors": [[e.row, e.column, e.message] for e in outcome.errors],
         "warnings": [[w.row, w.column, w.message] for w in outcome.warnings],
         "reports": [
-            [r.outcome, r.row, r.key, {c: list(change) for c, change in r.changes.items()}]
+            [
+                r.outcome,
+                r.row,
+                r.key,
+                {c: list(change) for c, change in r.changes.items()},
+                {c: str(amount) for c, amount in r.amounts.items()},
+            ]
             for r in outcome.reports
         ],
     }
@@ -113,8 +120,16 @@ class StoredResult:
         self.errors = [RowError(*e) for e in data.get("errors", [])]
         self.warnings = [RowWarning(*w) for w in data.get("warnings", [])]
         self.reports = [
-            RowReport(row, outcome, key, {}, {c: tuple(v) for c, v in changes.items()})
-            for outcome, row, key, changes in data.get("reports", [])
+            RowReport(
+                row,
+                outcome,
+                key,
+                {},
+                {c: tuple(v) for c, v in changes.items()},
+                # Jobs stored before the preview showed amounts have four parts.
+                {c: Decimal(a) for c, a in (amounts[0] if amounts else {}).items()},
+            )
+            for outcome, row, key, changes, *amounts in data.get("reports", [])
         ]
 
     @property

@@ -94,6 +94,8 @@ class RowReport:
     key: str
     values: Mapping[str, str]  # the row's columns as read
     changes: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # column -> (before, after)
+    # The row's amounts (the importer's `amount_columns`), so that the preview shows what is imported.
+    amounts: Mapping[str, Decimal] = field(default_factory=dict)
 
 
 def import_limit(name: str) -> int:
@@ -369,6 +371,8 @@ class Importer:
     default_column: ClassVar[str]
     #: where a key given twice is reported (the last column of the key)
     key_column: ClassVar[str]
+    #: the money columns the preview shows beside each row's key
+    amount_columns: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, *, user: Any = None) -> None:
         self.user = user
@@ -514,7 +518,14 @@ class _ImportRun:
         setattr(result, applied.outcome, result.count(applied.outcome) + 1)
         if self.keep_reports and self.kept[applied.outcome] < self.keep_reports:
             self.kept[applied.outcome] += 1
-            result.reports.append(RowReport(row, applied.outcome, applied.key, dict(values), applied.changes))
+            amounts = {
+                column: parse_amount(values[column])
+                for column in self.importer.amount_columns
+                if values.get(column, "").strip()
+            }
+            result.reports.append(
+                RowReport(row, applied.outcome, applied.key, dict(values), applied.changes, amounts)
+            )
 
     def flush(self) -> None:
         applied_rows, errors = self.importer.flush()

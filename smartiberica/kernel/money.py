@@ -35,6 +35,14 @@ MONEY: Digits = {"max_digits": 14, "decimal_places": 2}
 RATE: Digits = {"max_digits": 5, "decimal_places": 2}
 
 
+def is_money_field(field: object) -> bool:
+    """Whether a model or form DecimalField holds money (`**MONEY`), not a rate or a quantity."""
+    return (getattr(field, "max_digits", None), getattr(field, "decimal_places", None)) == (
+        MONEY["max_digits"],
+        MONEY["decimal_places"],
+    )
+
+
 def _require_decimal(value: object) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, Decimal | int):
         raise TypeError(f"Money must be a Decimal (or an int), not {type(value).__name__}: {value!r}")
@@ -63,23 +71,38 @@ def ratio(numerator: Decimal | int, denominator: Decimal | int) -> Decimal | Non
 
 
 NBSP = "\u00a0"
+NNBSP = "\u202f"  # narrow no-break space: French thousands and the French space before "%"
 _SYMBOL_FIRST = {"en"}
+# What separates a number from its "%" sign, as CLDR writes percentages: "81,2 %" (es, U+00A0),
+# "81,2 %" (fr, U+202F), "81.2%" (en). Thousands separators come from the locale formats
+# (smartiberica/formats/ and Django's own).
+_PERCENT_SPACE = {"en": "", "fr": NNBSP}
 
 
-def format_money(value: Decimal | int) -> str:
-    """An amount in the active language: "12.345,67 €" (es, fr), "€12,345.67" (en)."""
-    amount = round_money(value)
-    digits = number_format(abs(amount), decimal_pos=2, use_l10n=True, force_grouping=True)
+def _language() -> str:
+    return (get_language() or "es").split("-")[0]
+
+
+def format_money(value: Decimal | int, *, places: int = 2) -> str:
+    """An amount in the active language: "12.345,67 €" (es), "12 345,67 €" (fr), "€12,345.67" (en);
+    `places=0` for whole euros (a chart's axis), rounded half up."""
+    amount = _require_decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    digits = number_format(abs(amount), decimal_pos=places, use_l10n=True, force_grouping=True)
     sign = "-" if amount < 0 else ""
-    if (get_language() or "es").split("-")[0] in _SYMBOL_FIRST:
+    if _language() in _SYMBOL_FIRST:
         return f"{sign}€{digits}"
     return f"{sign}{digits}{NBSP}€"
 
 
 def format_number(value: Decimal | int, *, places: int = 2) -> str:
-    """A number (no currency) in the active language: "5,50" (es, fr), "5.50" (en)."""
+    """A number (no currency) in the active language: "1.234,50" (es), "1 234,50" (fr), "1,234.50" (en)."""
     quantized = _require_decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     return number_format(quantized, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
+def format_percent(points: Decimal | int, *, places: int = 1) -> str:
+    """A number already in percent, with its sign: "81,2 %" (es), "81,2 %" (fr), "81.2%" (en)."""
+    return f"{format_number(points, places=places)}{_PERCENT_SPACE.get(_language(), NBSP)}%"
 
 
 #: `format_money` evaluated when the text is shown: a message built in one request may be read

@@ -65,6 +65,11 @@ def years_present(queryset: QuerySet[Any], field: str) -> set[int]:
     return years
 
 
+def years_among(queryset: QuerySet[Any], field: str, years: list[int]) -> set[int]:
+    """Which of `years` hold a row of `queryset`: always one query (none for no years), a probe per year."""
+    return _years_probed(queryset, field, years) if years else set()
+
+
 def _years_probed(queryset: QuerySet[Any], field: str, years: list[int]) -> set[int]:
     """Which of `years` hold a row of `queryset`: one query, a probe per year.
 

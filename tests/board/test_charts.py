@@ -20,7 +20,7 @@ def test_the_same_figures_are_drawn_once_and_a_change_is_drawn_again() -> None:
         )
     assert again is first  # served from the memo, not drawn again
     assert charts._render.cache_info().misses == 2
-    assert changed != first and "9.999 €" in changed and "9.999 €" not in first
+    assert changed != first and "9.999\u00a0€" in changed and "9.999\u00a0€" not in first
 
 
 def test_a_plot_is_drawn_in_each_language_with_its_own_numbers() -> None:
@@ -29,4 +29,5 @@ def test_a_plot_is_drawn_in_each_language_with_its_own_numbers() -> None:
         spanish = charts.resources_mix([2024], rows)
     with translation.override("en"):
         english = charts.resources_mix([2024], rows)
-    assert "12.345 €" in spanish and "12,345 €" in english
+    # Whole euros on the axis, written as each language writes money.
+    assert "12.345\u00a0€" in spanish and "€12,345" in english

@@ -82,7 +82,7 @@ def missing_rows(text: str, rows: list[tuple[str, str]]) -> list[tuple[str, str]
 
 @pytest.mark.parametrize(
     ("language", "self_financing", "outstanding"),
-    [("es", "104,0 %", "15.000,00 €"), ("fr", "104,0 %", "15.000,00 €"), ("en", "104.0%", "€15,000.00")],
+    [("es", "104,0 %", "15.000,00 €"), ("fr", "104,0 %", "15 000,00 €"), ("en", "104.0%", "€15,000.00")],
 )
 def test_the_pdf_of_a_closed_year_has_every_headline_figure_as_the_reader_reads_numbers(
     closed_year: None, board_client: Client, language: str, self_financing: str, outstanding: str

@@ -94,6 +94,15 @@ def test_the_preview_shows_new_and_changed_rows_and_writes_nothing(
     assert list(FundingSource.objects.values_list("code", "name")) == [("fiare", "Fiare")]
 
 
+def test_the_preview_shows_each_rows_amount_as_the_reader_writes_it(staff_client: Client) -> None:
+    file = "date,category,supplier,amount,reference\n2024-02-01,premises,Casero SL,1234.50,ALQ-2024-02\n"
+    page = upload(staff_client, "expenses", file.encode())
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'class="import-created"' in html
+    assert "€1,234.50" in html  # the file's "1234.50", written the English admin's way
+
+
 def test_confirming_the_preview_imports_the_file_as_the_staff_user(
     staff_client: Client, staff_user: Any
 ) -> None:

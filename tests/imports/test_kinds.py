@@ -161,7 +161,7 @@ def test_credit_notes_never_exceed_the_original(run: Run) -> None:
         (
             4,
             "net_amount",
-            "The credit notes of invoice F2024-0001 would credit 1200.00, more than its 1000.00.",
+            "The credit notes of invoice F2024-0001 would credit €1,200.00, more than its €1,000.00.",
         )
     ]
     assert Invoice.objects.count() == 0

@@ -1,5 +1,4 @@
-# Amounts read "12.345,67 €", as the cooperative's accounts and its bank show
-# them; everything not set here comes from Django's own locale formats.
-DECIMAL_SEPARATOR = ","
+# Amounts read "12.345,67 €", as CLDR, the cooperative's accounts and its bank write Spanish.
+# Django's own es formats group with a no-break space: only the thousands separator is set here,
+# everything else comes from them.
 THOUSAND_SEPARATOR = "."
-NUMBER_GROUPING = 3

@@ -1,5 +1,3 @@
-# Amounts read "12.345,67 €", as the cooperative's accounts and its bank show
-# them; everything not set here comes from Django's own locale formats.
-DECIMAL_SEPARATOR = ","
-THOUSAND_SEPARATOR = "."
-NUMBER_GROUPING = 3
+# Amounts read "12 345,67 €" as CLDR writes French: a narrow no-break space (U+202F) between
+# thousands (Django's own fr formats use U+00A0); everything not set here comes from them.
+THOUSAND_SEPARATOR = "\u202f"

@@ -1,8 +1,9 @@
 """Template filters for money and ratios: the only place they are formatted.
 
-`{{ amount|money }}` gives "12.345,67 €" in Spanish and French and "€12,345.67"
-in English; `{{ ratio|percent }}` turns a fraction into "81,2 %". Both show an
-em dash for None (not computable) and refuse floats outright.
+`{{ amount|money }}` gives "12.345,67 €" in Spanish, "12 345,67 €" in French (U+202F between
+thousands) and "€12,345.67" in English; `{{ ratio|percent }}` turns a fraction into "81,2 %".
+They all write through `smartiberica.kernel.money` (the path messages and admin pages use too),
+show an em dash for None (not computable) and refuse floats outright.
 """
 
 from __future__ import annotations
@@ -10,26 +11,19 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
-from django.utils.formats import number_format
-from django.utils.translation import get_language, pgettext
+from django.utils.translation import pgettext
 
-from smartiberica.kernel.money import format_money
+from smartiberica.kernel.money import NBSP, format_money, format_number, format_percent
 
 register = template.Library()
 
 DASH = "—"
-NBSP = "\u00a0"
-_SYMBOL_FIRST = {"en"}
 
 
 def _require_decimal(value: object, filter_name: str) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, Decimal | int):
         raise TypeError(f"The {filter_name} filter takes a Decimal, not {type(value).__name__}: {value!r}")
     return Decimal(value)
-
-
-def _language() -> str:
-    return (get_language() or "es").split("-")[0]
 
 
 @register.filter
@@ -43,11 +37,7 @@ def money(value: Decimal | int | None) -> str:
 def percent(value: Decimal | int | None) -> str:
     if value is None:
         return DASH
-    points = (_require_decimal(value, "percent") * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    digits = number_format(points, decimal_pos=1, use_l10n=True, force_grouping=True)
-    if _language() in _SYMBOL_FIRST:
-        return f"{digits}%"
-    return f"{digits}{NBSP}%"
+    return format_percent(_require_decimal(value, "percent") * 100, places=1)
 
 
 @register.filter
@@ -65,7 +55,7 @@ def points(value: Decimal | int | None) -> str:
     if value is None:
         return DASH
     change = (_require_decimal(value, "points") * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    digits = number_format(abs(change), decimal_pos=1, use_l10n=True, force_grouping=True)
+    digits = format_number(abs(change), places=1)
     sign = "-" if change < 0 else "+"
     # Translators: abbreviation of "percentage points", after a number.
     unit = pgettext("percentage points", "pp")
@@ -77,7 +67,7 @@ def index(value: Decimal | int | None, places: int = 4) -> str:
     """A plain number such as the HHI, localised, with a fixed number of places."""
     if value is None:
         return DASH
-    return number_format(_require_decimal(value, "index"), decimal_pos=places, use_l10n=True)
+    return format_number(_require_decimal(value, "index"), places=places)
 
 
 @register.filter
@@ -85,7 +75,4 @@ def rate(value: Decimal | int | None) -> str:
     """A rate already in percent (5.50 means 5.5 %), such as the break-even structure rate."""
     if value is None:
         return DASH
-    digits = number_format(_require_decimal(value, "rate"), decimal_pos=2, use_l10n=True)
-    if _language() in _SYMBOL_FIRST:
-        return f"{digits}%"
-    return f"{digits}{NBSP}%"
+    return format_percent(_require_decimal(value, "rate"), places=2)
