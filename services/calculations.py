@@ -130,6 +130,31 @@ def period_starts(
         k += 1
 
 
+def _periods_before(start: date, months: int, day: date) -> int:
+    """How many periods of a contract begin before `day` (start, start + months, …): arithmetic.
+
+    With k = whole periods of months between start's month and day's month, periods 0 … k − 1
+    begin in earlier months, period k in day's month or before it (its day decides), and
+    period k + 1 in a later month.
+    """
+    if day <= start:
+        return 0
+    elapsed = (day.year - start.year) * 12 + day.month - start.month
+    k = elapsed // months
+    return k + 1 if add_months(start, k * months) < day else k
+
+
+def period_count(*, start: date, end: date | None, billing_period: str, window: tuple[date, date]) -> int:
+    """`len(period_starts(...))` without listing them: the year pages count the periods of every
+    contract in every year shown (2,000 contracts: 90 % of a page's Python time when listed)."""
+    months = PERIOD_MONTHS[BillingPeriod(billing_period)]
+    first, last = window
+    if end is not None:
+        last = min(last, end)
+    after = _periods_before(start, months, last + timedelta(days=1))
+    return max(0, after - _periods_before(start, months, first))
+
+
 def period_end(*, start: date, period_start: date, billing_period: str) -> date:
     """Last day of the period beginning at `period_start` (the day before the next one)."""
     months = PERIOD_MONTHS[BillingPeriod(billing_period)]
@@ -172,13 +197,11 @@ def expected_revenue(terms: ContractTerms, year: int) -> Decimal:
     if terms.kind == ContractKind.RECURRING:
         if terms.unit_price is None or not terms.billing_period:
             return ZERO
-        count = len(
-            period_starts(
-                start=terms.start_date,
-                end=terms.end_date,
-                billing_period=terms.billing_period,
-                window=(date(year, 1, 1), date(year, 12, 31)),
-            )
+        count = period_count(
+            start=terms.start_date,
+            end=terms.end_date,
+            billing_period=terms.billing_period,
+            window=(date(year, 1, 1), date(year, 12, 31)),
         )
         return round_money(count * line_net(terms.quantity, terms.unit_price))
     if terms.start_date.year != year:

@@ -320,10 +320,9 @@ def combine(funding: FundingInputs, services: ServicesInputs, *, basis: Basis) -
     resources = own_revenue + external_support
 
     top = _largest(by_source)
-    clients = tuple(
-        ClientRevenue(client_id=c.client_id, name=c.name, tax_id=c.tax_id, amount=round_money(c.amount))
-        for c in services.revenue_by_client
-    )
+    # The selectors give each client's revenue rounded to the cent already (frozen, shared as
+    # they are): rebuilding 5,000 of them per request cost the API a tenth of its time.
+    clients = tuple(services.revenue_by_client)
     largest_client = max((c.amount for c in clients), default=ZERO)
 
     # v2: streams by kind of source, so that one market split into product lines does not look

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from hypothesis import given, settings
@@ -13,6 +13,7 @@ from services.calculations import (
     line_net,
     payment_net,
     period_containing,
+    period_count,
     period_end,
     period_starts,
 )
@@ -203,3 +204,20 @@ def test_the_band_a_turnover_falls_in_gives_the_rates_for_the_whole_turnover() -
     assert band_rates(bands, D("3000.00")) == (D("5.00"), D("2.00"))
     assert band_rates(bands, D("25000")) == (D("4.00"), D("1.50"))
     assert band_rates(bands[1:], D("100")) is None
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    start=st.dates(min_value=date(2015, 1, 1), max_value=date(2027, 12, 31)),
+    length=st.one_of(st.none(), st.integers(min_value=0, max_value=2000)),
+    period=st.sampled_from(["monthly", "quarterly", "yearly"]),
+    first=st.dates(min_value=date(2014, 1, 1), max_value=date(2028, 12, 31)),
+    span=st.integers(min_value=0, max_value=800),
+)
+def test_counting_a_contracts_periods_gives_as_many_as_listing_them(
+    start: date, length: int | None, period: str, first: date, span: int
+) -> None:
+    end = None if length is None else start + timedelta(days=length)
+    window = (first, first + timedelta(days=span))
+    listed = period_starts(start=start, end=end, billing_period=period, window=window)
+    assert period_count(start=start, end=end, billing_period=period, window=window) == len(listed)
