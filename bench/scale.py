@@ -9,7 +9,8 @@ Each (backend, size) runs in its own process on its own database, generated once
 `si_scale_<size>` (BENCH_SCALE_PG, a URL template with `{size}`), SQLite
 `var/bench/scale-<size>.sqlite3`. The years before last are approved (closed) once, as a board
 would have done, so a closed year is served from its snapshot and the open years from the
-rollups. Each page is requested in-process with Django's test client as a logged-in superuser:
+rollups. Each page is requested in-process with Django's test client as a logged-in superuser,
+with the production settings (DEBUG off, whatever .env says):
 two warm-up requests, then the median of seven. The table goes to docs/benchmarks.md between the
 scale markers. Disk: about 1.3 GB of PostgreSQL data per million invoices (13 GB at 10 M).
 """
@@ -91,10 +92,24 @@ def child(vendor: str, size: str) -> None:
         _create_pg_database(url)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smartiberica.settings")
+    # The production settings `make serve` runs with, not the .env's development ones: DEBUG off
+    # (templates parsed once and cached, no SQL kept per request), hashed static files.
+    os.environ.update(
+        {
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": "bench-only-not-secret",
+            "DJANGO_ALLOWED_HOSTS": "testserver",
+            "DJANGO_SECURE_SSL_REDIRECT": "0",
+            "DJANGO_STATIC_ROOT": str(OUT / "static"),
+        }
+    )
     sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
     from django.contrib.auth import get_user_model
     from django.test import Client
 

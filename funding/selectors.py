@@ -33,7 +33,7 @@ from funding.models import (
 )
 from smartiberica.kernel.dates import today, year_bounds
 from smartiberica.kernel.money import ZERO, ratio, round_money
-from smartiberica.kernel.periods import YearOf, years_present
+from smartiberica.kernel.periods import YearOf, years_present_many
 
 # Where the grouped sums of receipts and expenses come from: the monthly rollups the actions keep
 # in step (`funding.models.rollups`), or the records themselves (the oracle `check_rollups` compares).
@@ -254,12 +254,12 @@ def categories_by_code() -> dict[str, ExpenseCategory]:
 def funding_years_with_data() -> list[int]:
     """Sorted years with any receipt, expense, loan repayment, shared-service cost or cost budget.
 
-    MIN/MAX over the date indexes (plus one EXISTS query per table when there are years in
-    between), never a DISTINCT scan of a big table.
+    Two queries for the dated tables (their first and last dates over the date indexes, then a
+    probe per year in between), never a DISTINCT scan of a big table.
     """
-    years: set[int] = set()
-    for model in (FundingReceipt, Expense, LoanRepayment):
-        years |= years_present(model.objects.all(), "date")
+    years = years_present_many(
+        [(model.objects.all(), "date") for model in (FundingReceipt, Expense, LoanRepayment)]
+    )
     years.update(SharedServiceCost.objects.values_list("year", flat=True).distinct().order_by())
     years.update(CostBudget.objects.values_list("year", flat=True).distinct().order_by())
     return sorted(years)

@@ -42,7 +42,7 @@ from django.db.models.functions import Coalesce
 from smartiberica.kernel.basis import BASES, TOP_CLIENTS, Basis, Clients, Source
 from smartiberica.kernel.dates import year_bounds
 from smartiberica.kernel.money import ZERO, round_money
-from smartiberica.kernel.periods import YearMonthOf, YearOf, years_present
+from smartiberica.kernel.periods import YearMonthOf, YearOf, years_present_many
 
 from .calculations import Band, ContractTerms, band_rates, expected_revenue
 from .choices import ContractStatus, InvoiceStatus, MarginRuleKind
@@ -468,11 +468,8 @@ def service_lines_by_code() -> dict[str, ServiceLine]:
 def services_years_with_data() -> list[int]:
     """Sorted years with an issued invoice, a payment or a member-turnover month.
 
-    MIN/MAX over the date indexes, plus one EXISTS query per table when there are years in
-    between: no DISTINCT scan of the big tables.
+    Two queries (the tables' first and last dates over the date indexes, then a probe per year
+    in between): no DISTINCT scan of the big tables.
     """
-    years: set[int] = set()
-    years |= years_present(Invoice.objects.issued(), "issue_date")
-    years |= years_present(Payment.objects.all(), "date")
-    years |= years_present(MemberTurnover.objects.all(), "month")
-    return sorted(years)
+    probes = [(Invoice.objects.issued(), "issue_date"), (Payment.objects.all(), "date")]
+    return sorted(years_present_many([*probes, (MemberTurnover.objects.all(), "month")]))

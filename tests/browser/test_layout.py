@@ -172,6 +172,8 @@ def test_a_printed_year_holds_every_year_and_its_definitions_on_at_most_four_por
     assert len(reader.pages) <= 4
     footer = f"Cifras {year}"
     assert [n for n, p in enumerate(reader.pages, 1) if footer not in p.extract_text()] == []
+    pages = len(reader.pages)  # and each sheet numbered "n / pages" in its bottom margin
+    assert [n for n, p in enumerate(reader.pages, 1) if f"{n} / {pages}" not in p.extract_text()] == []
 
 
 def test_the_printed_all_years_page_is_landscape_and_loses_no_year(
@@ -187,3 +189,5 @@ def test_the_printed_all_years_page_is_landscape_and_loses_no_year(
     assert [cell for cell in latest_figures + latest_mix if cell not in flat] == []
     box = reader.pages[0].mediabox
     assert box.width > box.height  # landscape
+    pages = len(reader.pages)
+    assert [n for n, p in enumerate(reader.pages, 1) if f"{n} / {pages}" not in p.extract_text()] == []
