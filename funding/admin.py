@@ -48,12 +48,7 @@ from funding import (
 )
 from funding import resources as exports
 from funding import validation as v
-from funding.admin_filters import (
-    CategoryCodeFilter,
-    DeadlineFilter,
-    IntegerYearFilter,
-    SourceCodeFilter,
-)
+from funding.admin_filters import CategoryCodeFilter, DeadlineFilter, SourceCodeFilter
 from funding.choices import BudgetStatus, ObligationStatus
 from funding.models import (
     CostBudget,
@@ -72,9 +67,7 @@ from funding.models import (
 )
 from smartiberica.kernel.admin_base import ActionAdmin, BigListAdmin, LabelledTabularInline, inline_rows
 from smartiberica.kernel.admin_columns import short_column
-from smartiberica.kernel.admin_filters import (
-    year_filter,
-)
+from smartiberica.kernel.admin_filters import IntegerYearFilter, year_filter
 from smartiberica.kernel.admin_totals import TotalChangeListMixin
 from smartiberica.kernel.dates import today
 from smartiberica.kernel.import_admin import RecordsImportExportMixin

@@ -13,27 +13,6 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from funding.models import ExpenseCategory, FundingSource, ObligationQuerySet
-from smartiberica.kernel.admin_filters import filter_year, ignore_filter_value, integer_years, year_choices
-
-
-class IntegerYearFilter(admin.SimpleListFilter):
-    """A year filter on an integer `year` field: the years with records, and the current year."""
-
-    title = _("year")
-    parameter_name = "year"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return year_choices(integer_years(model_admin.model._default_manager.all()))
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        value = self.value()
-        if not value:
-            return queryset
-        year = filter_year(value)
-        if year is None:
-            ignore_filter_value(request, value)
-            return queryset
-        return queryset.filter(year=year)
 
 
 class SourceCodeFilter(admin.SimpleListFilter):

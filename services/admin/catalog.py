@@ -11,13 +11,14 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from smartiberica.kernel.admin_base import ActionAdmin, BigListAdmin, LabelledTabularInline, inline_rows
+from smartiberica.kernel.admin_filters import IntegerYearFilter
 from smartiberica.kernel.money import NBSP, ZERO, format_number, round_money
 
 from .. import record_actions
 from .. import validation as v
 from ..choices import InvoiceStatus
 from ..models import Client, Invoice, Partner, RevenueTarget, ServiceLine
-from .filters import TargetYearFilter, service_line_filter
+from .filters import service_line_filter
 
 
 class RevenueTargetInline(LabelledTabularInline):
@@ -51,7 +52,7 @@ class ServiceLineAdmin(ActionAdmin):
 class RevenueTargetAdmin(BigListAdmin):
     list_display = ("service_line", "year", "amount", "actual_display", "achieved_display")
     list_select_related = ("service_line",)
-    list_filter = (TargetYearFilter, service_line_filter("service_line"))
+    list_filter = (IntegerYearFilter, service_line_filter("service_line"))
     ordering = ("-year", "service_line__code")
 
     def save_record(

@@ -13,10 +13,7 @@ from django.utils.translation import pgettext_lazy
 from smartiberica.kernel.admin_filters import (
     MAX_ID,
     filter_integer,
-    filter_year,
     ignore_filter_value,
-    integer_years,
-    year_choices,
 )
 from smartiberica.kernel.dates import today
 
@@ -116,23 +113,3 @@ class PaymentStateFilter(admin.SimpleListFilter):
         if value == PaymentState.OVERDUE:
             return queryset.overdue(on=today())  # type: ignore[attr-defined]
         return queryset
-
-
-class TargetYearFilter(admin.SimpleListFilter):
-    """An integer year field's filter: the years with records (a small table), and the current year."""
-
-    title = _("year")
-    parameter_name = "year"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return year_choices(integer_years(model_admin.model._default_manager.all()))
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        value = self.value()
-        if not value:
-            return queryset
-        year = filter_year(value)
-        if year is None:
-            ignore_filter_value(request, value)
-            return queryset
-        return queryset.filter(year=year)

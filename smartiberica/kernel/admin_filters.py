@@ -91,3 +91,23 @@ def year_filter(field_name: str, title: Any = None) -> type[admin.SimpleListFilt
     YearFilter.title = title or _("year")
     YearFilter.__name__ = f"YearFilter_{field_name}"
     return YearFilter
+
+
+class IntegerYearFilter(admin.SimpleListFilter):
+    """A year filter on an integer `year` field: the years with records, and the current year."""
+
+    title = _("year")
+    parameter_name = "year"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return year_choices(integer_years(model_admin.model._default_manager.all()))
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if not value:
+            return queryset
+        year = filter_year(value)
+        if year is None:
+            ignore_filter_value(request, value)
+            return queryset
+        return queryset.filter(year=year)
