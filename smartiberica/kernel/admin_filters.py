@@ -65,6 +65,16 @@ def ignore_filter_value(request: HttpRequest | None, value: object) -> None:
         messages.warning(request, ERR_FILTER_IGNORED % {"value": shown}, fail_silently=True)
 
 
+def chosen_year(request: HttpRequest, value: str | None) -> int | None:
+    """The year a year filter was given; None when none was, or a bad one (said, then ignored)."""
+    if not value:
+        return None
+    year = filter_year(value)
+    if year is None:
+        ignore_filter_value(request, value)
+    return year
+
+
 def year_filter(field_name: str, title: Any = None) -> type[admin.SimpleListFilter]:
     """A year filter on a DateField offering the years with records (no SELECT DISTINCT).
 
@@ -78,12 +88,8 @@ def year_filter(field_name: str, title: Any = None) -> type[admin.SimpleListFilt
             return year_choices(date_years(model_admin.model._default_manager.all(), field_name))
 
         def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-            value = self.value()
-            if not value:
-                return queryset
-            year = filter_year(value)
+            year = chosen_year(request, self.value())
             if year is None:
-                ignore_filter_value(request, value)
                 return queryset
             start, end = year_bounds(year)
             return queryset.filter(**{f"{field_name}__range": (start, end)})
@@ -103,11 +109,5 @@ class IntegerYearFilter(admin.SimpleListFilter):
         return year_choices(integer_years(model_admin.model._default_manager.all()))
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        value = self.value()
-        if not value:
-            return queryset
-        year = filter_year(value)
-        if year is None:
-            ignore_filter_value(request, value)
-            return queryset
-        return queryset.filter(year=year)
+        year = chosen_year(request, self.value())
+        return queryset if year is None else queryset.filter(year=year)
