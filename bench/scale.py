@@ -1,4 +1,4 @@
-"""`make bench` (second part): the board's pages as history grows, 10 k to 10 M invoices.
+"""`make bench` (second part): the board's pages and the projection as history grows, 10 k to 10 M invoices.
 
     python bench/scale.py                        # PostgreSQL 10k, 100k, 1M, 10M; SQLite 100k
     python bench/scale.py --sizes 10k,1m         # some sizes only
@@ -130,6 +130,8 @@ def child(vendor: str, size: str) -> None:
         "multi-year page, cash": "/years/?basis=cash",
         "JSON API, open year": f"/api/years/{open_}/",
         "JSON API, open year, cash": f"/api/years/{open_}/?basis=cash",
+        "projection API, open year": f"/api/years/{open_}/forecast/",
+        "projection API, open year, cash": f"/api/years/{open_}/forecast/?basis=cash",
     }
     results = {}
     for name, path in targets.items():

@@ -23,6 +23,7 @@ from funding.models import (
     ExpenseCategory,
     ExpenseMonth,
     FundingReceipt,
+    FundingSource,
     Loan,
     LoanRepayment,
     LoanScheduleEntry,
@@ -31,6 +32,12 @@ from funding.models import (
     SharedServiceCost,
     SupportAgreement,
 )
+
+# The monthly reads of the year-end projection live in their own module; the board reads them here.
+from funding.monthly import ExpectedReceipt as ExpectedReceipt
+from funding.monthly import FundingMonths as FundingMonths
+from funding.monthly import ScheduledInstalment as ScheduledInstalment
+from funding.monthly import funding_months as funding_months
 from smartiberica.kernel.dates import today, year_bounds
 from smartiberica.kernel.money import ZERO, ratio, round_money
 from smartiberica.kernel.periods import YearOf, years_present_many
@@ -249,6 +256,21 @@ def _approved_budgets(wanted: list[int]) -> dict[int, tuple[Decimal | None, dict
 def categories_by_code() -> dict[str, ExpenseCategory]:
     """Every expense category, keyed by its stable code (for importers and the demo)."""
     return {category.code: category for category in ExpenseCategory.objects.all()}
+
+
+@dataclass(frozen=True)
+class SourceChoice:
+    """A funding source as a form's picker offers it."""
+
+    id: int
+    code: str
+    name: str
+
+
+def sources_for_choice() -> list[SourceChoice]:
+    """Every funding source, by name (one query): the board's scenario form offers them."""
+    rows = FundingSource.objects.order_by("name", "code").values_list("id", "code", "name")
+    return [SourceChoice(id=pk, code=code, name=name) for pk, code, name in rows]
 
 
 def funding_years_with_data() -> list[int]:

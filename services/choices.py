@@ -59,6 +59,15 @@ class MarginRuleKind(models.TextChoices):
     BANDED = "banded", _("banded rates")
 
 
+class SimulatedRuleKind(models.TextChoices):
+    """The kinds of rule the margin simulator prices: the stored kinds, and progressive bands,
+    which only the simulator knows (each band's rates on its slice of turnover, as tax brackets)."""
+
+    FLAT = "flat", _("flat rates")
+    BANDED = "banded", _("banded rates")
+    PROGRESSIVE = "progressive", _("progressive bands (like tax brackets)")
+
+
 DEFAULT_SERIES = "F"
 # Facturas rectificativas get their own series, as Spanish invoicing rules ask.
 CREDIT_NOTE_SERIES = "R"

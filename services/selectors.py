@@ -45,8 +45,15 @@ from smartiberica.kernel.money import ZERO, round_money
 from smartiberica.kernel.periods import YearMonthOf, YearOf, years_present_many
 
 from .calculations import Band, ContractTerms, band_rates, expected_revenue
-from .choices import ContractStatus, InvoiceStatus, MarginRuleKind
+from .choices import ContractStatus, InvoiceStatus, MarginRuleKind, SimulatedRuleKind
+
+# The simulator's arithmetic, re-exported: the board reaches the app through its selectors only.
+from .margin_rules import MarginDrop as MarginDrop
+from .margin_rules import SimulatedRule
+from .margin_rules import rule_drops as rule_drops
+from .margin_rules import simulated_margin as simulated_margin
 from .models import (
+    Client,
     Contract,
     Invoice,
     MarginRule,
@@ -59,19 +66,17 @@ from .models import (
     ServiceLine,
 )
 
+# The monthly reads of the year-end projection live in their own module; the board reads them here.
+from .monthly import ClientRevenue as ClientRevenue
+from .monthly import ExpectedInvoice as ExpectedInvoice
+from .monthly import ServicesMonths as ServicesMonths
+from .monthly import services_months as services_months
+
 MONTHS = range(1, 13)
 # Below every amount a money field holds (14 digits, 2 of them decimals).
 BELOW_ANY_AMOUNT = Decimal("-1000000000000.00")
 # Contract statuses whose expected revenue counts.
 COUNTED_CONTRACT_STATUSES = (ContractStatus.ACTIVE, ContractStatus.ENDED)
-
-
-@dataclass(frozen=True)
-class ClientRevenue:
-    client_id: int
-    name: str
-    tax_id: str
-    amount: Decimal
 
 
 @dataclass(frozen=True)
@@ -212,6 +217,47 @@ def _margins(first: date, last: date) -> list[MonthMargin]:
 def member_margin_by_month(*, year: int) -> list[MonthMargin]:
     """The months of `year` with a recorded turnover, with the rates applied and the results."""
     return _margins(*year_bounds(year))
+
+
+# --- The margin simulator (the arithmetic is `margin_rules`'s, re-exported here for the board) ---
+
+
+@dataclass(frozen=True)
+class MarginHistory:
+    """Some years' recorded months as they were charged, and every margin rule (newest first, by
+    primary key) as the simulator reads it."""
+
+    months: dict[int, list[MonthMargin]]
+    rules: dict[int, SimulatedRule]
+
+
+def simulated_rule(rule: MarginRule) -> SimulatedRule:
+    """A stored rule (bands prefetched) as a `SimulatedRule`."""
+    if rule.kind == MarginRuleKind.BANDED:
+        bands = tuple(Band(b.lower_bound, b.structure_rate, b.fund_rate) for b in rule.bands.all())
+        return SimulatedRule(kind=SimulatedRuleKind.BANDED, bands=bands, name=rule.name)
+    return SimulatedRule.flat(
+        structure_rate=rule.structure_rate or ZERO, fund_rate=rule.fund_rate or ZERO, name=rule.name
+    )
+
+
+def margin_history(*, years: Iterable[int]) -> MarginHistory:
+    """Three queries whatever the years: the months between the first and last year, every rule,
+    their bands. The rules are few and the picker lists them all, so all price the months."""
+    wanted = sorted(set(years))
+    rules = list(MarginRule.objects.prefetch_related("bands"))
+    months: dict[int, list[MonthMargin]] = {year: [] for year in wanted}
+    if wanted:
+        first, last = year_bounds(wanted[0])[0], year_bounds(wanted[-1])[1]
+        for row in MemberTurnover.objects.filter(month__range=(first, last)).order_by("month"):
+            if row.month.year in months:
+                months[row.month.year].append(month_margin(row, rules))
+    return MarginHistory(months=months, rules={rule.pk: simulated_rule(rule) for rule in rules})
+
+
+def member_turnover_years() -> list[int]:
+    """Sorted years with a member-turnover month: two queries (`years_present_many`)."""
+    return sorted(years_present_many([(MemberTurnover.objects.all(), "month")]))
 
 
 def _expected_by_year(first: date, last: date, years: Iterable[int]) -> dict[int, Decimal]:
@@ -463,6 +509,21 @@ def services_years(
 def service_lines_by_code() -> dict[str, ServiceLine]:
     """Every service line (active or not), by code: one query."""
     return {line.code: line for line in ServiceLine.objects.order_by("code")}
+
+
+@dataclass(frozen=True)
+class ClientChoice:
+    """A client as a form's picker offers it."""
+
+    id: int
+    name: str
+    tax_id: str
+
+
+def clients_for_choice() -> list[ClientChoice]:
+    """Every client, by name (one query): the board's scenario form offers them."""
+    rows = Client.objects.order_by("name", "id").values_list("id", "name", "tax_id")
+    return [ClientChoice(id=pk, name=name, tax_id=tax_id) for pk, name, tax_id in rows]
 
 
 def services_years_with_data() -> list[int]:

@@ -5,24 +5,38 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
-from smartiberica.board import closing_views, pack_views, views
+from smartiberica.board import (
+    closing_views,
+    forecast_views,
+    pack_views,
+    scenario_views,
+    simulator_views,
+    views,
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("years/", views.years, name="years"),
+    path("margins/simulator/", simulator_views.margin_simulator, name="margin-simulator"),
     path("years/<int:year>/", views.year, name="year"),
     path("years/<int:year>/approve/", closing_views.approve, name="year-approve"),
     path("years/<int:year>/reopen/", closing_views.reopen, name="year-reopen"),
+    path("years/<int:year>/scenarios/", forecast_views.year_scenarios, name="year-scenarios"),
     path("years/<int:year>/pack/", pack_views.year_pack, name="year-pack"),
     path("years/<int:year>/pack.pdf", pack_views.year_pack_pdf, name="year-pack-pdf"),
     path("years/<int:year>/funder-links/new/", pack_views.funder_link_new, name="funder-link-new"),
     path("funder-links/<int:pk>/revoke/", pack_views.funder_link_revoke, name="funder-link-revoke"),
+    path("scenarios/", scenario_views.scenario_list, name="scenarios"),
+    path("scenarios/new/", scenario_views.scenario_new, name="scenario-new"),
+    path("scenarios/<slug:slug>/edit/", scenario_views.scenario_edit, name="scenario-edit"),
+    path("scenarios/<slug:slug>/delete/", scenario_views.scenario_remove, name="scenario-delete"),
     # A funder's read-only link to one closed year's pack: public (the token is the key).
     path("shared/<str:token>/", pack_views.shared_pack, name="shared-pack"),
     path("shared/<str:token>/pack.pdf", pack_views.shared_pack_pdf, name="shared-pack-pdf"),
     path("years/<int:year>/export.xlsx", views.export_xlsx, name="year-xlsx"),
     path("years/<int:year>/export.csv", views.export_csv, name="year-csv"),
     path("api/years/<int:year>/", views.api_year, name="api-year"),
+    path("api/years/<int:year>/forecast/", forecast_views.api_forecast, name="api-forecast"),
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's).
     path("favicon.ico", views.favicon),

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.forms import BaseForm, CheckboxInput
 from django.http.response import HttpResponseBase, HttpResponseRedirectBase
@@ -25,6 +26,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from funding import actions as funding_actions
 from funding.models import Expense, Loan
 from services import actions as services_actions
+from smartiberica.board.scenario_actions import scenario_create
 from tests.funding.factories import (
     category,
     make_agreement,
@@ -93,6 +95,11 @@ def make_one_of_each() -> None:
         name="Historical", valid_from=date(2015, 1, 1), structure_rate=D("5.50"), fund_rate=D("2.00")
     )
     make_member_turnover()
+    # The board's stored scenarios: written by someone allowed to plan.
+    planner, _created = get_user_model().objects.get_or_create(
+        username="planner", defaults={"is_staff": True, "is_superuser": True}
+    )
+    scenario_create(author=planner, slug="what-if", name="What if", turnover_growth=D("5.00"))
 
 
 def history_of(model: type[models.Model], pk: Any) -> models.QuerySet[Any]:

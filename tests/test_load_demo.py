@@ -150,3 +150,36 @@ def test_the_story_closes_2017_to_2024_and_shares_2024_with_smart_belgium(settin
     token = out.split("/shared/")[1].split("/")[0]
     assert Client().get(f"/shared/{token}/").status_code == 200
     assert closed_year_differences() == []
+
+
+def test_the_story_writes_three_projection_scenarios_by_the_board(settings: Any) -> None:
+    from services.models import Client as ServicesClient
+    from smartiberica.board.scenario_params import ScenarioParams
+    from smartiberica.board.scenarios import scenario_list, scenario_params
+    from smartiberica.demo.story_services import CLIENTS
+
+    settings.DEBUG = True
+    out = load()
+    assert "Wrote 3 projection scenarios" in out
+    summaries = {s.slug: s for s in scenario_list()}
+    assert set(summaries) == {"smart-belgium-stops-2021", "structure-margin-8", "hachette-leaves"}
+    assert {s.author for s in summaries.values()} == {"board"}
+    assert scenario_params(slug="smart-belgium-stops-2021") == ScenarioParams(
+        slug="smart-belgium-stops-2021",
+        name=summaries["smart-belgium-stops-2021"].name,
+        seen_from=date(2020, 12, 31),
+        stopped_source="smart-belgium",
+        source_stops_on=date(2021, 1, 1),
+    )
+    margin = scenario_params(slug="structure-margin-8")
+    assert (margin.structure_rate, margin.fund_rate, margin.rates_from) == (
+        D("8.00"),
+        D("2.00"),
+        date(2026, 1, 1),
+    )
+    hachette = scenario_params(slug="hachette-leaves")
+    assert hachette.lost_client_id == ServicesClient.objects.get(tax_id=CLIENTS["hachette"][1]).pk
+    assert hachette.client_lost_on == date(2026, 1, 1)
+    # --reset forgets them before the records they name, then writes them again.
+    load("--reset")
+    assert len(scenario_list()) == 3

@@ -15,6 +15,7 @@ from funding.models import FundingSource
 from services import actions as services_actions
 from services.models import Payment
 from services.selectors import service_lines_by_code
+from smartiberica.board.scenario_actions import scenario_create
 from smartiberica.kernel.roles import BOARD, STAFF
 from tests.board.story import build
 
@@ -166,3 +167,44 @@ def test_the_admin_lists_only_what_a_role_may_see(board_client: Client) -> None:
     assert "/admin/auth/user/" not in html
     assert "/admin/axes/" not in html
     assert reverse("admin:services_invoice_add") not in html
+
+
+def a_scenario() -> int:
+    author = get_user_model().objects.create_user(username="planner", password="x", is_superuser=True)
+    return scenario_create(author=author, slug="what-if", name="What if").pk
+
+
+SCENARIO_PAGES = ["/scenarios/", "/scenarios/new/", "/scenarios/what-if/edit/", "/scenarios/what-if/delete/"]
+
+
+@pytest.mark.parametrize(
+    ("role", "statuses"),
+    [
+        ("anonymous", [302, 302, 302, 302]),
+        # Scenarios are plans, not records: the board writes them too.
+        (BOARD, [200, 200, 200, 200]),
+        (STAFF, [200, 200, 200, 200]),
+        ("superuser", [200, 200, 200, 200]),
+        ("outsider", [403, 403, 403, 403]),
+    ],
+)
+def test_every_scenario_page_answers_each_role_as_expected(role: str, statuses: list[int]) -> None:
+    a_scenario()
+    client = client_for(role)
+    assert [client.get(page).status_code for page in SCENARIO_PAGES] == statuses
+
+
+@pytest.mark.parametrize("role", ["anonymous", BOARD, STAFF, "superuser"])
+def test_the_scenario_admin_answers_each_role_as_expected(role: str) -> None:
+    pk = a_scenario()
+    client = client_for(role)
+    prefix = "admin:board_scenario"
+    urls = {
+        "changelist": reverse(f"{prefix}_changelist"),
+        "add": reverse(f"{prefix}_add"),
+        "change": reverse(f"{prefix}_change", args=[pk]),
+        "delete": reverse(f"{prefix}_delete", args=[pk]),
+        "history": reverse(f"{prefix}_history", args=[pk]),
+    }
+    statuses = {view: client.get(url).status_code for view, url in urls.items()}
+    assert statuses == {view: expected(role, "board.Scenario", view) for view in urls}

@@ -3,7 +3,14 @@ from django.apps import apps
 from django.contrib.auth.models import Group
 from django.db import models
 
-from smartiberica.kernel.roles import BOARD, DOMAIN_APPS, STAFF
+from smartiberica.kernel.roles import (
+    APPROVE_YEAR_PERMISSION,
+    BOARD,
+    DOMAIN_APPS,
+    EDIT_SCENARIOS_PERMISSION,
+    SCENARIO_MODELS,
+    STAFF,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -39,3 +46,18 @@ def test_staff_may_add_change_delete_and_view_every_domain_model() -> None:
         for action in ("add", "change", "delete", "view"):
             assert f"{meta.app_label}.{action}_{meta.model_name}" in staff
     assert not [c for c in staff if c.startswith("auth.")]
+
+
+def test_both_roles_may_write_scenarios_since_they_are_plans_not_records() -> None:
+    for role in (BOARD, STAFF):
+        assert EDIT_SCENARIOS_PERMISSION in codenames(role), role
+
+
+def test_staff_keep_scenarios_in_the_admin_and_the_board_only_reads_them_there() -> None:
+    board, staff = codenames(BOARD), codenames(STAFF)
+    for model in SCENARIO_MODELS:
+        assert f"board.view_{model}" in board
+        for action in ("add", "change", "delete", "view"):
+            assert f"board.{action}_{model}" in staff
+    # Approving a year stays the board's.
+    assert APPROVE_YEAR_PERMISSION in board and APPROVE_YEAR_PERMISSION not in staff

@@ -8,16 +8,21 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from smartiberica.kernel.admin_base import ActionAdmin, LabelledTabularInline, inline_rows
 from smartiberica.kernel.admin_filters import year_filter
 from smartiberica.kernel.admin_totals import TotalChangeListMixin
 from smartiberica.kernel.import_admin import RecordsImportExportMixin
-from smartiberica.kernel.money import ZERO, format_number, round_money
+from smartiberica.kernel.money import ZERO, format_money, format_number, round_money
 
 from .. import record_actions
 from .. import resources as exports
+from ..calculations import Band
+from ..choices import MarginRuleKind
+from ..margin_rules import MarginDrop, margin_drops
 from ..models import MarginBand, MarginRule, MemberTurnover
 from ..selectors import month_margin
 
@@ -110,10 +115,61 @@ class MarginBandInline(LabelledTabularInline):
     extra = 0
 
 
+# A banded rule whose higher band gives a month less margin than one cent less turnover would.
+MSG_DROPS_AT = _("more turnover, less margin at %(turnovers)s")
+MSG_DROP = _(
+    "At %(turnover)s of monthly turnover the structure margin falls to %(at)s, from %(below)s one "
+    "cent below: every month from %(lowest)s up to it earns more."
+)
+MSG_NO_DROP = _("None: more turnover never gives less margin under this rule.")
+
+
+def rule_margin_drops(rule: MarginRule) -> list[MarginDrop]:
+    """Where a stored rule gives less margin for more turnover (bands prefetched or read here)."""
+    if rule.pk is None or rule.kind != MarginRuleKind.BANDED:
+        return []
+    return margin_drops([Band(b.lower_bound, b.structure_rate, b.fund_rate) for b in rule.bands.all()])
+
+
 @admin.register(MarginRule)
 class MarginRuleAdmin(ActionAdmin):
-    list_display = ("name", "valid_from", "valid_to", "kind", "structure_rate", "fund_rate")
+    list_display = ("name", "valid_from", "valid_to", "kind", "structure_rate", "fund_rate", "drops_display")
+    readonly_fields = ("drops_warning",)
     inlines = [MarginBandInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[MarginRule]:
+        # The drops column reads every listed rule's bands: one query for all of them.
+        return super().get_queryset(request).prefetch_related("bands")
+
+    @admin.display(description=_("margin drops"))
+    def drops_display(self, obj: MarginRule) -> str:
+        drops = rule_margin_drops(obj)
+        if not drops:
+            return "—"
+        return str(MSG_DROPS_AT % {"turnovers": ", ".join(format_money(d.turnover) for d in drops)})
+
+    @admin.display(description=_("more turnover, less margin"))
+    def drops_warning(self, obj: MarginRule | None) -> SafeString | str:
+        drops = rule_margin_drops(obj) if obj is not None else []
+        if not drops:
+            return str(MSG_NO_DROP) if obj is not None and obj.pk is not None else "—"
+        items = format_html_join(
+            "",
+            "<li>{}</li>",
+            (
+                (
+                    MSG_DROP
+                    % {
+                        "turnover": format_money(d.turnover),
+                        "at": format_money(d.margin_at),
+                        "below": format_money(d.margin_below),
+                        "lowest": format_money(d.lowest_turnover_above_it),
+                    },
+                )
+                for d in drops
+            ),
+        )
+        return format_html('<ul class="errorlist margin-drops">{}</ul>', items)
 
     def save_record(
         self, request: HttpRequest, obj: MarginRule, form: Any, formsets: Any, change: bool

@@ -134,8 +134,11 @@ def _chart(kind: Callable[..., Any], *, title: str, formatter: Callable[[float],
     return chart
 
 
+# A point drawn apart: its value and the SVG attributes of its marker (as pairs, so a plot is
+# hashable), such as the hollow marker of a projected value.
+Marked = tuple[float, tuple[tuple[str, str], ...]]
 # A series: its label, its values, and pygal's options for it (as pairs, so a plot is hashable).
-Series = tuple[str, tuple[float | None, ...], tuple[tuple[str, Any], ...]]
+Series = tuple[str, tuple[float | Marked | None, ...], tuple[tuple[str, Any], ...]]
 
 
 @dataclass(frozen=True)
@@ -162,7 +165,8 @@ def _render(plot: _Plot, language: str | None) -> str:
     )
     chart.x_labels = list(plot.x_labels)
     for label, values, options in plot.series:
-        chart.add(label, list(values), **{k: dict(v) if k in DICT_OPTIONS else v for k, v in options})
+        points = [{"value": v[0], "node": dict(v[1])} if isinstance(v, tuple) else v for v in values]
+        chart.add(label, points, **{k: dict(v) if k in DICT_OPTIONS else v for k, v in options})
     # The plot scrolls sideways on a phone rather than shrink its labels past reading (app.css).
     return f'<div class="chart-plot">{chart.render(is_unicode=True)}</div>{_legend(plot)}'
 
@@ -190,7 +194,7 @@ def _svg(plot: _Plot) -> str:
     return _render(plot, get_language())
 
 
-def _series(label: str, values: Sequence[float | None], **options: Any) -> Series:
+def _series(label: str, values: Sequence[float | Marked | None], **options: Any) -> Series:
     pairs = tuple((k, tuple(v.items()) if k in DICT_OPTIONS else v) for k, v in options.items())
     return (label, tuple(values), pairs)
 
@@ -232,10 +236,31 @@ def costs_budget_vs_actual(figures: YearlyFigures, category_names: dict[str, str
     )
 
 
-def self_financing_trend(series: Sequence[YearlyFigures]) -> str:
+# The marker of a projected value: hollow, in its series' colour (the stroke), a little larger.
+HOLLOW = (("r", "5"), ("style", "fill:#fff;stroke-width:2px;stroke-dasharray:none"))
+
+
+def _projected_end(series: Sequence[YearlyFigures], projected: Decimal) -> Series:
+    """A dashed segment from the year before the last to the last year's projected value, which
+    has a hollow marker: where the year in progress is expected to end."""
+    values: list[float | Marked | None] = [None] * len(series)
+    before = series[-2].ratios.self_financing if len(series) > 1 else None
+    if before is not None:
+        values[-2] = float(before * 100)
+    values[-1] = (float(projected * 100), HOLLOW)
+    return _series(
+        _("Self-financing ratio (projected at year end)"), values, stroke_style={"dasharray": DASHES[1]}
+    )
+
+
+def self_financing_trend(series: Sequence[YearlyFigures], projected: Decimal | None = None) -> str:
+    """The two ratios over the years; `projected`: the last year's self-financing ratio projected
+    at its end (the year in progress), drawn dashed to a hollow marker."""
+
     def points(values: list[Decimal | None]) -> list[float | None]:
         return [None if v is None else float(v * 100) for v in values]
 
+    end = (_projected_end(series, projected),) if projected is not None and series else ()
     return _svg(
         _Plot(
             kind="Line",
@@ -255,6 +280,7 @@ def self_financing_trend(series: Sequence[YearlyFigures]) -> str:
                     show_dots=False,
                     stroke_style={"dasharray": DASHES[2]},
                 ),
+                *end,
             ),
             options=(("dots_size", 4),),
         )
@@ -287,5 +313,47 @@ def top_clients(figures: YearlyFigures, limit: int = TOP_CLIENTS) -> str:
             x_labels=tuple(c.name for c in clients),
             series=(_series(_("Revenue"), [_to_float(c.amount) for c in clients]),),
             options=(("show_legend", False),),
+        )
+    )
+
+
+def monthly_projection(
+    *,
+    title: str,
+    months: Sequence[str],
+    actual: Sequence[bool],
+    recorded: str,
+    columns: Sequence[tuple[str, Sequence[Decimal]]],
+) -> str:
+    """A figure month by month in several projections of one year (the first is the baseline).
+
+    The recorded months are the same in every projection (a scenario changes only the months
+    after `as_of`): one solid line, labelled `recorded`. Each projection's later months are a
+    dashed line of its own colour, starting from the last recorded month so that it continues it.
+    """
+    first_projected = next((i for i, is_actual in enumerate(actual) if not is_actual), len(actual))
+    lines = []
+    if first_projected > 0:
+        recorded_values = [_to_float(v) for v in columns[0][1][:first_projected]]
+        lines.append(_series(recorded, recorded_values + [None] * (len(actual) - first_projected)))
+    if first_projected < len(actual):
+        start = max(first_projected - 1, 0)
+        lines += [
+            _series(
+                label,
+                [_to_float(v) if i >= start else None for i, v in enumerate(values)],
+                stroke_style={"dasharray": DASHES[1]},
+            )
+            for label, values in columns
+        ]
+    return _svg(
+        _Plot(
+            kind="Line",
+            title=title,
+            formatter=_money_label,
+            x_labels=tuple(months),
+            series=tuple(lines),
+            # Twelve whole month names fit side by side only when slanted.
+            options=(("dots_size", 3), ("x_label_rotation", 30)),
         )
     )

@@ -18,6 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from smartiberica.board import charts, drilldown
 from smartiberica.board import figure_registry as registry
 from smartiberica.board.figures import YearlyFigures, yearly_figures_many, years_with_data
+from smartiberica.board.projection import Forecast, forecast
+from smartiberica.board.scenario_params import BASELINE_SLUG
+from smartiberica.board.year_projection import ScenarioPicker, year_projection
 from smartiberica.kernel.basis import TOP_CLIENTS, Basis
 from smartiberica.kernel.dates import current_year, today, year_bounds
 from smartiberica.kernel.money import format_number, ratio, round_money
@@ -56,6 +59,10 @@ class Headline:
     previous: Decimal | None
     change: Decimal | None
     detail: str = ""
+    # The same figure in the year-end projection (the year in progress only; see YearPage), and
+    # the top funder projected when it is not the one of the year so far.
+    projected: Decimal | None = None
+    projected_detail: str = ""
 
     @property
     def change_is_good(self) -> bool | None:
@@ -69,11 +76,21 @@ class Headline:
         return "▲" if self.change > 0 else "▼"
 
 
-def headlines(figures: YearlyFigures, previous: YearlyFigures | None) -> list[Headline]:
+def _projected_funder(key: str, figures: YearlyFigures, projected: YearlyFigures | None) -> str:
+    code = projected.top_funder if projected is not None and key == "top_funder_share" else None
+    if projected is None or code is None or code == figures.top_funder:
+        return ""
+    return projected.source_names.get(code, code)
+
+
+def headlines(
+    figures: YearlyFigures, previous: YearlyFigures | None, projected: YearlyFigures | None = None
+) -> list[Headline]:
     rows = []
     for definition in registry.headline_figures():
         key = definition.key
         value = definition.value(figures)
+        at_year_end = definition.value(projected) if projected is not None else None
         before = definition.value(previous) if previous is not None else None
         change = value - before if value is not None and before is not None else None
         detail = ""
@@ -91,6 +108,8 @@ def headlines(figures: YearlyFigures, previous: YearlyFigures | None) -> list[He
                 previous=before,
                 change=change,
                 detail=detail,
+                projected=at_year_end,
+                projected_detail=_projected_funder(key, figures, projected),
             )
         )
     return rows
@@ -234,6 +253,9 @@ class YearPage:
     links: dict[str, str]
     labels: dict[str, str]
     to_date: YearToDate | None = None  # the year in progress only
+    # The year in progress only: its figures projected at year end, and the scenario picker.
+    projection: Forecast | None = None
+    picker: ScenarioPicker | None = None
 
     @property
     def year(self) -> int:
@@ -286,7 +308,8 @@ def _page_years(year: int) -> list[int]:
     return sorted({*years_with_data(), current_year(), year})
 
 
-def year_page(*, year: int, basis: Basis) -> YearPage:
+def year_page(*, year: int, basis: Basis, scenario: str = BASELINE_SLUG) -> YearPage:
+    """The year's page; the year in progress also shows its projection under `scenario` (a slug)."""
     years = _page_years(year)
     by_year = yearly_figures_many(years=[y for y in years if y <= year], basis=basis, clients="top")
     figures = by_year[year]
@@ -308,12 +331,13 @@ def year_page(*, year: int, basis: Basis) -> YearPage:
             "loan_principal_repaid",
         )
     }
+    projection = year_projection(year=year, basis=basis, scenario=scenario)
     return YearPage(
         figures=figures,
         previous=previous,
         years=years,
         series=series,
-        headlines=headlines(figures, previous),
+        headlines=headlines(figures, previous, projection.forecast.figures if projection else None),
         money=money,
         category_names=category_names,
         charts={
@@ -338,6 +362,8 @@ def year_page(*, year: int, basis: Basis) -> YearPage:
         },
         labels=registry.labels(),
         to_date=year_to_date(figures, on=today()),
+        projection=projection.forecast if projection else None,
+        picker=projection.picker if projection else None,
     )
 
 
@@ -391,6 +417,21 @@ class YearsPage:
     charts: dict[str, str]
     rows: list[FigureRow]
     current_year: int  # its column is labelled "year to date"
+    # The current year's self-financing ratio projected at its end, when the last column is the
+    # year in progress (its months still to come projected).
+    projection: Forecast | None = None
+
+    @property
+    def projected_self_financing(self) -> Decimal | None:
+        return None if self.projection is None else self.projection.figures.ratios.self_financing
+
+
+def _current_projection(series: list[YearlyFigures], basis: Basis) -> Forecast | None:
+    """The year in progress projected at its end, when it is the last year shown (one forecast)."""
+    if not series or series[-1].year != current_year():
+        return None
+    projected = forecast(year=series[-1].year, basis=basis)
+    return projected if projected.projected_months > 0 else None
 
 
 def years_page(*, basis: Basis) -> YearsPage:
@@ -398,13 +439,16 @@ def years_page(*, basis: Basis) -> YearsPage:
     by_year = yearly_figures_many(years=years, basis=basis, clients="top")
     series = [by_year[y] for y in years]
     mix = mix_rows(series)
+    projection = _current_projection(series, basis)
+    projected = projection.figures.ratios.self_financing if projection else None
     return YearsPage(
         series=series,
         mix=mix,
         rows=figure_rows(series),
         current_year=current_year(),
+        projection=projection,
         charts={
-            "self_financing": charts.self_financing_trend(series),
+            "self_financing": charts.self_financing_trend(series, projected=projected),
             "resources_mix": _mix_chart(series, mix),
             "loan": charts.loan_outstanding(series),
         },

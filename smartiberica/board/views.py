@@ -55,7 +55,7 @@ def _basis(request: HttpRequest) -> Basis:
     return next((basis for basis in BASES if basis == value), "accrual")
 
 
-def _check_year(year: int) -> None:
+def check_year(year: int) -> None:
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise Http404(_("No figures for that year."))
 
@@ -69,10 +69,12 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 @permission_required(DASHBOARD_PERMISSION, raise_exception=True)
 def year(request: HttpRequest, year: int) -> HttpResponse:
-    _check_year(year)
-    page = dashboard.year_page(year=year, basis=_basis(request))
+    check_year(year)
+    # The year in progress is projected at its end, under the scenario the picker names.
+    page = dashboard.year_page(year=year, basis=_basis(request), scenario=request.GET.get("scenario", ""))
     context = {
         "page": page,
+        "keep": page.picker.keep if page.picker else "",
         "closing": year_closing(year=year, user=request.user),
         "figures": page.figures,
         "basis": page.figures.basis,
@@ -89,18 +91,24 @@ def years(request: HttpRequest) -> HttpResponse:
     return render(request, "board/years.html", {"page": page, "basis": basis})
 
 
-@require_GET
-@login_not_required
-def api_year(request: HttpRequest, year: int) -> JsonResponse:
-    # An API answers in JSON: 401/403 instead of the login page's redirect.
+def api_refusal(request: HttpRequest) -> JsonResponse | None:
+    """An API answers in JSON: 401/403 instead of the login page's redirect."""
     if not request.user.is_authenticated:
         return JsonResponse({"error": _("Authentication required.")}, status=401)
     if not request.user.has_perm(DASHBOARD_PERMISSION):
         return JsonResponse({"error": _("You may not see the yearly figures.")}, status=403)
+    return None
+
+
+@require_GET
+@login_not_required
+def api_year(request: HttpRequest, year: int) -> JsonResponse:
+    if (refusal := api_refusal(request)) is not None:
+        return refusal
     basis = request.GET.get("basis", "accrual")
     if basis not in BASES:
         return JsonResponse({"error": _("basis must be accrual or cash.")}, status=400)
-    _check_year(year)
+    check_year(year)
     figures = yearly_figures(year=year, basis=basis)  # type: ignore[arg-type]
     return JsonResponse(figures.as_json(), json_dumps_params={"ensure_ascii": False})
 
@@ -114,7 +122,7 @@ def _attachment(content: bytes | str, content_type: str, filename: str) -> HttpR
 @require_GET
 @permission_required(DASHBOARD_PERMISSION, raise_exception=True)
 def export_xlsx(request: HttpRequest, year: int) -> HttpResponse:
-    _check_year(year)
+    check_year(year)
     figures = yearly_figures(year=year, basis=_basis(request))
     return _attachment(exports.to_xlsx(figures), XLSX, f"smartiberica-{year}-{figures.basis}.xlsx")
 
@@ -122,7 +130,7 @@ def export_xlsx(request: HttpRequest, year: int) -> HttpResponse:
 @require_GET
 @permission_required(DASHBOARD_PERMISSION, raise_exception=True)
 def export_csv(request: HttpRequest, year: int) -> HttpResponse:
-    _check_year(year)
+    check_year(year)
     figures = yearly_figures(year=year, basis=_basis(request))
     return _attachment(
         exports.to_csv(figures), "text/csv; charset=utf-8", f"smartiberica-{year}-{figures.basis}.csv"

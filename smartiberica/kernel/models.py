@@ -12,6 +12,7 @@ class Dashboard(models.Model):
         permissions = [
             ("view_dashboard", _("Can view the yearly dashboards and exports")),
             ("approve_year", _("Can approve (close) a finished year")),
+            ("edit_scenarios", _("Can create and edit projection scenarios")),
         ]
 
     def __str__(self) -> str:

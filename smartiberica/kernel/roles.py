@@ -18,26 +18,35 @@ DOMAIN_APPS = ("funding", "services")
 DASHBOARD_PERMISSION = "smartiberica.view_dashboard"
 # Approving (closing) a finished year is the board's: staff keep the records it freezes.
 APPROVE_YEAR_PERMISSION = "smartiberica.approve_year"
+# Scenarios of the year-end projection are plans, not records: board members write them too.
+EDIT_SCENARIOS_PERMISSION = "smartiberica.edit_scenarios"
+# The board's own models that the admin shows: its stored scenarios and their rows.
+SCENARIO_MODELS = ("scenario", "scenariorevenue", "scenariocost")
 
 
 def _domain_permissions() -> Q:
     return Q(content_type__app_label__in=DOMAIN_APPS)
 
 
+def _scenario_permissions() -> Q:
+    return Q(content_type__app_label="board", content_type__model__in=SCENARIO_MODELS)
+
+
 def sync_role_permissions() -> None:
     app_label, codename = DASHBOARD_PERMISSION.split(".")
     dashboard = Q(content_type__app_label=app_label, codename=codename)
+    scenarios = Q(content_type__app_label=app_label, codename=EDIT_SCENARIOS_PERMISSION.split(".")[1])
 
     board, _ = Group.objects.get_or_create(name=BOARD)
     approve = Q(content_type__app_label=app_label, codename=APPROVE_YEAR_PERMISSION.split(".")[1])
-    board.permissions.set(
-        Permission.objects.filter(
-            (_domain_permissions() & Q(codename__startswith="view_")) | dashboard | approve
-        )
-    )
+    readable = (_domain_permissions() | _scenario_permissions()) & Q(codename__startswith="view_")
+    # The board writes scenarios on its pages, not in the admin: there it reads them.
+    board.permissions.set(Permission.objects.filter(readable | dashboard | approve | scenarios))
 
     staff, _ = Group.objects.get_or_create(name=STAFF)
-    staff.permissions.set(Permission.objects.filter(_domain_permissions() | dashboard))
+    staff.permissions.set(
+        Permission.objects.filter(_domain_permissions() | _scenario_permissions() | dashboard | scenarios)
+    )
 
 
 def sync_role_permissions_after_migrate(**kwargs: Any) -> None:

@@ -118,6 +118,8 @@ def test_the_dashboard_query_count_does_not_grow_with_the_data(story: Story, boa
     # services + 7 funding queries, the loan schedule's interest due included; it was 16 per year
     # before the batched selectors of issue 9, see tests/perf), the approved snapshots of closed
     # years (1), and the year's closing state: its approvals and whether it is closed (2).
+    # 2024 is over: no year-end projection. The year in progress adds the stored scenarios (1)
+    # and its projection (18), 3 more with a scenario (tests/board/projection/test_year_pages.py).
     assert len(small) == 2 + 2 + 1 + 4 + 16 + 1 + 2
 
 

@@ -10,6 +10,8 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,7 @@ from django.utils.translation import gettext
 from services.choices import InvoiceStatus
 from services.models import Invoice
 from smartiberica.board.closing import year_close
+from smartiberica.board.scenario_actions import scenario_create
 from tests.board.story import build
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -29,6 +32,8 @@ AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.m
 BLOCKING = frozenset({"serious", "critical"})
 CLOSED_YEAR = 2023
 OPEN_YEAR = 2024
+# The comparison seen from mid-2024, so that it has projected months and a scenario's column.
+COMPARE = f"/years/{OPEN_YEAR}/scenarios/?compare=margen-8&as_of={OPEN_YEAR}-06-30"
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,10 @@ SCREENS = (
     Screen("all-years-phone", "/years/", "berta", width=375),
     Screen("board-pack", f"/years/{CLOSED_YEAR}/pack/", "berta"),
     Screen("approve", f"/years/{OPEN_YEAR}/approve/", "berta"),
+    Screen("scenarios-compare", COMPARE, "berta"),
+    Screen("scenarios-compare-phone", COMPARE, "berta", width=375),
+    Screen("margin-simulator", "/margins/simulator/", "berta"),
+    Screen("margin-simulator-phone", "/margins/simulator/", "berta", width=375),
     Screen("admin-index", "/admin/", "sara"),
     Screen("admin-invoices", "/admin/services/invoice/", "sara"),
     Screen("admin-invoice-add", "/admin/services/invoice/add/", "sara"),
@@ -76,6 +85,14 @@ def story(
     """Two years of records, the older one approved (it has a board pack); the ids paths name."""
     build()
     year_close(year=CLOSED_YEAR, user=board_user, note="Cuentas aprobadas en la asamblea")
+    scenario_create(
+        author=board_user,
+        slug="margen-8",
+        name="Margen al 8 %",
+        structure_rate=Decimal("8.00"),
+        fund_rate=Decimal("2.00"),
+        rates_from=date(OPEN_YEAR, 7, 1),
+    )
     # A draft's lines are editable: its page has inputs in rows and their "Delete" boxes.
     return {"draft_invoice": Invoice.objects.get(status=InvoiceStatus.DRAFT, issue_date__year=CLOSED_YEAR).pk}
 
@@ -230,7 +247,13 @@ def chart_series_missing_from_tables(chart: dict[str, Any], reference_lines: set
 @pytest.mark.usefixtures("story")
 @pytest.mark.parametrize(
     "path",
-    [f"/years/{OPEN_YEAR}/", f"/years/{CLOSED_YEAR}/?basis=cash", "/years/", f"/years/{CLOSED_YEAR}/pack/"],
+    [
+        f"/years/{OPEN_YEAR}/",
+        f"/years/{CLOSED_YEAR}/?basis=cash",
+        "/years/",
+        f"/years/{CLOSED_YEAR}/pack/",
+        COMPARE,
+    ],
 )
 def test_every_chart_is_a_named_figure_with_its_data_table(path: str, context: Any, live_server: Any) -> None:
     tab = open_screen(context, live_server.url, Screen("charts", path, "berta"))

@@ -21,8 +21,10 @@ from funding import actions as funding_actions
 from services import actions as services_actions
 from smartiberica.board.closing import closings_wipe
 from smartiberica.board.figures import years_with_data
+from smartiberica.board.scenario_actions import scenarios_wipe
 from smartiberica.demo import story as demo
 from smartiberica.demo.story_closing import close_story_years
+from smartiberica.demo.story_scenarios import load_scenarios
 from smartiberica.kernel.context_processors import DEMO_CACHE_KEY
 from smartiberica.kernel.dates import today
 from smartiberica.kernel.models import DemoDataset
@@ -53,7 +55,9 @@ class Command(BaseCommand):
         password: str = options["password"]
         with transaction.atomic():
             if options["reset"]:
-                # Invoices and payments refer to nothing in funding, so they go first.
+                # Scenarios name sources, clients and users (protected): they go first. Invoices and
+                # payments refer to nothing in funding, so they go before the funding records.
+                scenarios_wipe()
                 closings_wipe()
                 services_actions.records_wipe()
                 funding_actions.records_wipe()
@@ -74,6 +78,7 @@ class Command(BaseCommand):
                 DemoDataset.objects.create(story_until=until)
                 approver = get_user_model().objects.get(username="board")
                 closed, token = close_story_years(today=until, approver=approver)
+                scenarios = load_scenarios(today=until, author=approver)
                 self.stdout.write(
                     f"Loaded the story {demo.FIRST_YEAR}–{until.year}: {summary.invoices} invoices, "
                     f"{summary.payments} payments, {summary.expenses} expenses, {summary.receipts} receipts, "
@@ -83,6 +88,7 @@ class Command(BaseCommand):
                     f"Approved and closed {closed[0]}–{closed[-1]}; the {closed[-1]} pack is shared with "
                     f"Smart Belgium at /shared/{token}/"
                 )
+                self.stdout.write(f"Wrote {scenarios} projection scenarios (/scenarios/).")
         cache.delete(DEMO_CACHE_KEY)
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Log in with:"))
         for username, group_name, _, is_superuser in DEMO_USERS:

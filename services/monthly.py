@@ -1,0 +1,305 @@
+"""Reads of the services app month by month, for the year-end projection (issue 19).
+
+`services_months(year=Y, basis=B, as_of=D)` answers with the revenue and the member margin of the
+months of Y up to `as_of` (read from the same rollups as `services.selectors.services_years`, so
+that the twelve months of a year that is over add up to its yearly figures), the members' turnover
+of the two years up to `as_of` (the projection's growth and same-month base), the margin rules
+that apply after it, and the invoices the contracts are expected to bring after it. Nine queries
+at most, whatever the volume.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from smartiberica.kernel.basis import Basis
+from smartiberica.kernel.dates import add_months, year_bounds
+from smartiberica.kernel.money import ZERO, round_money
+from smartiberica.kernel.periods import YearMonthOf
+
+from .calculations import ContractTerms, line_net, period_starts
+from .choices import ContractKind
+from .models import (
+    Contract,
+    Invoice,
+    MarginRule,
+    MemberTurnover,
+    RevenueClientYear,
+    RevenueLineMonth,
+    RevenueMonth,
+    ServiceLine,
+)
+
+
+@dataclass(frozen=True)
+class ClientRevenue:
+    """A client's revenue on a basis (the yearly figures' `revenue_by_client` rows)."""
+
+    client_id: int
+    name: str
+    tax_id: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class MarginRates:
+    """The rates that apply to a month's turnover, and what they give."""
+
+    structure_rate: Decimal
+    fund_rate: Decimal
+    member_margin: Decimal
+    guarantee_fund: Decimal
+
+
+@dataclass(frozen=True)
+class RuleBook:
+    """The margin rules in force over a period (bands prefetched): what a turnover would give."""
+
+    rules: tuple[MarginRule, ...]
+
+    def margin(self, month: date, turnover: Decimal) -> MarginRates:
+        """The month's margin under the rule in force, as `services.selectors.month_margin`
+        computes it for a recorded month without rates of its own (zero without a rule)."""
+        from services.selectors import month_margin
+
+        found = month_margin(MemberTurnover(month=month, turnover=turnover), self.rules)
+        return MarginRates(found.structure_rate, found.fund_rate, found.member_margin, found.guarantee_fund)
+
+
+@dataclass(frozen=True)
+class ExpectedInvoice:
+    """What a contract is expected to invoice on a day after `as_of` (net, VAT excluded)."""
+
+    date: date
+    service: str  # the service line's code
+    client: ClientRevenue
+
+
+@dataclass(frozen=True)
+class MonthActuals:
+    revenue_by_service: dict[str, Decimal]  # the basis's revenue, every line with a non-zero sum
+    cash_revenue: Decimal  # the cash basis's revenue (net parts of payments − refunds)
+    turnover: Decimal
+    structure_rate: Decimal | None  # the rate applied to the turnover (None without a recorded month)
+    member_margin: Decimal
+    guarantee_fund: Decimal
+
+
+@dataclass(frozen=True)
+class ServicesMonths:
+    year: int
+    basis: Basis
+    as_of: date
+    actuals: dict[int, MonthActuals]  # months of the year up to `as_of` (1–12), each present
+    clients: tuple[ClientRevenue, ...]  # revenue by client of the year up to `as_of` (non-zero)
+    turnover_history: dict[date, Decimal]  # first day of month -> turnover, 24 months up to `as_of`
+    rules: RuleBook  # the rules meeting the months after `as_of` within the year
+    expected: tuple[ExpectedInvoice, ...]  # contracts' invoices expected after `as_of` within the year
+    service_names: dict[str, str]  # every service line, by code
+
+
+_CONTRACT_FIELDS = (
+    "pk",
+    "kind",
+    "start_date",
+    "end_date",
+    "billing_period",
+    "quantity",
+    "unit_price",
+    "fixed_amount",
+    "estimated_amount",
+    "service_line_id",
+    "client_id",
+    "client__name",
+    "client__tax_id",
+)
+
+
+def _month_starts(after: date, end: date) -> list[date]:
+    first = after.replace(day=1)
+    return [add_months(first, k) for k in range((end.year - first.year) * 12 + end.month - first.month + 1)]
+
+
+def _invoiced_a_year_before(
+    contract_ids: list[int], after: date, end: date, as_of: date
+) -> dict[tuple[int, int], Decimal]:
+    """One query: what running time-and-materials contracts invoiced (net, issued) in the months a
+    year before the projected ones, by (contract id, year × 100 + month); only what was dated by
+    `as_of` is known."""
+    if not contract_ids:
+        return {}
+    first = add_months(after.replace(day=1), -12)
+    last = min(add_months(end.replace(day=1), -11) - timedelta(days=1), as_of)
+    if last < first:
+        return {}
+    rows = (
+        Invoice.objects.issued()
+        .filter(contract_id__in=contract_ids, issue_date__range=(first, last))
+        .order_by()
+        .annotate(ym=YearMonthOf("issue_date"))
+        .values("contract_id", "ym")
+        .annotate(total=Sum("net_amount"))
+        .values_list("contract_id", "ym", "total")
+    )
+    return {(contract_id, ym): round_money(total) for contract_id, ym, total in rows}
+
+
+def _expected_invoices(
+    after: date, end: date, as_of: date, lines: dict[int, str]
+) -> tuple[ExpectedInvoice, ...]:
+    """Two queries: the invoices active (and ended) contracts should bring between two dates.
+
+    Recurring contracts bill round(quantity × unit price) at the start of each period; fixed-fee
+    and time-and-materials contracts their fee (or estimate) on their start date, as
+    `calculations.expected_revenue` counts them in a year. A time-and-materials contract already
+    running by then bills each month what it billed the same month a year before (it has no
+    schedule: its own history is the best guess, as for the members' turnover).
+    """
+    from services.selectors import COUNTED_CONTRACT_STATUSES
+
+    contracts = list(
+        Contract.objects.filter(status__in=COUNTED_CONTRACT_STATUSES)
+        .overlapping(after, end)
+        .order_by("start_date", "pk")
+        .values_list(*_CONTRACT_FIELDS)
+    )
+    running = [row[0] for row in contracts if row[1] == ContractKind.TIME_AND_MATERIALS and row[2] < after]
+    history = _invoiced_a_year_before(running, after, end, as_of)
+    months = _month_starts(after, end)
+    found: list[ExpectedInvoice] = []
+    for (
+        pk,
+        kind,
+        start,
+        end_date,
+        period,
+        quantity,
+        price,
+        fixed,
+        estimate,
+        line_id,
+        client_id,
+        name,
+        tax_id,
+    ) in contracts:
+        terms = ContractTerms(kind, start, end_date, period, quantity, price, fixed, estimate)
+        billed: list[tuple[date, Decimal]] = []
+        if terms.kind == ContractKind.RECURRING:
+            if terms.unit_price is not None and terms.billing_period:
+                amount = line_net(terms.quantity, terms.unit_price)
+                days = period_starts(
+                    start=terms.start_date,
+                    end=terms.end_date,
+                    billing_period=terms.billing_period,
+                    window=(after, end),
+                )
+                billed = [(day, amount) for day in days]
+        elif terms.kind == ContractKind.TIME_AND_MATERIALS and terms.start_date < after:
+            for month in months:
+                day = max(month, after)
+                base = add_months(month, -12)
+                amount = history.get((pk, base.year * 100 + base.month), ZERO)
+                if terms.end_date is None or day <= terms.end_date:
+                    billed.append((day, amount))
+        else:
+            fee = terms.fixed_amount if terms.kind == ContractKind.FIXED_FEE else terms.estimated_amount
+            if after <= terms.start_date <= end:
+                billed = [(terms.start_date, round_money(fee or ZERO))]
+        for day, amount in billed:
+            if amount > 0:
+                client = ClientRevenue(client_id=client_id, name=name, tax_id=tax_id, amount=amount)
+                found.append(ExpectedInvoice(date=day, service=lines[line_id], client=client))
+    return tuple(found)
+
+
+def _clients(basis: Basis, year: int, as_of: date) -> tuple[ClientRevenue, ...]:
+    """Two queries: the year's revenue by client less what is dated after `as_of` (few rows)."""
+    first, last = year_bounds(year)
+    if as_of < first:
+        return ()
+    amounts: dict[int, ClientRevenue] = {}
+    year_rows = RevenueClientYear.objects.filter(basis=basis, year=year)
+    for client_id, name, tax_id, amount in year_rows.values_list(
+        "client_id", "client__name", "client__tax_id", "amount"
+    ):
+        # A stored money field holds cents already: no rounding for thousands of rows.
+        amounts[client_id] = ClientRevenue(client_id=client_id, name=name, tax_id=tax_id, amount=amount)
+    if as_of < last:
+        later = (
+            RevenueMonth.objects.filter(basis=basis, month__range=(as_of + timedelta(days=1), last))
+            .order_by()
+            .values("client_id", "client__name", "client__tax_id")
+            .annotate(total=Sum("amount"))
+            .values_list("client_id", "client__name", "client__tax_id", "total")
+        )
+        for client_id, name, tax_id, total in later:
+            before = amounts.get(client_id)
+            kept = (before.amount if before else ZERO) - round_money(total)
+            amounts[client_id] = ClientRevenue(client_id=client_id, name=name, tax_id=tax_id, amount=kept)
+    return tuple(c for c in amounts.values() if c.amount != 0)
+
+
+def services_months(*, year: int, basis: Basis, as_of: date) -> ServicesMonths:
+    """The services records of `year` month by month up to `as_of`, and the plans after it.
+
+    `as_of` is the last day of a month, from 31 December of the year before to 31 December of
+    the year. At most nine queries: lines, revenue by month (both bases), clients (two), turnover,
+    rules and their bands, contracts.
+    """
+    from services.selectors import month_margin
+
+    first, last = year_bounds(year)
+    lines = {line.pk: line for line in ServiceLine.objects.order_by("code")}
+    code_of = {pk: line.code for pk, line in lines.items()}
+
+    revenue: dict[int, dict[str, Decimal]] = {}
+    cash: dict[int, Decimal] = {}
+    if as_of >= first:
+        for ym, row_basis, line_id, amount in (
+            RevenueLineMonth.objects.filter(month__range=(first, as_of))
+            .annotate(ym=YearMonthOf("month"))
+            .values_list("ym", "basis", "service_line_id", "amount")
+        ):
+            month = ym % 100
+            if row_basis == basis:
+                bucket = revenue.setdefault(month, {})
+                bucket[code_of[line_id]] = bucket.get(code_of[line_id], ZERO) + round_money(amount)
+            if row_basis == "cash":
+                cash[month] = cash.get(month, ZERO) + round_money(amount)
+
+    history_start = min(first, add_months(as_of.replace(day=1), -23))
+    rows = list(MemberTurnover.objects.filter(month__range=(history_start, as_of)).order_by("month"))
+    rules: Sequence[MarginRule] = list(
+        MarginRule.objects.overlapping(history_start, last).prefetch_related("bands")
+    )
+    margins = {row.month.month: month_margin(row, rules) for row in rows if row.month.year == year}
+
+    ended = range(1, as_of.month + 1) if as_of.year == year else ()
+    actuals = {
+        month: MonthActuals(
+            revenue_by_service=revenue.get(month, {}),
+            cash_revenue=cash.get(month, ZERO),
+            turnover=margins[month].turnover if month in margins else ZERO,
+            structure_rate=margins[month].structure_rate if month in margins else None,
+            member_margin=margins[month].member_margin if month in margins else ZERO,
+            guarantee_fund=margins[month].guarantee_fund if month in margins else ZERO,
+        )
+        for month in ended
+    }
+    after = max(as_of + timedelta(days=1), first)
+    return ServicesMonths(
+        year=year,
+        basis=basis,
+        as_of=as_of,
+        actuals=actuals,
+        clients=_clients(basis, year, as_of),
+        turnover_history={row.month: round_money(row.turnover) for row in rows},
+        rules=RuleBook(tuple(rules)),
+        expected=_expected_invoices(after, last, as_of, code_of) if after <= last else (),
+        service_names={line.code: line.name for line in lines.values()},
+    )

@@ -1,0 +1,68 @@
+"""The projection runs in a fixed number of queries, whatever the volume of records."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from funding import actions as funding
+from funding.selectors import categories_by_code
+from services import actions as services
+from services.selectors import service_lines_by_code
+from smartiberica.board.projection import forecast
+from tests.board.projection.plan import Plan
+
+D = Decimal
+# funding_months: sources, receipts, repayments, schedule, categories, expenses, in kind, budget,
+# tranches, agreements' receipts; services_months: lines, revenue, clients (two), turnover, rules,
+# bands, contracts.
+QUERIES = 18
+
+
+def more_records(plan: Plan, n: int) -> None:
+    lines = service_lines_by_code()
+    categories = categories_by_code()
+    for k in range(n):
+        client, _ = services.client_get_or_create(name=f"Cliente {k}", tax_id=f"ZZ-{k}", is_foreign=True)
+        services.contract_create(
+            client=client,
+            service_line=lines["admin-services"],
+            reference=f"ADM-{k}",
+            start_date=date(2025, 2, 1),
+            kind="recurring",
+            billing_period="monthly",
+            quantity=D("1"),
+            unit_price=D("90.00"),
+        )
+        invoice = services.invoice_create(
+            client=client,
+            service_line=lines["admin-services"],
+            issue_date=date(2025, 5, 2),
+            lines=[services.LineInput("Gestoría", D(1), D("90.00"), D("21.00"))],
+        )
+        services.payment_record(
+            invoice=services.invoice_issue(invoice=invoice), date=date(2025, 6, 1), amount=D("108.90")
+        )
+        funding.expense_create(
+            date=date(2025, 4, 1 + k),
+            category=categories["travel"],
+            supplier="Renfe",
+            amount=D("40.00"),
+            reference=f"viaje-{k}",
+        )
+
+
+def test_it_runs_in_a_fixed_number_of_queries(plan: Plan, django_assert_num_queries: Any) -> None:
+    with django_assert_num_queries(QUERIES):
+        forecast(year=2025)
+    more_records(plan, 12)
+    with django_assert_num_queries(QUERIES):
+        projected = forecast(year=2025)
+    # The twelve monthly contracts bring 90.00 in each of the six projected months.
+    assert projected.figures.revenue_by_service["admin-services"] == D("90.00") * 12 + D("90.00") * 12 * 6
+
+
+def test_the_cash_basis_runs_in_as_many_queries(plan: Plan, django_assert_num_queries: Any) -> None:
+    with django_assert_num_queries(QUERIES):
+        forecast(year=2025, basis="cash")
