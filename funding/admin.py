@@ -72,6 +72,7 @@ from smartiberica.kernel.admin_totals import TotalChangeListMixin
 from smartiberica.kernel.dates import today
 from smartiberica.kernel.import_admin import RecordsImportExportMixin
 from smartiberica.kernel.money import ZERO, round_money
+from smartiberica.kernel.record_links import EXPENSE, RECEIPT, REPAYMENT, bank_line_field
 
 # --- Funding sources -----------------------------------------------------------------------------------
 
@@ -243,6 +244,8 @@ class FundingReceiptAdmin(RecordsImportExportMixin, TotalChangeListMixin, BigLis
     search_fields = ("reference", "description", "source__name", "source__code")
     autocomplete_fields = ("source", "agreement")
     ordering = ("-date", "-pk")
+    readonly_fields = ("bank_line",)
+    bank_line = bank_line_field(RECEIPT)  # the bank line it was reconciled with (issue 20)
 
     def save_record(
         self, request: HttpRequest, obj: FundingReceipt, form: Any, formsets: Any, change: bool
@@ -346,6 +349,8 @@ class LoanRepaymentAdmin(TotalChangeListMixin, BigListAdmin):
     # Principal first (financing repaid); the interest is the cash basis's loan interest figure.
     total_fields = (("principal", _("principal")), ("interest", _("interest")))
     ordering = ("-date", "-pk")
+    readonly_fields = ("bank_line",)
+    bank_line = bank_line_field(REPAYMENT)
 
     def save_record(
         self, request: HttpRequest, obj: LoanRepayment, form: Any, formsets: Any, change: bool
@@ -536,6 +541,8 @@ class ExpenseAdmin(RecordsImportExportMixin, TotalChangeListMixin, BigListAdmin)
     search_fields = ("reference", "supplier", "description")
     autocomplete_fields = ("category",)
     ordering = ("-date", "-pk")
+    readonly_fields = ("bank_line",)
+    bank_line = bank_line_field(EXPENSE)
 
     def save_record(self, request: HttpRequest, obj: Expense, form: Any, formsets: Any, change: bool) -> None:
         record_actions.expense_save(expense=obj)

@@ -14,7 +14,18 @@ from typing import Literal
 
 from django.db.models import Count, Q, Sum
 
+# Every receipt, repayment and expense of a period (the demo's bank statements).
+from funding.cash_records import funding_movements_between as funding_movements_between
 from funding.choices import EXTERNAL_SUPPORT_KINDS, RepaymentKind, SourceKind
+
+# The bank reconciliation's reads (issue 20) live in their own module; the board reads them here.
+from funding.matching import ExpenseRecord as ExpenseRecord
+from funding.matching import FundingRecords as FundingRecords
+from funding.matching import ReceiptRecord as ReceiptRecord
+from funding.matching import RepaymentRecord as RepaymentRecord
+from funding.matching import funding_candidates as funding_candidates
+from funding.matching import funding_records as funding_records
+from funding.matching import source_by_id as source_by_id
 from funding.models import (
     CostBudget,
     CostBudgetLine,

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from smartiberica.kernel.basis import Basis
+from smartiberica.kernel.basis import TOP_CLIENTS, Basis, Clients
 from smartiberica.kernel.dates import add_months, year_bounds
 from smartiberica.kernel.money import ZERO, round_money
 from smartiberica.kernel.periods import YearMonthOf
@@ -217,34 +217,60 @@ def _expected_invoices(
     return tuple(found)
 
 
-def _clients(basis: Basis, year: int, as_of: date) -> tuple[ClientRevenue, ...]:
-    """Two queries: the year's revenue by client less what is dated after `as_of` (few rows)."""
+def _later_by_client(basis: Basis, as_of: date, last: date) -> list[tuple[int, str, str, Decimal]]:
+    """One query: each client's revenue dated after `as_of` within the year (few rows)."""
+    if as_of >= last:
+        return []
+    return [
+        (client_id, name, tax_id, round_money(total))
+        for client_id, name, tax_id, total in RevenueMonth.objects.filter(
+            basis=basis, month__range=(as_of + timedelta(days=1), last)
+        )
+        .order_by()
+        .values("client_id", "client__name", "client__tax_id")
+        .annotate(total=Sum("amount"))
+        .values_list("client_id", "client__name", "client__tax_id", "total")
+    ]
+
+
+def _clients(
+    basis: Basis, year: int, as_of: date, scope: Clients, projected: set[int]
+) -> tuple[ClientRevenue, ...]:
+    """The year's revenue by client up to `as_of`: its yearly rows less what is dated later.
+
+    `scope="all"`: every client (two queries). `scope="top"`: only the clients that can be among
+    the `TOP_CLIENTS` largest once the projection is added (three queries, a few dozen rows
+    instead of thousands): the clients with revenue after `as_of` or projected revenue, exactly,
+    and the largest `TOP_CLIENTS` of the others by the projection's own order (amount, name, id),
+    whose amount nothing changes.
+    """
     first, last = year_bounds(year)
     if as_of < first:
         return ()
-    amounts: dict[int, ClientRevenue] = {}
+    later = _later_by_client(basis, as_of, last)
     year_rows = RevenueClientYear.objects.filter(basis=basis, year=year)
-    for client_id, name, tax_id, amount in year_rows.values_list(
-        "client_id", "client__name", "client__tax_id", "amount"
-    ):
-        # A stored money field holds cents already: no rounding for thousands of rows.
-        amounts[client_id] = ClientRevenue(client_id=client_id, name=name, tax_id=tax_id, amount=amount)
-    if as_of < last:
-        later = (
-            RevenueMonth.objects.filter(basis=basis, month__range=(as_of + timedelta(days=1), last))
-            .order_by()
-            .values("client_id", "client__name", "client__tax_id")
-            .annotate(total=Sum("amount"))
-            .values_list("client_id", "client__name", "client__tax_id", "total")
-        )
-        for client_id, name, tax_id, total in later:
-            before = amounts.get(client_id)
-            kept = (before.amount if before else ZERO) - round_money(total)
-            amounts[client_id] = ClientRevenue(client_id=client_id, name=name, tax_id=tax_id, amount=kept)
+    fields = ("client_id", "client__name", "client__tax_id", "amount")
+    if scope == "top":
+        touched = projected | {row[0] for row in later}
+        others = year_rows.exclude(client_id__in=touched).order_by("-amount", "client__name", "client_id")
+        rows = [
+            *year_rows.filter(client_id__in=touched).values_list(*fields),
+            *others.values_list(*fields)[:TOP_CLIENTS],
+        ]
+    else:
+        rows = list(year_rows.values_list(*fields))
+    # A stored money field holds cents already: no rounding for thousands of rows.
+    amounts = {
+        row[0]: ClientRevenue(client_id=row[0], name=row[1], tax_id=row[2], amount=row[3]) for row in rows
+    }
+    for client_id, name, tax_id, total in later:
+        before = amounts.get(client_id)
+        kept = (before.amount if before else ZERO) - total
+        amounts[client_id] = ClientRevenue(client_id=client_id, name=name, tax_id=tax_id, amount=kept)
     return tuple(c for c in amounts.values() if c.amount != 0)
 
 
-def services_months(*, year: int, basis: Basis, as_of: date) -> ServicesMonths:
+def services_months(*, year: int, basis: Basis, as_of: date, clients: Clients = "all") -> ServicesMonths:
     """The services records of `year` month by month up to `as_of`, and the plans after it.
 
     `as_of` is the last day of a month, from 31 December of the year before to 31 December of
@@ -292,14 +318,16 @@ def services_months(*, year: int, basis: Basis, as_of: date) -> ServicesMonths:
         for month in ended
     }
     after = max(as_of + timedelta(days=1), first)
+    expected = _expected_invoices(after, last, as_of, code_of) if after <= last else ()
+    projected = {invoice.client.client_id for invoice in expected}
     return ServicesMonths(
         year=year,
         basis=basis,
         as_of=as_of,
         actuals=actuals,
-        clients=_clients(basis, year, as_of),
+        clients=_clients(basis, year, as_of, clients, projected),
         turnover_history={row.month: round_money(row.turnover) for row in rows},
         rules=RuleBook(tuple(rules)),
-        expected=_expected_invoices(after, last, as_of, code_of) if after <= last else (),
+        expected=expected,
         service_names={line.code: line.name for line in lines.values()},
     )

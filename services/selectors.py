@@ -45,6 +45,10 @@ from smartiberica.kernel.money import ZERO, round_money
 from smartiberica.kernel.periods import YearMonthOf, YearOf, years_present_many
 
 from .calculations import Band, ContractTerms, band_rates, expected_revenue
+
+# Every payment and refund of a period (the demo's bank statements).
+from .cash_records import invoices_issued_between as invoices_issued_between
+from .cash_records import money_movements_between as money_movements_between
 from .choices import ContractStatus, InvoiceStatus, MarginRuleKind, SimulatedRuleKind
 
 # The simulator's arithmetic, re-exported: the board reaches the app through its selectors only.
@@ -52,6 +56,15 @@ from .margin_rules import MarginDrop as MarginDrop
 from .margin_rules import SimulatedRule
 from .margin_rules import rule_drops as rule_drops
 from .margin_rules import simulated_margin as simulated_margin
+
+# The bank reconciliation's reads (issue 20) live in their own module; the board reads them here.
+from .matching import MoneyMovement as MoneyMovement
+from .matching import OpenInvoice as OpenInvoice
+from .matching import ServicesRecords as ServicesRecords
+from .matching import invoice_for_payment as invoice_for_payment
+from .matching import invoice_number_id as invoice_number_id
+from .matching import services_candidates as services_candidates
+from .matching import services_records as services_records
 from .models import (
     Client,
     Contract,

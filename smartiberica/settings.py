@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "csp",
     "funding",
     "services",
+    "banking",
     "smartiberica.board",
     "smartiberica.demo",
     # Last on purpose: its post_migrate hook grants the roles their permissions,

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from smartiberica.board import (
+    bank_views,
     closing_views,
     forecast_views,
     pack_views,
@@ -30,6 +31,12 @@ urlpatterns = [
     path("scenarios/new/", scenario_views.scenario_new, name="scenario-new"),
     path("scenarios/<slug:slug>/edit/", scenario_views.scenario_edit, name="scenario-edit"),
     path("scenarios/<slug:slug>/delete/", scenario_views.scenario_remove, name="scenario-delete"),
+    path("bank/", bank_views.bank, name="bank"),
+    path("bank/reconcile-confident/", bank_views.reconcile_all_confident, name="bank-reconcile-confident"),
+    path("bank/lines/<int:pk>/", bank_views.line_page, name="bank-line"),
+    path("bank/lines/<int:pk>/reconcile/", bank_views.line_reconcile, name="bank-line-reconcile"),
+    path("bank/lines/<int:pk>/create/", bank_views.line_create, name="bank-line-create"),
+    path("bank/lines/<int:pk>/unreconcile/", bank_views.line_unreconcile, name="bank-line-unreconcile"),
     # A funder's read-only link to one closed year's pack: public (the token is the key).
     path("shared/<str:token>/", pack_views.shared_pack, name="shared-pack"),
     path("shared/<str:token>/pack.pdf", pack_views.shared_pack_pdf, name="shared-pack-pdf"),

@@ -36,7 +36,7 @@ def changelists() -> list[tuple[str, Any]]:
         (
             (f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist", model_admin)
             for model, model_admin in admin.site._registry.items()
-            if model._meta.app_label in ("funding", "services")
+            if model._meta.app_label in ("funding", "services", "banking")
         ),
         key=lambda pair: pair[0],
     )

@@ -34,7 +34,7 @@ from smartiberica.kernel.admin_base import ActionAdmin, ActionRefused, ReadOnlyA
 
 pytestmark = pytest.mark.django_db
 
-APPS = ("funding", "services")
+APPS = ("funding", "services", "banking")
 ACTION_MODULES = ("actions", "record_actions")
 
 
@@ -120,7 +120,12 @@ def test_a_read_only_admin_lets_nobody_write_not_even_a_superuser(superuser: Any
     request = RequestFactory().get("/")
     request.user = superuser
     read_only = [model_admin for model_admin in domain_admins() if isinstance(model_admin, ReadOnlyAdmin)]
-    assert [type(model_admin).__name__ for model_admin in read_only] == ["LoanScheduleEntryAdmin"]
+    assert [type(model_admin).__name__ for model_admin in read_only] == [
+        "LoanScheduleEntryAdmin",
+        # What the bank says: its statements and their lines.
+        "BankStatementAdmin",
+        "StatementLineAdmin",
+    ]
     for model_admin in read_only:
         assert not model_admin.has_add_permission(request)
         assert not model_admin.has_change_permission(request)

@@ -23,6 +23,7 @@ from django.test import Client
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
+from banking import actions as banking_actions
 from funding import actions as funding_actions
 from funding.models import Expense, Loan
 from services import actions as services_actions
@@ -66,7 +67,13 @@ HISTORY_ADMINS = sorted(
 
 def test_the_walk_finds_the_record_admins() -> None:
     labels = {model._meta.label for model, _ in HISTORY_ADMINS}
-    assert {"funding.Expense", "funding.Loan", "services.Invoice", "services.Payment"} <= labels
+    assert {
+        "funding.Expense",
+        "funding.Loan",
+        "services.Invoice",
+        "services.Payment",
+        "banking.BankAccount",
+    } <= labels
 
 
 # --- A record of every kind, with history rows --------------------------------------------------
@@ -95,6 +102,12 @@ def make_one_of_each() -> None:
         name="Historical", valid_from=date(2015, 1, 1), structure_rate=D("5.50"), fund_rate=D("2.00")
     )
     make_member_turnover()
+    banking_actions.account_create(
+        name="Fiare",
+        iban="ES4515500001260000318402",
+        opening_date=date(2025, 1, 1),
+        opening_balance=D("100.00"),
+    )
     # The board's stored scenarios: written by someone allowed to plan.
     planner, _created = get_user_model().objects.get_or_create(
         username="planner", defaults={"is_staff": True, "is_superuser": True}

@@ -183,3 +183,43 @@ def test_the_story_writes_three_projection_scenarios_by_the_board(settings: Any)
     # --reset forgets them before the records they name, then writes them again.
     load("--reset")
     assert len(scenario_list()) == 3
+
+
+def test_the_story_keeps_two_bank_accounts_reconciled_but_a_dozen_lines(settings: Any) -> None:
+    from itertools import pairwise
+
+    from banking.models import BankAccount, BankStatement, StatementLine
+    from banking.selectors import cash_position, unmatched_lines
+
+    settings.DEBUG = True
+    out = load()
+    # January 2025 to yesterday (25 November 2026): 23 monthly statements an account.
+    assert "Imported 46 bank statements of 2 accounts" in out
+    accounts = {a.name: a for a in BankAccount.objects.all()}
+    assert set(accounts) == {"Fiare Banca Etica · cuenta corriente", "Caja Rural del Sur · cuenta de gestión"}
+    for account in accounts.values():
+        assert account.opening_date == date(2025, 1, 1)
+        statements = list(BankStatement.objects.filter(account=account).order_by("opening_date"))
+        assert len(statements) == 23
+        assert statements[-1].closing_date == date(2026, 11, 25)
+        # Each statement follows the one before, and its lines make its closing balance.
+        assert statements[0].opening_balance == account.opening_balance
+        for before, after in pairwise(statements):
+            assert after.opening_balance == before.closing_balance
+        assert account.opening_balance + StatementLine.objects.filter(account=account).total() == (
+            statements[-1].closing_balance
+        )
+    assert {a.name: a.balance >= D("5000.00") for a in cash_position().accounts} == dict.fromkeys(
+        accounts, True
+    )
+    # Mostly reconciled, each line with the record it came from; about a dozen left for staff.
+    left = unmatched_lines()
+    assert 10 <= len(left) <= 14
+    assert StatementLine.objects.matched().count() > 10 * len(left)
+    assert f"{len(left)} lines are left to reconcile" in out
+    described = " ".join(line.description for line in left)
+    assert "CUOTA ANUAL TARJETA" in described and "INGRESO APORTACION CAPITAL SOCIA" in described
+    assert described.count("TRANSFERENCIA DE") == 2  # two payments nobody recorded yet
+    # --reset forgets the bank too, then tells it again.
+    load("--reset")
+    assert BankStatement.objects.count() == 46 and len(unmatched_lines()) == len(left)

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 
 LIMIT = 600
-PACKAGES = ("smartiberica", "funding", "services", "tests", "bench")
+PACKAGES = ("smartiberica", "funding", "services", "banking", "tests", "bench")
 
 
 def project_modules() -> list[Path]:

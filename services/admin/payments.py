@@ -13,6 +13,7 @@ from smartiberica.kernel.admin_columns import short_text
 from smartiberica.kernel.admin_filters import year_filter
 from smartiberica.kernel.admin_totals import TotalChangeListMixin
 from smartiberica.kernel.import_admin import RecordsImportExportMixin
+from smartiberica.kernel.record_links import PAYMENT, REFUND, bank_line_field
 
 from .. import actions
 from .. import resources as exports
@@ -37,8 +38,9 @@ class PaymentAdmin(RecordsImportExportMixin, TotalChangeListMixin, BigListAdmin)
     )
     search_fields = ("^invoice__number", "invoice__client__name", "=invoice__client__tax_id", "reference")
     autocomplete_fields = ("invoice",)
-    fields = ("invoice", "invoice_link", "date", "amount", "method", "reference", "net_amount")
-    readonly_fields = ("invoice_link", "net_amount")
+    fields = ("invoice", "invoice_link", "date", "amount", "method", "reference", "net_amount", "bank_line")
+    readonly_fields = ("invoice_link", "net_amount", "bank_line")
+    bank_line = bank_line_field(PAYMENT)  # the bank line it was reconciled with (issue 20)
 
     @admin.display(description=_("client"), ordering="invoice__client__name")
     def client_display(self, obj: Payment) -> str:
@@ -73,8 +75,9 @@ class RefundAdmin(RecordsImportExportMixin, TotalChangeListMixin, BigListAdmin):
     )
     search_fields = ("^invoice__number", "invoice__client__name", "=invoice__client__tax_id", "reference")
     autocomplete_fields = ("invoice",)
-    fields = ("invoice", "invoice_link", "date", "amount", "reference", "net_amount")
-    readonly_fields = ("invoice_link", "net_amount")
+    fields = ("invoice", "invoice_link", "date", "amount", "reference", "net_amount", "bank_line")
+    readonly_fields = ("invoice_link", "net_amount", "bank_line")
+    bank_line = bank_line_field(REFUND)
 
     @admin.display(description=_("client"), ordering="invoice__client__name")
     def client_display(self, obj: Refund) -> str:

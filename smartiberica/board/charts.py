@@ -357,3 +357,31 @@ def monthly_projection(
             options=(("dots_size", 3), ("x_label_rotation", 30)),
         )
     )
+
+
+def cash_balances(
+    *,
+    title: str,
+    labels: Sequence[str],
+    recorded: Sequence[Decimal | None],
+    projected: Sequence[Decimal | None],
+    series: tuple[str, str],
+) -> str:
+    """The cash in the bank at each month end: the recorded balances solid, the projected ones
+    dashed (the caller starts them at the projection's day, so the dashes continue the line).
+    `series` names the two lines (recorded, projected)."""
+    lines = [_series(series[0], [_to_float(v) for v in recorded])]
+    if any(v is not None for v in projected):
+        lines.append(
+            _series(series[1], [_to_float(v) for v in projected], stroke_style={"dasharray": DASHES[1]})
+        )
+    return _svg(
+        _Plot(
+            kind="Line",
+            title=title,
+            formatter=_money_label,
+            x_labels=tuple(labels),
+            series=tuple(lines),
+            options=(("dots_size", 3), ("x_label_rotation", 30)),
+        )
+    )

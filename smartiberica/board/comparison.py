@@ -10,7 +10,8 @@ only lines them up, subtracts the baseline and draws the months.
 
 Queries: the stored scenarios (one), then per column its parameters (three, none for the baseline)
 and its projection (a fixed number): they grow with the number of columns, at most five, never
-with the records.
+with the records; and the cash in the bank on the `as_of` the columns share (one), from which
+each column's cash is projected (smartiberica/board/cash_outlook.py).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from django.utils.translation import gettext_lazy
 
 from smartiberica.board import charts
 from smartiberica.board import figure_registry as registry
+from smartiberica.board.cash_outlook import HORIZON, CashOutlook, Runway, cash_on, forecast_outlook
 from smartiberica.board.projection import Forecast, forecast, latest_as_of
 from smartiberica.board.projection_months import month_end
 from smartiberica.board.scenario_params import BASELINE, BASELINE_SLUG, ScenarioParams
@@ -41,7 +43,7 @@ MAX_COMPARED = 4
 
 ERR_TOO_MANY = gettext_lazy("Compare at most %(most)d scenarios at once.")
 
-RowKind = Literal["money", "ratio", "rate"]
+RowKind = Literal["money", "ratio", "rate", "runway"]
 
 # The rows of the comparison, in the order a board member reads them (registry keys, except the
 # rate in force, which is the projection's and sits next to the break-even rate).
@@ -56,6 +58,9 @@ FIGURE_ROWS = (
     "break_even_structure_rate",
 )
 RATE_IN_FORCE = "structure_rate_at_year_end"
+# The cash rows, after the figures (docs/forecast.md, "Cash and runway").
+CASH_YEAR_END = "cash_year_end"
+RUNWAY = "runway"
 MONTHLY = ("own_revenue", "total_costs")
 
 
@@ -106,6 +111,8 @@ class Column:
     name: str
     description: str
     forecast: Forecast
+    # Its projected cash, from the cash in the bank on the `as_of` every column shares.
+    cash: CashOutlook
 
     @property
     def is_baseline(self) -> bool:
@@ -120,6 +127,7 @@ class Cell:
     # Whether the difference reads as good news (the registry's polarity), None when neutral.
     good: bool | None = None
     detail: str = ""  # the top funder's name
+    runway: Runway | None = None  # the runway row's cells
 
 
 @dataclass(frozen=True)
@@ -166,10 +174,46 @@ def _row(key: str, columns: tuple[Column, ...]) -> Row:
     return Row(key=key, label=label, kind=kind, definition=definition, cells=tuple(cells))
 
 
+def cash_rows(columns: tuple[Column, ...]) -> tuple[Row, Row]:
+    """The cash projected at year end (with its difference with the baseline: more is better) and
+    the runway, a cell per column; "—" in every column when the cash cannot be projected."""
+    base = columns[0].cash.year_end
+    cells = []
+    for column in columns:
+        value = column.cash.year_end
+        difference = None if column.is_baseline or value is None or base is None else value - base
+        good = None if not difference else difference > 0
+        cells.append(Cell(value, difference, good))
+    cash = Row(
+        key=CASH_YEAR_END,
+        label=_("Projected cash at year end"),
+        kind="money",
+        definition=_(
+            "The cash in the bank on the day the columns are seen from, plus the expected cash in less "
+            "cash out of each month still to come (VAT excluded)."
+        ),
+        cells=tuple(cells),
+    )
+    runway = Row(
+        key=RUNWAY,
+        label=_("Runway"),
+        kind="runway",
+        definition=_(
+            "The months from that day until the cash falls below zero: through December with the "
+            "projected months, then at the year's average monthly net cash flow; “more than "
+            "%(months)d months” when it stays at zero or above."
+        )
+        % {"months": HORIZON},
+        cells=tuple(Cell(None, runway=column.cash.runway) for column in columns),
+    )
+    return cash, runway
+
+
 def comparison_rows(columns: tuple[Column, ...]) -> tuple[Row, ...]:
-    """The figures at year end, a column per projection; the baseline is the first column."""
+    """The figures at year end, a column per projection; the baseline is the first column; then
+    the projected cash and the runway."""
     keys = [*FIGURE_ROWS, RATE_IN_FORCE]
-    return tuple(_row(key, columns) for key in keys)
+    return (*(_row(key, columns) for key in keys), *cash_rows(columns))
 
 
 @dataclass(frozen=True)
@@ -223,10 +267,10 @@ def projections(
     if as_of is None:
         seen = [s for s in scenarios if s.seen_from is not None]
         lead = min(seen, key=lambda s: s.seen_from or date.max) if seen else BASELINE
-        first = forecast(year=year, basis=basis, scenario=lead)
+        first = forecast(year=year, basis=basis, scenario=lead, clients="top")
         done[lead.slug], as_of = first, first.as_of
     return [
-        done.get(params.slug) or forecast(year=year, basis=basis, scenario=params, as_of=as_of)
+        done.get(params.slug) or forecast(year=year, basis=basis, scenario=params, as_of=as_of, clients="top")
         for params in (BASELINE, *scenarios)
     ]
 
@@ -269,6 +313,11 @@ class ComparisonPage:
         return self.columns[1:]
 
     @property
+    def cash(self) -> CashOutlook:
+        """The baseline's projected cash: its `unavailable` says why no column has any."""
+        return self.columns[0].cash
+
+    @property
     def most(self) -> int:
         return MAX_COMPARED
 
@@ -291,10 +340,21 @@ def comparison_page(*, year: int, query: QueryDict) -> ComparisonPage:
     slugs = [s.slug for s in stored if s.slug in chosen]
     params = [scenario_params(slug=slug) for slug in slugs]
     projected = projections(year=year, basis=basis, scenarios=params, as_of=as_of)
+    # Every column is seen from the same day: one read of the cash in the bank on it.
+    cash = cash_on(projected[0].as_of)
+    baseline = projected[0]
     columns = (
-        Column(BASELINE_SLUG, _("Baseline"), _("The projection without a scenario."), projected[0]),
+        Column(
+            BASELINE_SLUG,
+            _("Baseline"),
+            _("The projection without a scenario."),
+            baseline,
+            forecast_outlook(baseline, cash),
+        ),
         *(
-            Column(slug, by_slug[slug].name, by_slug[slug].description, result)
+            Column(
+                slug, by_slug[slug].name, by_slug[slug].description, result, forecast_outlook(result, cash)
+            )
             for slug, result in zip(slugs, projected[1:], strict=True)
         ),
     )

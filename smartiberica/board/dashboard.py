@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from smartiberica.board import charts, drilldown
 from smartiberica.board import figure_registry as registry
+from smartiberica.board.cash_card import CashCard, cash_card
 from smartiberica.board.figures import YearlyFigures, yearly_figures_many, years_with_data
 from smartiberica.board.projection import Forecast, forecast
 from smartiberica.board.scenario_params import BASELINE_SLUG
@@ -256,6 +257,8 @@ class YearPage:
     # The year in progress only: its figures projected at year end, and the scenario picker.
     projection: Forecast | None = None
     picker: ScenarioPicker | None = None
+    # The cash in the bank (None without an account), projected with the projection above.
+    cash: CashCard | None = None
 
     @property
     def year(self) -> int:
@@ -364,6 +367,7 @@ def year_page(*, year: int, basis: Basis, scenario: str = BASELINE_SLUG) -> Year
         to_date=year_to_date(figures, on=today()),
         projection=projection.forecast if projection else None,
         picker=projection.picker if projection else None,
+        cash=cash_card(year=year, projection=projection.forecast if projection else None),
     )
 
 
@@ -430,7 +434,7 @@ def _current_projection(series: list[YearlyFigures], basis: Basis) -> Forecast |
     """The year in progress projected at its end, when it is the last year shown (one forecast)."""
     if not series or series[-1].year != current_year():
         return None
-    projected = forecast(year=series[-1].year, basis=basis)
+    projected = forecast(year=series[-1].year, basis=basis, clients="top")
     return projected if projected.projected_months > 0 else None
 
 

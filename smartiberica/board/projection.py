@@ -23,10 +23,10 @@ from django.utils.translation import gettext_lazy as _
 
 from funding.selectors import FundingMonths, FundingYear, funding_months
 from services.selectors import ServicesMonths, ServicesYear, services_months
-from smartiberica.board.figures import YearlyFigures, combine, yearly_figures
+from smartiberica.board.figures import YearlyFigures, combine, yearly_figures_many
 from smartiberica.board.projection_months import MONTHS, MonthPieces, month_end, project, trailing_growth
 from smartiberica.board.scenario_params import BASELINE, ScenarioParams
-from smartiberica.kernel.basis import BASES, Basis
+from smartiberica.kernel.basis import BASES, TOP_CLIENTS, Basis, Clients
 from smartiberica.kernel.dates import today
 from smartiberica.kernel.money import ZERO, round_money
 
@@ -133,7 +133,7 @@ def _total(months: list[MonthPieces], attribute: str) -> dict[str, Decimal]:
 
 
 def _inputs(
-    months: list[MonthPieces], funding: FundingMonths, services: ServicesMonths
+    months: list[MonthPieces], funding: FundingMonths, services: ServicesMonths, listed: int | None
 ) -> tuple[FundingYear, ServicesYear]:
     """The year's inputs to `combine()`: the sums of its months."""
     year = funding.year
@@ -176,7 +176,7 @@ def _inputs(
         basis=services.basis,
         services_revenue=sum((p.services_revenue for p in months), ZERO),
         revenue_by_service={code: revenue.get(code, ZERO) for code in sorted(services.service_names)},
-        revenue_by_client=by_client,
+        revenue_by_client=by_client[:listed],
         revenue_by_month={p.month.month: p.services_revenue for p in months},
         member_margin=sum((p.member_margin for p in months), ZERO),
         guarantee_fund=sum((p.guarantee_fund for p in months), ZERO),
@@ -195,17 +195,20 @@ def forecast(
     scenario: ScenarioParams = BASELINE,
     as_of: date | None = None,
     on: date | None = None,
+    clients: Clients = "all",
 ) -> Forecast:
     """The figures of `year` at year end, seen from `as_of` (default: the latest month that has
     ended on `on`, today by default, or the scenario's `seen_from`), under `scenario`.
 
+    `clients="top"` (the pages): `revenue_by_client` lists only the largest `TOP_CLIENTS` clients,
+    read without the thousands of others (the figures are the same).
     Raises `ProjectionError` for an `as_of` that is not a month's last day or is in the future.
     """
     if basis not in BASES:
         raise ValueError(f"basis must be one of {BASES}, not {basis!r}")
     seen = _as_of(year=year, asked=as_of, scenario=scenario, on=on)
     funding = funding_months(year=year, as_of=seen)
-    services = services_months(year=year, basis=basis, as_of=seen)
+    services = services_months(year=year, basis=basis, as_of=seen, clients=clients)
     growth = (
         (scenario.turnover_growth / 100).quantize(Decimal("0.000001"))
         if scenario.turnover_growth is not None
@@ -213,9 +216,11 @@ def forecast(
     )
     months = project(funding=funding, services=services, scenario=scenario, growth=growth)
     if seen >= date(year, 12, 31):
-        figures = yearly_figures(year=year, basis=basis)
+        figures = yearly_figures_many(years=[year], basis=basis, clients=clients)[year]
     else:
-        funding_year, services_year = _inputs(months, funding, services)
+        funding_year, services_year = _inputs(
+            months, funding, services, TOP_CLIENTS if clients == "top" else None
+        )
         figures = combine(funding_year, services_year, basis=basis)
     return Forecast(
         figures=figures,

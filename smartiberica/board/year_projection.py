@@ -55,7 +55,7 @@ def year_projection(*, year: int, basis: Basis, scenario: str = BASELINE_SLUG) -
     known = asked == BASELINE_SLUG or any(s.slug == asked for s in stored)
     chosen = asked if known else BASELINE_SLUG
     params = BASELINE if chosen == BASELINE_SLUG else scenario_params(slug=chosen)
-    projected = forecast(year=year, basis=basis, scenario=params)
+    projected = forecast(year=year, basis=basis, scenario=params, clients="top")
     if projected.projected_months == 0:
         return None
     picker = ScenarioPicker(scenarios=stored, chosen=chosen, unknown="" if known else asked)

@@ -14,7 +14,7 @@ from django.db.models import Q
 
 BOARD = "Board"
 STAFF = "Staff"
-DOMAIN_APPS = ("funding", "services")
+DOMAIN_APPS = ("funding", "services", "banking")
 DASHBOARD_PERMISSION = "smartiberica.view_dashboard"
 # Approving (closing) a finished year is the board's: staff keep the records it freezes.
 APPROVE_YEAR_PERMISSION = "smartiberica.approve_year"

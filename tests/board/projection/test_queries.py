@@ -18,6 +18,8 @@ D = Decimal
 # tranches, agreements' receipts; services_months: lines, revenue, clients (two), turnover, rules,
 # bands, contracts.
 QUERIES = 18
+# The pages' projection (`clients="top"`) reads the clients it can list in three queries, not two.
+PAGE_QUERIES = QUERIES + 1
 
 
 def more_records(plan: Plan, n: int) -> None:
@@ -66,3 +68,13 @@ def test_it_runs_in_a_fixed_number_of_queries(plan: Plan, django_assert_num_quer
 def test_the_cash_basis_runs_in_as_many_queries(plan: Plan, django_assert_num_queries: Any) -> None:
     with django_assert_num_queries(QUERIES):
         forecast(year=2025, basis="cash")
+
+
+def test_the_pages_projection_runs_in_a_fixed_number_of_queries_too(
+    plan: Plan, django_assert_num_queries: Any
+) -> None:
+    with django_assert_num_queries(PAGE_QUERIES):
+        forecast(year=2025, clients="top")
+    more_records(plan, 12)
+    with django_assert_num_queries(PAGE_QUERIES):
+        forecast(year=2025, clients="top")

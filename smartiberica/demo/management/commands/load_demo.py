@@ -17,12 +17,14 @@ from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from banking import actions as banking_actions
 from funding import actions as funding_actions
 from services import actions as services_actions
 from smartiberica.board.closing import closings_wipe
 from smartiberica.board.figures import years_with_data
 from smartiberica.board.scenario_actions import scenarios_wipe
 from smartiberica.demo import story as demo
+from smartiberica.demo.story_bank import load_bank
 from smartiberica.demo.story_closing import close_story_years
 from smartiberica.demo.story_scenarios import load_scenarios
 from smartiberica.kernel.context_processors import DEMO_CACHE_KEY
@@ -59,6 +61,7 @@ class Command(BaseCommand):
                 # payments refer to nothing in funding, so they go before the funding records.
                 scenarios_wipe()
                 closings_wipe()
+                banking_actions.records_wipe()
                 services_actions.records_wipe()
                 funding_actions.records_wipe()
                 DemoDataset.objects.all().delete()
@@ -79,6 +82,7 @@ class Command(BaseCommand):
                 approver = get_user_model().objects.get(username="board")
                 closed, token = close_story_years(today=until, approver=approver)
                 scenarios = load_scenarios(today=until, author=approver)
+                bank = load_bank(today=until, user=get_user_model().objects.get(username="staff"))
                 self.stdout.write(
                     f"Loaded the story {demo.FIRST_YEAR}–{until.year}: {summary.invoices} invoices, "
                     f"{summary.payments} payments, {summary.expenses} expenses, {summary.receipts} receipts, "
@@ -89,6 +93,10 @@ class Command(BaseCommand):
                     f"Smart Belgium at /shared/{token}/"
                 )
                 self.stdout.write(f"Wrote {scenarios} projection scenarios (/scenarios/).")
+                self.stdout.write(
+                    f"Imported {bank.statements} bank statements of 2 accounts ({bank.lines} lines); "
+                    f"{bank.lines - bank.reconciled} lines are left to reconcile (/bank/)."
+                )
         cache.delete(DEMO_CACHE_KEY)
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Log in with:"))
         for username, group_name, _, is_superuser in DEMO_USERS:

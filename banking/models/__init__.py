@@ -1,0 +1,3 @@
+from banking.models.accounts import BankAccount, BankStatement, StatementLine
+
+__all__ = ["BankAccount", "BankStatement", "StatementLine"]
