@@ -79,7 +79,8 @@ def cash_position(*, on: date | None = None) -> CashPosition:
 
 def month_end_balances(*, year: int) -> dict[date, Decimal] | None:
     """The total cash at the end of the year before and at each month end of `year` (up to today),
-    or None when no account was open by the end of the year. Two queries."""
+    or None when no account was open by the end of the year. Three queries: the accounts, the lines
+    before the year, the year's lines by month."""
     accounts = list(BankAccount.objects.values_list("opening_date", "opening_balance"))
     start = date(year, 1, 1) - timedelta(days=1)
     end = min(date(year, 12, 31), today())
