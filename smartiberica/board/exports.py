@@ -1,6 +1,7 @@
 """A year's figures as a spreadsheet (XLSX, for people) and as CSV (for programs).
 
-Both are built from the same `YearlyFigures` as the page and the API. Money
+Both are built from the same `YearlyFigures` as the page and the API, plus the tables of
+`export_tables` (one sheet each; CSV rows keyed "<row key>.<column key>"). Money
 cells are numbers with a number format, never text; ratios are fractions with a
 percentage format. The CSV is UTF-8 with a byte-order mark (so Excel reads the
 accents), comma-separated, with dot decimals: one row per figure.
@@ -21,6 +22,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from smartiberica.board import figure_registry as registry
+from smartiberica.board.export_tables import ExportTable
 from smartiberica.board.figures import RATIO_NAMES, YearlyFigures
 from smartiberica.kernel.money import ratio
 from smartiberica.kernel.spreadsheet_safety import escape_csv_text, xlsx_cell
@@ -91,12 +93,26 @@ def rows(figures: YearlyFigures) -> Iterator[Row]:
         )
 
 
-def to_csv(figures: YearlyFigures) -> str:
+def table_rows(table: ExportTable) -> Iterator[Row]:
+    """A table as figure rows: one per cell, keyed "<row key>.<column key>"."""
+    for row in table.rows:
+        for column, value in zip(table.columns, row.values, strict=True):
+            yield table.section, f"{row.key}.{column.key}", row.label, _csv_value(value), column.kind
+
+
+def _csv_value(value: object) -> Decimal | str | None:
+    if value is None or isinstance(value, Decimal):
+        return value
+    return str(value)
+
+
+def to_csv(figures: YearlyFigures, tables: Sequence[ExportTable] = ()) -> str:
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["year", "basis", "section", "key", "label", "value"])
-    for section, key, label, value, _kind in rows(figures):
+    every_row = [*rows(figures), *(row for table in tables for row in table_rows(table))]
+    for section, key, label, value, _kind in every_row:
         cells = [figures.year, figures.basis, section, key, label, "" if value is None else value]
         writer.writerow([escape_csv_text(cell) for cell in cells])
     return buffer.getvalue()
@@ -133,7 +149,26 @@ def _table(
         _row(sheet, values, formats)
 
 
-def to_xlsx(figures: YearlyFigures) -> bytes:
+COLUMN_FORMATS: dict[str, str | None] = {
+    "money": MONEY_FORMAT,
+    "ratio": PERCENT_FORMAT,
+    "rate": RATE_FORMAT,
+    "number": None,
+    "text": None,
+}
+
+
+def _export_table(workbook: Workbook, table: ExportTable) -> None:
+    sheet = _sheet(workbook, table.title, [42] + [18] * len(table.columns))
+    _table(
+        sheet,
+        [table.row_header, *(column.label for column in table.columns)],
+        [[row.label, *row.values] for row in table.rows],
+        [None, *(COLUMN_FORMATS[column.kind] for column in table.columns)],
+    )
+
+
+def to_xlsx(figures: YearlyFigures, tables: Sequence[ExportTable] = ()) -> bytes:
     """The year as a workbook, written in write-only (streaming) mode."""
     labels = _labels()
     names = {**figures.service_names, **figures.source_names, **figures.category_names}
@@ -243,6 +278,8 @@ def to_xlsx(figures: YearlyFigures) -> bytes:
         [[f"{figures.year}-{m:02d}", a] for m, a in sorted(figures.revenue_by_month.items())],
         [None, MONEY_FORMAT],
     )
+    for table in tables:
+        _export_table(workbook, table)
 
     output = io.BytesIO()
     workbook.save(output)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from smartiberica.board import dashboard, exports
 from smartiberica.board.closing import year_closing
+from smartiberica.board.export_tables import year_tables
 from smartiberica.board.figures import yearly_figures
 from smartiberica.kernel.basis import BASES, Basis
 from smartiberica.kernel.dates import EARLIEST_RECORD_YEAR
@@ -124,7 +125,9 @@ def _attachment(content: bytes | str, content_type: str, filename: str) -> HttpR
 def export_xlsx(request: HttpRequest, year: int) -> HttpResponse:
     check_year(year)
     figures = yearly_figures(year=year, basis=_basis(request))
-    return _attachment(exports.to_xlsx(figures), XLSX, f"smartiberica-{year}-{figures.basis}.xlsx")
+    return _attachment(
+        exports.to_xlsx(figures, year_tables(figures)), XLSX, f"smartiberica-{year}-{figures.basis}.xlsx"
+    )
 
 
 @require_GET
@@ -133,5 +136,7 @@ def export_csv(request: HttpRequest, year: int) -> HttpResponse:
     check_year(year)
     figures = yearly_figures(year=year, basis=_basis(request))
     return _attachment(
-        exports.to_csv(figures), "text/csv; charset=utf-8", f"smartiberica-{year}-{figures.basis}.csv"
+        exports.to_csv(figures, year_tables(figures)),
+        "text/csv; charset=utf-8",
+        f"smartiberica-{year}-{figures.basis}.csv",
     )
