@@ -11,14 +11,16 @@ changelist                               parameters
                                          ``source__code__exact=smart-belgium``,
                                          ``source__kind__exact=grant`` (loan, parent_support, grant,
                                          shared_services, other), ``agreement__id__exact=3``
-``/admin/funding/expense/``              ``date_year=2024``, ``category__code__exact=it``
+``/admin/funding/expense/``              ``date_year=2024``, ``category__code__exact=it``,
+                                         ``service_line__code__exact=it-licensing``
 ``/admin/funding/loanrepayment/``        ``date_year=2024``, ``kind__exact=prepayment`` (or instalment),
                                          ``loan__id__exact=1``
 ``/admin/funding/sharedservicecost/``    ``year=2018``, ``source__code__exact=andalusian-coops``
 ``/admin/funding/costbudget/``           ``year=2024``, ``status__exact=approved`` (or draft)
 ``/admin/funding/obligation/``           ``deadline=attention`` (overdue or due within 60 days),
                                          ``deadline=overdue``, ``deadline=soon``,
-                                         ``status__exact=pending``
+                                         ``status__exact=pending``, ``source__code__exact=fiare``,
+                                         ``kind__exact=report`` (audit, covenant, other)
 ``/admin/funding/fundingsource/``        ``kind__exact=loan``
 =======================================  ===========================================================
 
@@ -48,8 +50,9 @@ from funding import (
 )
 from funding import resources as exports
 from funding import validation as v
-from funding.admin_filters import CategoryCodeFilter, DeadlineFilter, SourceCodeFilter
-from funding.choices import BudgetStatus, ObligationStatus
+from funding.admin_filters import CategoryCodeFilter, ServiceLineCodeFilter, SourceCodeFilter
+from funding.admin_obligations import ObligationInline, SourceObligationInline
+from funding.choices import BudgetStatus
 from funding.models import (
     CostBudget,
     CostBudgetLine,
@@ -69,7 +72,6 @@ from smartiberica.kernel.admin_base import ActionAdmin, BigListAdmin, LabelledTa
 from smartiberica.kernel.admin_columns import short_column
 from smartiberica.kernel.admin_filters import IntegerYearFilter, year_filter
 from smartiberica.kernel.admin_totals import TotalChangeListMixin
-from smartiberica.kernel.dates import today
 from smartiberica.kernel.import_admin import RecordsImportExportMixin
 from smartiberica.kernel.money import ZERO, round_money
 from smartiberica.kernel.record_links import EXPENSE, RECEIPT, REPAYMENT, bank_line_field
@@ -85,11 +87,13 @@ class FundingSourceAdmin(RecordsImportExportMixin, ActionAdmin):
     list_filter = ("kind",)
     search_fields = ("code", "name", "counterparty")
     ordering = ("name",)
+    inlines = (SourceObligationInline,)
 
     def save_record(
         self, request: HttpRequest, obj: FundingSource, form: Any, formsets: Any, change: bool
     ) -> None:
-        record_actions.source_save(source=obj)
+        obligations = inline_rows(formsets, Obligation)
+        record_actions.source_save(source=obj, obligations=obligations.changed, removed=obligations.removed)
 
     def delete_record(self, request: HttpRequest, obj: FundingSource) -> None:
         actions.source_delete(source=obj)
@@ -119,12 +123,6 @@ class FundingSourceAdmin(RecordsImportExportMixin, ActionAdmin):
 class ExpectedTrancheInline(LabelledTabularInline):
     model = ExpectedTranche
     fields = ("date", "amount")
-    extra = 0
-
-
-class ObligationInline(LabelledTabularInline):
-    model = Obligation
-    fields = ("description", "due_date", "status", "completed_on")
     extra = 0
 
 
@@ -190,37 +188,6 @@ class SupportAgreementAdmin(BigListAdmin):
         if object_id and str(object_id).isdigit() and SupportAgreement.objects.filter(pk=object_id).exists():
             extra_context["progress"] = selectors.agreement_progress(agreement_id=int(object_id))
         return super().change_view(request, object_id, form_url, extra_context=extra_context)
-
-
-@admin.register(Obligation)
-class ObligationAdmin(ActionAdmin):
-    """Reports and justifications owed to funders; `?deadline=attention` lists what needs doing."""
-
-    list_display = ("due_date", "description", "agreement", "status", "deadline")
-    list_filter = (DeadlineFilter, "status")
-    list_select_related = ("agreement",)
-    search_fields = ("description", "agreement__title", "agreement__source__name")
-    autocomplete_fields = ("agreement",)
-    ordering = ("due_date",)
-
-    def save_record(
-        self, request: HttpRequest, obj: Obligation, form: Any, formsets: Any, change: bool
-    ) -> None:
-        record_actions.obligation_save(obligation=obj)
-
-    def delete_record(self, request: HttpRequest, obj: Obligation) -> None:
-        record_actions.obligation_delete(obligation=obj)
-
-    @admin.display(description=_("deadline"))
-    def deadline(self, obligation: Obligation) -> str:
-        if obligation.status != ObligationStatus.PENDING:
-            return "—"
-        days = (obligation.due_date - today()).days
-        if days < 0:
-            return ngettext("overdue by %(days)d day", "overdue by %(days)d days", -days) % {"days": -days}
-        if days == 0:
-            return str(_("due today"))
-        return ngettext("due in %(days)d day", "due in %(days)d days", days) % {"days": days}
 
 
 # --- Receipts ------------------------------------------------------------------------------------------
@@ -536,7 +503,7 @@ class ExpenseAdmin(RecordsImportExportMixin, TotalChangeListMixin, BigListAdmin)
         "reference",
         short_column(Expense, "description"),
     )
-    list_filter = (year_filter("date"), CategoryCodeFilter)
+    list_filter = (year_filter("date"), CategoryCodeFilter, ServiceLineCodeFilter)
     list_select_related = ("category",)
     search_fields = ("reference", "supplier", "description")
     autocomplete_fields = ("category",)

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from funding.models import ExpenseCategory, FundingSource, ObligationQuerySet
+from funding.models.costs import service_line_model
 
 
 class SourceCodeFilter(admin.SimpleListFilter):
@@ -39,6 +40,21 @@ class CategoryCodeFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.filter(category__code=self.value()) if self.value() else queryset
+
+
+class ServiceLineCodeFilter(admin.SimpleListFilter):
+    """Filter expenses by the service line they serve (`service_line__code__exact=`): one query on
+    the few service lines, reached through the foreign key (funding never imports services)."""
+
+    title = _("service line")
+    parameter_name = "service_line__code__exact"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        lines = service_line_model()._default_manager.in_bulk(field_name="code")
+        return [(code, str(lines[code])) for code in sorted(lines)]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(service_line__code=self.value()) if self.value() else queryset
 
 
 class DeadlineFilter(admin.SimpleListFilter):

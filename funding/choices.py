@@ -29,6 +29,13 @@ class ObligationStatus(models.TextChoices):
     WAIVED = "waived", _("waived")
 
 
+class ObligationKind(models.TextChoices):
+    REPORT = "report", _("report")
+    AUDIT = "audit", _("audit")
+    COVENANT = "covenant", _("covenant")
+    OTHER = "other", _("other")
+
+
 class Frequency(models.TextChoices):
     MONTHLY = "monthly", _("monthly")
     QUARTERLY = "quarterly", _("quarterly")

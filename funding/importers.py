@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar
 
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from funding import actions, selectors
@@ -20,6 +21,7 @@ from funding import validation as v
 from funding.actions.rollups import collecting_months
 from funding.loan_checks import LoanLookalikes
 from funding.models import Expense, ExpenseCategory, FundingReceipt, FundingSource
+from funding.models.costs import service_line_model
 from smartiberica.kernel.importing import (
     CREATED,
     UNCHANGED,
@@ -33,6 +35,7 @@ from smartiberica.kernel.importing import (
 
 ERR_UNKNOWN_SOURCE = _("No funding source has the code “%(code)s”.")
 ERR_UNKNOWN_CATEGORY = _("No expense category has the code “%(code)s”.")
+ERR_UNKNOWN_SERVICE = _("No service line has the code “%(code)s”.")
 
 
 def _outcome(instance_exists: bool, changes: dict[str, tuple[str, str]]) -> str:
@@ -189,13 +192,20 @@ class ExpenseRow:
     amount: Decimal | None
     reference: str
     description: str | None
+    service: str | None  # a service line code, "" for none; None: the column is absent (leave it)
+
+
+def service_lines_by_code() -> dict[str, Model]:
+    """Every service line by code (one query), read through the expense's foreign key: funding
+    names the services app's model, never imports it."""
+    return service_line_model()._default_manager.in_bulk(field_name="code")
 
 
 class ExpenseImporter(_RollupsOnce, Importer):
     kind = "expenses"
     required = ("date", "category", "supplier", "amount", "reference")
     amount_columns = ("amount",)
-    optional = ("description",)
+    optional = ("description", "service")
     field_columns: ClassVar[dict[str, str]] = {
         "date": "date",
         "category": "category",
@@ -203,6 +213,7 @@ class ExpenseImporter(_RollupsOnce, Importer):
         "amount": "amount",
         "reference": "reference",
         "description": "description",
+        "service_line": "service",
     }
     default_column = "reference"
     key_column = "reference"
@@ -210,6 +221,8 @@ class ExpenseImporter(_RollupsOnce, Importer):
     def start(self, columns: list[str]) -> None:
         super().start(columns)
         self.categories = selectors.categories_by_code()
+        self.service_lines = service_lines_by_code()
+        self.service_codes = {line.pk: code for code, line in self.service_lines.items()}
         # Loaded once: the check costs no query per row.
         self.loan_lookalikes = LoanLookalikes.load()
 
@@ -218,6 +231,9 @@ class ExpenseImporter(_RollupsOnce, Importer):
         category = self.categories.get(code) if code else None
         if code and category is None:
             reader.fail("category", ERR_UNKNOWN_CATEGORY % {"code": code})
+        service = reader.text("service", required=False) if reader.has("service") else None
+        if service and service not in self.service_lines:
+            reader.fail("service", ERR_UNKNOWN_SERVICE % {"code": service})
         return ExpenseRow(
             date=reader.date("date"),
             category=category,
@@ -225,6 +241,7 @@ class ExpenseImporter(_RollupsOnce, Importer):
             amount=reader.amount("amount", validators=[v.validate_positive_amount]),
             reference=reader.text("reference"),
             description=reader.text("description", required=False) if reader.has("description") else None,
+            service=service,
         )
 
     def key(self, parsed: ExpenseRow) -> Hashable:
@@ -241,6 +258,7 @@ class ExpenseImporter(_RollupsOnce, Importer):
     def _write(self, parsed: ExpenseRow) -> Applied:
         assert parsed.category is not None and parsed.date is not None and parsed.amount is not None
         expense = Expense.objects.filter(reference=parsed.reference).select_related("category").first()
+        line = self.service_lines.get(parsed.service) if parsed.service else None
         if expense is None:
             actions.expense_create(
                 date=parsed.date,
@@ -249,6 +267,7 @@ class ExpenseImporter(_RollupsOnce, Importer):
                 amount=parsed.amount,
                 reference=parsed.reference,
                 description=parsed.description or "",
+                service_line=line,
             )
             return Applied(CREATED, parsed.reference)
         wanted: dict[str, Any] = {
@@ -259,12 +278,15 @@ class ExpenseImporter(_RollupsOnce, Importer):
         }
         if parsed.description is not None:
             wanted["description"] = parsed.description
+        if parsed.service is not None:
+            wanted["service"] = parsed.service
         before = {
             "date": expense.date,
             "category": expense.category.code,
             "supplier": expense.supplier,
             "amount": expense.amount,
             "description": expense.description,
+            "service": self.service_codes.get(expense.service_line_id, ""),
         }
         changes = differences(before, wanted)
         if changes:
@@ -275,6 +297,7 @@ class ExpenseImporter(_RollupsOnce, Importer):
                 supplier=parsed.supplier,
                 amount=parsed.amount,
                 description=parsed.description,
+                service_line=actions.KEEP if parsed.service is None else line,
             )
         return Applied(_outcome(True, changes), parsed.reference, changes)
 

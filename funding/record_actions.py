@@ -35,8 +35,13 @@ from smartiberica.kernel.records import delete_unless_protected, save_children, 
 
 
 @transaction.atomic
-def source_save(*, source: FundingSource) -> FundingSource:
-    return save_validated(source)
+def source_save(
+    *, source: FundingSource, obligations: Sequence[Obligation] = (), removed: Sequence[Obligation] = ()
+) -> FundingSource:
+    """A source with its new, changed and removed obligations (reports, audits, covenants)."""
+    save_validated(source)
+    save_children(obligations, deleted=removed)
+    return source
 
 
 @transaction.atomic
@@ -50,15 +55,21 @@ def agreement_save(
 ) -> SupportAgreement:
     """An agreement with its new or changed tranches, receipts and obligations.
 
-    Receipts entered under an agreement come from its source. The tranches, all of them once
-    written, may not add up to more than the commitment.
+    Receipts and obligations entered under an agreement come from (are owed to) its source. The
+    tranches, all of them once written, may not add up to more than the commitment.
     """
     save_validated(agreement)
     for receipt in receipts:
         receipt.source_id = agreement.source_id
+    for obligation in obligations:
+        obligation.source_id = agreement.source_id
     removed_receipts = [row for row in removed if isinstance(row, FundingReceipt)]
     before = rollups.stored_months(FundingReceipt, [row.pk for row in [*receipts, *removed_receipts]])
     save_children([*tranches, *receipts, *obligations], deleted=removed)
+    # An agreement moved to another source takes its obligations along: they are owed under it.
+    for obligation in Obligation.objects.filter(agreement=agreement).exclude(source_id=agreement.source_id):
+        obligation.source_id = agreement.source_id
+        save_validated(obligation)
     rollups.refresh_months({*before, *(receipt.date for receipt in receipts)})
     v.validate_tranches_total(
         committed=agreement.committed_amount,

@@ -74,14 +74,15 @@ class ExpenseResource(RecordsResource):
     amount = Field(column_name="amount")
     reference = Field(column_name="reference")
     description = Field(column_name="description")
+    service = Field(column_name="service")
 
     class Meta:
         model = Expense
-        fields = ("date", "category", "supplier", "amount", "reference", "description")
-        export_order = ("date", "category", "supplier", "amount", "reference", "description")
+        fields = ("date", "category", "supplier", "amount", "reference", "description", "service")
+        export_order = ("date", "category", "supplier", "amount", "reference", "description", "service")
 
     def filter_export(self, queryset: QuerySet[Any], **kwargs: Any) -> QuerySet[Any]:
-        return queryset.select_related("category").order_by("date", "pk")
+        return queryset.select_related("category", "service_line").order_by("date", "pk")
 
     def dehydrate_date(self, obj: Expense) -> Any:
         return obj.date
@@ -100,3 +101,7 @@ class ExpenseResource(RecordsResource):
 
     def dehydrate_description(self, obj: Expense) -> str:
         return obj.description
+
+    def dehydrate_service(self, obj: Expense) -> str:
+        # The service line's code (the import's `service` column), empty for none.
+        return str(obj.service_line.code) if obj.service_line is not None else ""

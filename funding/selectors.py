@@ -18,6 +18,18 @@ from django.db.models import Count, Q, Sum
 from funding.cash_records import funding_movements_between as funding_movements_between
 from funding.choices import EXTERNAL_SUPPORT_KINDS, RepaymentKind, SourceKind
 
+# The calendar's reads (issue 21): the obligations' choices, tranches, instalments, budget approvals.
+from funding.choices import ObligationKind as ObligationKind
+from funding.choices import ObligationStatus as ObligationStatus
+
+# The service lines' direct costs (issue 22): the board's contribution margin reads them here.
+from funding.direct_costs import direct_costs_by_line as direct_costs_by_line
+from funding.due_dates import InstalmentDue as InstalmentDue
+from funding.due_dates import TrancheDue as TrancheDue
+from funding.due_dates import budget_approvals as budget_approvals
+from funding.due_dates import instalments_between as instalments_between
+from funding.due_dates import tranches_between as tranches_between
+
 # The bank reconciliation's reads (issue 20) live in their own module; the board reads them here.
 from funding.matching import ExpenseRecord as ExpenseRecord
 from funding.matching import FundingRecords as FundingRecords
@@ -49,6 +61,11 @@ from funding.monthly import ExpectedReceipt as ExpectedReceipt
 from funding.monthly import FundingMonths as FundingMonths
 from funding.monthly import ScheduledInstalment as ScheduledInstalment
 from funding.monthly import funding_months as funding_months
+
+# The obligations owed to funders (issue 21): the calendar and the alerts read them here.
+from funding.obligations import ObligationDue as ObligationDue
+from funding.obligations import obligations_between as obligations_between
+from funding.obligations import obligations_due as obligations_due
 from smartiberica.kernel.dates import today, year_bounds
 from smartiberica.kernel.money import ZERO, ratio, round_money
 from smartiberica.kernel.periods import YearOf, years_present_many

@@ -58,6 +58,9 @@ ERR_RECEIPT_FROM_SHARED_SERVICES = _(
 )
 ERR_RECEIPT_AGREEMENT_SOURCE = _("This agreement belongs to another funding source.")
 ERR_TRANCHES_EXCEED_COMMITMENT = _("The expected tranches add up to more than the committed amount.")
+ERR_OBLIGATION_AGREEMENT_SOURCE = _(
+    "This agreement is with another funding source: an obligation under it is owed to the agreement's source."
+)
 
 # Shared services
 ERR_SHARE_EXCEEDS_TOTAL = _("The share paid by the cooperative cannot exceed the total cost.")
@@ -166,6 +169,14 @@ def validate_receipt_source(*, kind: str | None, source_id: Any, agreement_sourc
     if agreement_source_id is not None and source_id is not None and agreement_source_id != source_id:
         raise ValidationError(
             {"agreement": ValidationError(ERR_RECEIPT_AGREEMENT_SOURCE, code="agreement_source")}
+        )
+
+
+def validate_obligation_agreement(*, source_id: Any, agreement_source_id: Any) -> None:
+    """An obligation owed under an agreement is owed to the agreement's source."""
+    if agreement_source_id is not None and source_id is not None and agreement_source_id != source_id:
+        raise ValidationError(
+            {"agreement": ValidationError(ERR_OBLIGATION_AGREEMENT_SOURCE, code="agreement_source")}
         )
 
 

@@ -54,6 +54,14 @@ class PaymentMethod(models.TextChoices):
     OTHER = "other", _("other")
 
 
+class VatRegime(models.TextChoices):
+    """A client's VAT regime: it sets the default VAT rate of its invoices (see `client_rules`)."""
+
+    DOMESTIC = "domestic", _("domestic (Spanish VAT)")
+    INTRA_EU_REVERSE_CHARGE = "intra_eu_reverse_charge", _("intra-EU, reverse charge")
+    EXPORT = "export", _("export (outside the EU)")
+
+
 class MarginRuleKind(models.TextChoices):
     FLAT = "flat", _("flat rates")
     BANDED = "banded", _("banded rates")

@@ -36,6 +36,7 @@ from smartiberica.kernel.importing import (
 )
 
 from . import actions, selectors
+from . import client_rules as terms
 from . import validation as v
 from .choices import DEFAULT_PAYMENT_TERM_DAYS, InvoiceStatus
 from .models import Client, Contract, Invoice, MemberTurnover, Payment, Refund, ServiceLine
@@ -92,8 +93,8 @@ class InvoiceRow:
             vat_rate=self.vat_rate,
         )
 
-    def wanted(self) -> dict[str, Any]:
-        """The columns as stored, to compare with an existing invoice."""
+    def wanted(self, terms_days: int = DEFAULT_PAYMENT_TERM_DAYS) -> dict[str, Any]:
+        """The columns as stored, to compare with an existing invoice (of a client with these terms)."""
         wanted: dict[str, Any] = {
             "issue_date": self.issue_date,
             "client_tax_id": self.tax_id,
@@ -103,7 +104,7 @@ class InvoiceRow:
             "status": self.status,
         }
         if self.due_date_given:
-            wanted["due_date"] = self.due_date or self.issue_date + timedelta(days=DEFAULT_PAYMENT_TERM_DAYS)
+            wanted["due_date"] = self.due_date or self.issue_date + timedelta(days=terms_days)
         if self.contract_given:
             wanted["contract"] = self.contract.reference if self.contract else ""
         if self.corrects_given:
@@ -309,6 +310,7 @@ class InvoiceImporter(Importer):
 
     def _prepare(self, item: InvoiceRow) -> actions.PreparedInvoice:
         client = self._client(item)
+        terms.validate_vat_rate_for_regime(regime=client.vat_regime, vat_rate=item.vat_rate)
         return actions.invoice_prepare(
             client=client,
             service_line=item.service,
@@ -344,7 +346,7 @@ class InvoiceImporter(Importer):
 
     def _update(self, item: InvoiceRow, invoice: Invoice) -> Applied:
         before = stored_columns(invoice)
-        changes = differences(before, item.wanted())
+        changes = differences(before, item.wanted(invoice.client.payment_terms_days))
         if not changes:
             return Applied(UNCHANGED, item.number)
         if invoice.status == InvoiceStatus.DRAFT:
@@ -359,9 +361,11 @@ class InvoiceImporter(Importer):
 
     def _complete_draft(self, item: InvoiceRow, invoice: Invoice, changes: dict[str, Any]) -> Applied:
         """A draft numbered in the admin becomes the file's invoice: the file's values win."""
+        client = self._client(item)
+        terms.validate_vat_rate_for_regime(regime=client.vat_regime, vat_rate=item.vat_rate)
         actions.invoice_complete_draft(
             invoice=invoice,
-            client=self._client(item),
+            client=client,
             service_line=item.service,
             issue_date=item.issue_date,
             due_date=item.due_date,

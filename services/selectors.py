@@ -51,6 +51,10 @@ from .cash_records import invoices_issued_between as invoices_issued_between
 from .cash_records import money_movements_between as money_movements_between
 from .choices import ContractStatus, InvoiceStatus, MarginRuleKind, SimulatedRuleKind
 
+# The guarantee fund's ledger (issue 22) lives in its own module; the board reads it here.
+from .guarantee import GuaranteeYear as GuaranteeYear
+from .guarantee import guarantee_ledger as guarantee_ledger
+
 # The simulator's arithmetic, re-exported: the board reaches the app through its selectors only.
 from .margin_rules import MarginDrop as MarginDrop
 from .margin_rules import SimulatedRule
@@ -84,6 +88,21 @@ from .monthly import ClientRevenue as ClientRevenue
 from .monthly import ExpectedInvoice as ExpectedInvoice
 from .monthly import ServicesMonths as ServicesMonths
 from .monthly import services_months as services_months
+
+# The partners' shares of each line's revenue (issue 22): the board's contribution margin reads them here.
+from .partner_shares import partner_shares_by_line as partner_shares_by_line
+
+# Receivables and days to payment (issue 22) live in their own module; the board reads them here.
+from .receivables import AgeingBuckets as AgeingBuckets
+from .receivables import ClientOverdue as ClientOverdue
+from .receivables import ClientPaymentDays as ClientPaymentDays
+from .receivables import ClientReceivables as ClientReceivables
+from .receivables import Receivables as Receivables
+from .receivables import add_buckets as add_buckets
+from .receivables import average_days as average_days
+from .receivables import days_to_payment as days_to_payment
+from .receivables import overdue_by_client as overdue_by_client
+from .receivables import receivables as receivables
 
 MONTHS = range(1, 13)
 # Below every amount a money field holds (14 digits, 2 of them decimals).

@@ -217,6 +217,8 @@ EMAIL_BACKEND: str  # set by the next line, with the other EMAIL_* settings; dec
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# The address of the app as its users reach it: the alert e-mails' links (`manage.py send_alerts`).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 

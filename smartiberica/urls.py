@@ -1,15 +1,16 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from django.views.i18n import set_language
 
 from smartiberica.board import (
     bank_views,
+    calendar_views,
     closing_views,
     forecast_views,
+    language_views,
     pack_views,
+    receivables_views,
     scenario_views,
     simulator_views,
     views,
@@ -31,6 +32,12 @@ urlpatterns = [
     path("scenarios/new/", scenario_views.scenario_new, name="scenario-new"),
     path("scenarios/<slug:slug>/edit/", scenario_views.scenario_edit, name="scenario-edit"),
     path("scenarios/<slug:slug>/delete/", scenario_views.scenario_remove, name="scenario-delete"),
+    path("calendar/", calendar_views.calendar, name="calendar"),
+    path("calendar/feed/new/", calendar_views.calendar_feed_new, name="calendar-feed-new"),
+    path("calendar/feed/revoke/", calendar_views.calendar_feed_revoke, name="calendar-feed-revoke"),
+    # A user's calendar feed, for calendar apps: public (the token is the key).
+    path("calendar/feed/<str:token>.ics", calendar_views.calendar_feed, name="calendar-feed"),
+    path("receivables/", receivables_views.receivables, name="receivables"),
     path("bank/", bank_views.bank, name="bank"),
     path("bank/reconcile-confident/", bank_views.reconcile_all_confident, name="bank-reconcile-confident"),
     path("bank/lines/<int:pk>/", bank_views.line_page, name="bank-line"),
@@ -65,7 +72,8 @@ urlpatterns = [
         "accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"
     ),
     # The login page has a language switcher too, so it must work signed out.
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # It also remembers a signed-in user's language, for the alert e-mails.
+    path("i18n/setlang/", language_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
 

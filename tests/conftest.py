@@ -65,6 +65,7 @@ def seeded_reference_data(transactional_db: None) -> None:
     for module, function in (
         ("funding.migrations.0002_seed_expense_categories", "seed_expense_categories"),
         ("services.migrations.0002_seed_service_lines", "seed_service_lines"),
+        ("smartiberica.board.migrations.0009_default_alert_rules", "create_default_rules"),
     ):
         getattr(importlib.import_module(module), function)(apps, None)
 

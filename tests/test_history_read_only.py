@@ -42,6 +42,7 @@ from tests.funding.factories import (
     make_source,
 )
 from tests.services.factories import (
+    make_advance,
     make_client,
     make_contract,
     make_invoice,
@@ -96,6 +97,7 @@ def make_one_of_each() -> None:
     make_payment(invoice=invoice, amount=D("121.00"))
     if hasattr(services_actions, "refund_record"):
         services_actions.refund_record(invoice=invoice, date=date(2024, 4, 1), amount=D("21.00"))
+    make_advance()
     make_contract(partner=make_partner())
     services_actions.revenue_target_set(service_line=service(), year=2024, amount=D("5000.00"))
     services_actions.margin_rule_create(

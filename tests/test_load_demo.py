@@ -7,11 +7,16 @@ from typing import Any
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 
 from funding import actions as funding_actions
+from funding import selectors as funding_selectors
+from smartiberica.board.alert_models import AlertRule
+from smartiberica.board.alerts import alerts_for_year, alerts_now
+from smartiberica.board.contribution import contribution_by_line
 from smartiberica.board.figures import yearly_figures, years_with_data
 from smartiberica.kernel.models import DemoDataset
 from smartiberica.kernel.roles import BOARD, STAFF
@@ -88,8 +93,32 @@ def test_it_tells_the_story_from_2017_to_today(settings: Any) -> None:
     assert y[2024].ratios.self_financing is not None
     assert y[2024].ratios.self_financing > y[2020].ratios.self_financing
     assert y[2023].ratios.self_financing > 1 and y[2020].ratios.self_financing < D("0.6")
+    # Contribution by line (issue 22): IT licensing sells more in 2024 than in 2023 but keeps less
+    # (Microsoft's new prices: 5,000.00 more than the licences' yearly 3,500.00 rise); Nanoma keeps
+    # 30 % of the four crowdfunding campaigns of 2024; PRL pays two set-ups' trainers.
+    lines = {
+        year: {line.code: line for line in c.lines}
+        for year, c in contribution_by_line(figures=[y[2023], y[2024]]).items()
+    }
+    licensing = {year: lines[year]["it-licensing"] for year in (2023, 2024)}
+    assert (licensing[2023].revenue, licensing[2023].direct_costs) == (D("18570.00"), D("12000.00"))
+    assert (licensing[2024].revenue, licensing[2024].direct_costs) == (D("24960.00"), D("20500.00"))
+    assert (licensing[2023].contribution, licensing[2024].contribution) == (D("6570.00"), D("4460.00"))
+    assert (lines[2024]["crowdfunding"].revenue, lines[2024]["crowdfunding"].partner_shares) == (
+        D("9600.00"),
+        D("2880.00"),
+    )
+    assert lines[2024]["prl-training"].direct_costs == D("3600.00")
     # Cash and accrual differ: late and partial payments cross year ends.
     assert yearly_figures(year=2024, basis="cash").services_revenue != y[2024].services_revenue
+    # Fiare's yearly report, due each 30 April: 2021 to 2026 accepted, 2027's pending.
+    fiare = funding_selectors.obligations_between(first=date(2021, 1, 1), last=date(2027, 12, 31))
+    fiare = [o for o in fiare if o.source_code == "fiare"]
+    assert [(o.due_date, o.status) for o in fiare] == [
+        *((date(year, 4, 30), "accepted") for year in range(2021, 2027)),
+        (date(2027, 4, 30), "pending"),
+    ]
+    assert fiare[-1].document_reference == "Informe anual Fiare 2026" and not fiare[-1].overdue
 
 
 def test_every_page_says_it_is_demo_data(settings: Any) -> None:
@@ -150,6 +179,28 @@ def test_the_story_closes_2017_to_2024_and_shares_2024_with_smart_belgium(settin
     token = out.split("/shared/")[1].split("/")[0]
     assert Client().get(f"/shared/{token}/").status_code == 200
     assert closed_year_differences() == []
+
+
+def test_the_guarantee_fund_advances_members_of_late_clients_and_stays_healthy(settings: Any) -> None:
+    from services.selectors import guarantee_ledger
+
+    settings.DEBUG = True
+    load()
+
+    ledger = guarantee_ledger(years=range(2017, 2027))
+    # Fed since 2017, no advance before 2021; a few each year from then on, most recovered.
+    assert all(ledger[y].advances_paid == 0 for y in range(2017, 2021))
+    assert all(ledger[y].advances_paid > 0 for y in range(2021, 2027))
+    assert ledger[2022].outstanding_advances == 0 < ledger[2023].outstanding_advances
+    # Two advances of this autumn are still out: their clients have not paid yet.
+    assert ledger[2026].outstanding_advances == D("726.00") + D("1863.00")
+    # The balance carries over the years and stays above the advances out: no warning in the story.
+    assert all(ledger[y].opening_balance == ledger[y - 1].closing_balance for y in range(2018, 2027))
+    assert not any(year.advances_exceed_balance for year in ledger.values())
+    board = Client()
+    board.force_login(get_user_model().objects.get(username="board"))
+    page = board.get("/years/2026/").content.decode()
+    assert 'data-card="guarantee-fund"' in page and "data-guarantee-warning" not in page
 
 
 def test_the_story_writes_three_projection_scenarios_by_the_board(settings: Any) -> None:
@@ -223,3 +274,50 @@ def test_the_story_keeps_two_bank_accounts_reconciled_but_a_dozen_lines(settings
     # --reset forgets the bank too, then tells it again.
     load("--reset")
     assert BankStatement.objects.count() == 46 and len(unmatched_lines()) == len(left)
+
+
+def test_the_story_raises_the_alerts_it_implies_and_tells_the_board(settings: Any) -> None:
+    settings.DEBUG = True
+    out = load()
+    assert "Subscribed the board user to the 7 alert rules" in out
+    board = get_user_model().objects.get(username="board")
+    assert board.email == "board@example.org"
+    assert AlertRule.objects.filter(recipients=board).count() == AlertRule.objects.count() == 7
+    on = date(2026, 11, 26)
+    # Smart Belgium brings more than 30 % of the resources while it carries the cooperative.
+    by_year = {year: alerts_for_year(year=year, basis="accrual", on=on) for year in range(2017, 2022)}
+    tops = {y: [a.details["source"] for a in alerts if a.key[:3] == "top"] for y, alerts in by_year.items()}
+    smart = ["Smart Belgium"]
+    assert tops == {2017: smart, 2018: smart, 2019: smart, 2020: smart, 2021: []}
+    # Today a client is far overdue; next spring Fiare's yearly report falls due.
+    assert any(a.rule == "overdue_invoices" for a in alerts_now(on=on))
+    spring = [a.message for a in alerts_now(on=date(2027, 4, 5)) if a.rule == "obligation_due"]
+    assert len(spring) == 1 and "Fiare" in spring[0]
+    # The board user's first digest holds today's alerts; the second run sends nothing.
+    call_command("send_alerts", stdout=StringIO())
+    assert [message.to for message in mail.outbox] == [["board@example.org"]]
+    call_command("send_alerts", stdout=StringIO())
+    assert len(mail.outbox) == 1
+
+
+def test_hachette_is_invoiced_under_the_reverse_charge_and_one_client_is_far_overdue(settings: Any) -> None:
+    from services.models import Client as ServicesClient
+    from services.models import Invoice, InvoiceLine
+    from services.selectors import overdue_by_client
+
+    settings.DEBUG = True
+    load()
+
+    hachette = ServicesClient.objects.get(tax_id="FR04602060147")
+    assert (hachette.vat_regime, hachette.payment_terms_days) == ("intra_eu_reverse_charge", 45)
+    # 0 % VAT on every line (its credit note too), and paid in full at the new gross amounts.
+    assert InvoiceLine.objects.filter(invoice__client=hachette).count() > 50
+    assert not InvoiceLine.objects.filter(invoice__client=hachette).exclude(vat_rate=0).exists()
+    assert not Invoice.objects.filter(client=hachette).exclude(vat_amount=0).exists()
+    assert not Invoice.objects.filter(client=hachette, issue_date__lt=date(2026, 6, 1)).unpaid().exists()
+    # Transportes Bética never paid its invoice of 5 June 2026 (1,800.00 + 21 % = 2,178.00, due
+    # 5 July): 144 days past due today, the only invoice more than 90 days past due.
+    far = overdue_by_client(on=date(2026, 11, 26), more_than_days=90)
+    assert [(row.client_name, row.amount, row.invoices, row.oldest_due_date) for row in far] == [
+        ("Transportes Bética S.L.", D("2178.00"), 1, date(2026, 7, 5))
+    ]

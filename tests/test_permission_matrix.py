@@ -13,7 +13,7 @@ from django.urls import reverse
 from funding import actions as funding_actions
 from funding.models import FundingSource
 from services import actions as services_actions
-from services.models import Payment
+from services.models import Invoice, Payment
 from services.selectors import service_lines_by_code
 from smartiberica.board.scenario_actions import scenario_create
 from smartiberica.kernel.roles import BOARD, STAFF
@@ -44,7 +44,9 @@ def everything() -> None:
         period_start=date(2024, 1, 1),
         period_end=date(2024, 12, 31),
     )
-    funding_actions.obligation_add(agreement=agreement, description="Informe", due_date=date(2025, 3, 31))
+    funding_actions.obligation_add(
+        source=smart, agreement=agreement, description="Informe", due_date=date(2025, 3, 31)
+    )
     lines = service_lines_by_code()
     services_actions.revenue_target_set(
         service_line=lines["crowdfunding"], year=2024, amount=Decimal("100.00")
@@ -65,6 +67,12 @@ def everything() -> None:
     paid = Payment.objects.order_by("pk").first()
     assert paid is not None
     services_actions.refund_record(invoice=paid.invoice, date=paid.date, amount=Decimal("1.00"))
+    # A guarantee fund advance on the story's first issued invoice, the day it was issued.
+    issued = Invoice.objects.issued().ordinary().order_by("pk").first()
+    assert issued is not None
+    services_actions.guarantee_advance_create(
+        member_reference="S-0107", invoice=issued, amount=Decimal("1.00"), date=issued.issue_date
+    )
     # A bank account with one imported statement (its lines).
     import_statements(march())
 

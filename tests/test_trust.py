@@ -76,6 +76,7 @@ def test_an_admin_change_is_kept_in_the_history_with_its_author(
     form = page.context["adminform"].form
     data = {name: form[name].value() or "" for name in form.fields}
     data["name"] = "Junta de Andalucía"
+    data.update({"obligations-TOTAL_FORMS": "0", "obligations-INITIAL_FORMS": "0"})
     response = staff_client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     history = list(source.history.order_by("history_date"))

@@ -13,13 +13,13 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Model
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.utils.translation import gettext
 
 from funding import validation as v
 from funding.actions import rollups
-from funding.actions.base import _save, _set
+from funding.actions.base import KEEP, Keep, _save, _set
 from funding.actions.loans import (
     loan_create,
     loan_delete_repayment,
@@ -30,7 +30,7 @@ from funding.actions.loans import (
     loan_record_repayment,
     loan_update,
 )
-from funding.choices import BudgetStatus, ObligationStatus, SourceKind
+from funding.choices import BudgetStatus, ObligationKind, ObligationStatus, SourceKind
 from funding.models import (
     CostBudget,
     CostBudgetLine,
@@ -45,6 +45,7 @@ from funding.models import (
     SharedServiceCost,
     SupportAgreement,
 )
+from funding.models.costs import service_line_model
 from smartiberica.kernel.dates import today
 from smartiberica.kernel.history import bulk_create_audited
 
@@ -152,9 +153,32 @@ def tranche_add(*, agreement: SupportAgreement, date: date, amount: Decimal) -> 
 
 @transaction.atomic
 def obligation_add(
-    *, agreement: SupportAgreement, description: str, due_date: date, status: str = ObligationStatus.PENDING
+    *,
+    source: FundingSource,
+    description: str,
+    due_date: date,
+    agreement: SupportAgreement | None = None,
+    kind: ObligationKind | str = ObligationKind.REPORT,
+    status: ObligationStatus | str = ObligationStatus.PENDING,
+    completed_on: date | None = None,
+    document_reference: str = "",
 ) -> Obligation:
-    return _save(Obligation(agreement=agreement, description=description, due_date=due_date, status=status))
+    """A report, audit or covenant owed to `source`, under one of its agreements or not.
+
+    Refused when the agreement is with another source.
+    """
+    return _save(
+        Obligation(
+            source=source,
+            agreement=agreement,
+            kind=kind,
+            description=description,
+            due_date=due_date,
+            status=status,
+            completed_on=completed_on,
+            document_reference=document_reference,
+        )
+    )
 
 
 @transaction.atomic
@@ -328,6 +352,16 @@ def budget_copy_as_new_version(*, budget: CostBudget) -> CostBudget:
     return _copy_budget(budget, year=budget.year, label=label[:120])
 
 
+def _service_line_id(line: Model | None) -> int | None:
+    """The id of a `services.ServiceLine` (named through the foreign key: funding never imports
+    services); anything else is a programming error."""
+    if line is None:
+        return None
+    if not isinstance(line, service_line_model()):
+        raise TypeError(f"service_line must be a service line, not {type(line).__name__}")
+    return int(line.pk)
+
+
 @transaction.atomic
 def expense_create(
     *,
@@ -337,7 +371,9 @@ def expense_create(
     amount: Decimal,
     reference: str,
     description: str = "",
+    service_line: Model | None = None,
 ) -> Expense:
+    """An expense; `service_line` (a `services.ServiceLine`) makes it a direct cost of that line."""
     expense = _save(
         Expense(
             date=date,
@@ -346,6 +382,7 @@ def expense_create(
             amount=amount,
             reference=reference,
             description=description,
+            service_line_id=_service_line_id(service_line),
         )
     )
     rollups.refresh_months([expense.date])
@@ -361,10 +398,14 @@ def expense_update(
     supplier: str | None = None,
     amount: Decimal | None = None,
     description: str | None = None,
+    service_line: Model | Keep | None = KEEP,
 ) -> Expense:
-    """Change an expense found by its reference; None leaves a field as it is."""
+    """Change an expense found by its reference; None leaves a field as it is, except
+    `service_line`, where None takes the expense off any line (`KEEP` leaves it)."""
     before = rollups.stored_months(Expense, [expense.pk])
     _set(expense, date=date, category=category, supplier=supplier, amount=amount, description=description)
+    if service_line is not KEEP:
+        expense.service_line_id = _service_line_id(service_line)
     _save(expense)
     rollups.refresh_months({*before, expense.date})
     return expense
@@ -402,11 +443,13 @@ def records_wipe() -> None:
     Loan.objects.all().delete()
     FundingReceipt.objects.all().delete()
     SharedServiceCost.objects.all().delete()
+    Obligation.objects.all().delete()
     SupportAgreement.objects.all().delete()
     FundingSource.objects.all().delete()
 
 
 __all__ = [
+    "KEEP",
     "agreement_create",
     "budget_approve",
     "budget_copy_as_new_version",

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from enum import Enum
+from typing import Literal, TypeVar
 
 from django.db import models
 
 M = TypeVar("M", bound=models.Model)
+
+
+class _Keep(Enum):
+    KEEP = "keep"
+
+
+#: A partial update's "leave as it is" for a field where None is a value (an empty foreign key).
+KEEP = _Keep.KEEP
+Keep = Literal[_Keep.KEEP]
 
 
 def _save(instance: M) -> M:

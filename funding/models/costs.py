@@ -236,6 +236,20 @@ class Expense(RulesFirst):
     category = models.ForeignKey(
         ExpenseCategory, on_delete=models.PROTECT, related_name="expenses", verbose_name=_("category")
     )
+    # The services app's line, named by its label: funding never imports services, the two meet
+    # at the database (a real foreign key) only (docs/architecture.md).
+    service_line = models.ForeignKey(
+        "services.ServiceLine",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("service line"),
+        help_text=_(
+            "The service line this expense serves directly (e.g. licences bought for resale), if any: "
+            "it counts as a direct cost in the line's contribution."
+        ),
+    )
     supplier = models.CharField(_("supplier"), max_length=200)
     amount = money_field(_("net amount"), help_text=_("VAT excluded."))
     reference = models.CharField(
@@ -264,3 +278,11 @@ class Expense(RulesFirst):
 
     def __str__(self) -> str:
         return f"{self.reference} · {self.supplier}"
+
+
+def service_line_model() -> type[models.Model]:
+    """The services app's `ServiceLine`, found through the expense's foreign key: funding names
+    the model by its label and never imports the app (docs/architecture.md)."""
+    model = Expense._meta.get_field("service_line").related_model
+    assert isinstance(model, type) and issubclass(model, models.Model)
+    return model

@@ -1,5 +1,5 @@
-"""Where the money comes from: funding sources, support agreements with their expected tranches
-and obligations, and the receipts."""
+"""Where the money comes from: funding sources with their obligations, support agreements with
+their expected tranches, and the receipts."""
 
 from __future__ import annotations
 
@@ -12,7 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from funding import validation as v
-from funding.choices import AGREEMENT_KINDS, EXTERNAL_SUPPORT_KINDS, ObligationStatus, SourceKind
+from funding.choices import (
+    AGREEMENT_KINDS,
+    EXTERNAL_SUPPORT_KINDS,
+    ObligationKind,
+    ObligationStatus,
+    SourceKind,
+)
 from funding.models.base import InYearQuerySet, money_field
 from smartiberica.kernel.dates import (
     not_before_earliest,
@@ -173,10 +179,25 @@ class ObligationQuerySet(models.QuerySet):
 
 
 class Obligation(RulesFirst):
+    """A report, audit or covenant owed to a funding source (a bank's yearly report, a grant's
+    justification), under one of its support agreements or not."""
+
     history = HistoricalRecords()
 
+    source = models.ForeignKey(
+        FundingSource, on_delete=models.PROTECT, related_name="obligations", verbose_name=_("funding source")
+    )
     agreement = models.ForeignKey(
-        SupportAgreement, on_delete=models.CASCADE, related_name="obligations", verbose_name=_("agreement")
+        SupportAgreement,
+        on_delete=models.CASCADE,
+        related_name="obligations",
+        verbose_name=_("agreement"),
+        null=True,
+        blank=True,
+        help_text=_("The support agreement it is owed under, if any: an agreement with the same source."),
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=ObligationKind.choices, default=ObligationKind.REPORT
     )
     description = models.CharField(
         _("description"), max_length=250, help_text=_("The report or justification due, e.g. yearly report.")
@@ -188,6 +209,12 @@ class Obligation(RulesFirst):
     )
     completed_on = models.DateField(
         _("completed on"), null=True, blank=True, validators=[validate_record_date]
+    )
+    document_reference = models.CharField(
+        _("document reference"),
+        max_length=120,
+        blank=True,
+        help_text=_("Where the document is: a file name or a register number."),
     )
 
     objects = ObligationQuerySet.as_manager()
@@ -202,12 +229,23 @@ class Obligation(RulesFirst):
                 condition=Q(status__in=ObligationStatus.values),
                 name="obligation_status_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(kind__in=ObligationKind.values),
+                name="obligation_kind_valid",
+            ),
             not_before_earliest("due_date", name="obligation_due_date_from_1990"),
             not_before_earliest("completed_on", name="obligation_completed_on_from_1990", nullable=True),
         ]
 
     def __str__(self) -> str:
         return self.description
+
+    def clean(self) -> None:
+        agreement = self.agreement if self.agreement_id is not None else None
+        v.validate_obligation_agreement(
+            source_id=self.source_id,
+            agreement_source_id=agreement.source_id if agreement is not None else None,
+        )
 
 
 class FundingReceiptQuerySet(InYearQuerySet):

@@ -7,12 +7,20 @@ are computed here and never typed by hand. One module per concept; every action 
 importable from here (`from services import actions; actions.invoice_issue(...)`).
 """
 
+from ..choices import VatRegime  # what `client_get_or_create(vat_regime=…)` takes
 from .clients import client_get_or_create, partner_get_or_create
 from .contracts import (
     contract_create,
     contract_draft_invoices,
     contracts_draft_due_invoices,
     revenue_target_set,
+)
+from .guarantee import (
+    guarantee_advance_create,
+    guarantee_advance_delete,
+    guarantee_advance_recover,
+    guarantee_advance_save,
+    guarantee_advance_update,
 )
 from .invoice_batches import PreparedInvoice, invoice_prepare, invoices_save_batch
 from .invoices import (
@@ -51,6 +59,7 @@ __all__ = [
     "LineInput",
     "LineLike",
     "PreparedInvoice",
+    "VatRegime",
     "apply_totals",
     "client_get_or_create",
     "contract_create",
@@ -58,6 +67,11 @@ __all__ = [
     "contracts_draft_due_invoices",
     "credit_note_create",
     "format_number",
+    "guarantee_advance_create",
+    "guarantee_advance_delete",
+    "guarantee_advance_recover",
+    "guarantee_advance_save",
+    "guarantee_advance_update",
     "invoice_cancel",
     "invoice_complete_draft",
     "invoice_create",

@@ -10,8 +10,6 @@ from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from smartiberica.kernel.money import DEFAULT_VAT_RATE
-
 from .. import validation as v
 from ..calculations import period_containing, period_end
 from ..choices import ContractKind, ContractStatus
@@ -33,7 +31,7 @@ def contract_create(
     unit_price: Decimal | None = None,
     fixed_amount: Decimal | None = None,
     estimated_amount: Decimal | None = None,
-    vat_rate: Decimal = DEFAULT_VAT_RATE,
+    vat_rate: Decimal | None = None,  # None: the default rate of the client's VAT regime
     status: str = ContractStatus.ACTIVE,
     partner: Partner | None = None,
     partner_share: Decimal | None = None,
@@ -52,7 +50,7 @@ def contract_create(
         unit_price=unit_price,
         fixed_amount=fixed_amount,
         estimated_amount=estimated_amount,
-        vat_rate=vat_rate,
+        vat_rate=vat_rate,  # type: ignore[misc]  # None: `Contract.clean()` sets the regime's rate
         status=status,
         partner=partner,
         partner_share=partner_share,

@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from smartiberica.kernel.history import bulk_create_audited
-from smartiberica.kernel.money import DEFAULT_VAT_RATE
 
+from .. import client_rules as terms
 from .. import validation as v
 from ..calculations import compute_totals
 from ..choices import CREDIT_NOTE_SERIES, DEFAULT_SERIES, InvoiceStatus
@@ -27,12 +27,15 @@ from .rollups import invoice_months, rollups_touch
 
 @dataclass(frozen=True)
 class LineInput:
-    """One invoice line to write. Mappings with the same keys are accepted too."""
+    """One invoice line to write. Mappings with the same keys are accepted too.
+
+    Without `vat_rate` (None) the line takes the default rate of the client's VAT regime.
+    """
 
     description: str
     quantity: Decimal
     unit_price: Decimal
-    vat_rate: Decimal = DEFAULT_VAT_RATE
+    vat_rate: Decimal | None = None
 
 
 LineLike = LineInput | Mapping[str, Any]
@@ -45,11 +48,12 @@ def _as_line_input(line: LineLike) -> LineInput:
         description=line["description"],
         quantity=Decimal(line.get("quantity", Decimal("1"))),
         unit_price=Decimal(line["unit_price"]),
-        vat_rate=Decimal(line.get("vat_rate", DEFAULT_VAT_RATE)),
+        vat_rate=None if line.get("vat_rate") is None else Decimal(line["vat_rate"]),
     )
 
 
 def build_lines(invoice: Invoice, lines: Iterable[LineLike]) -> list[InvoiceLine]:
+    """The lines, validated; a line without a VAT rate takes the default of the client's regime."""
     built = []
     for index, data in enumerate(lines, start=1):
         line = _as_line_input(data)
@@ -58,7 +62,7 @@ def build_lines(invoice: Invoice, lines: Iterable[LineLike]) -> list[InvoiceLine
             description=line.description,
             quantity=line.quantity,
             unit_price=line.unit_price,
-            vat_rate=line.vat_rate,
+            vat_rate=line.vat_rate,  # type: ignore[misc]  # None: `InvoiceLine.clean()` sets the regime's rate
         )
         try:
             obj.full_clean(exclude=["invoice"])
@@ -73,9 +77,23 @@ def build_lines(invoice: Invoice, lines: Iterable[LineLike]) -> list[InvoiceLine
     return built
 
 
+def _validate_lines_vat(invoice: Invoice, lines: Sequence[InvoiceLine]) -> None:
+    """The client's VAT regime accepts each line's rate (its lines may predate a change of client)."""
+    if invoice.is_credit_note or invoice.client_id is None:
+        return
+    regime = invoice.client.vat_regime
+    for index, line in enumerate(lines, start=1):
+        try:
+            terms.validate_vat_rate_for_regime(regime=regime, vat_rate=line.vat_rate)
+        except ValidationError as error:
+            messages = [_("Line %(n)s: %(error)s") % {"n": index, "error": m} for m in error.messages]
+            raise ValidationError([ValidationError(m) for m in messages]) from error
+
+
 def apply_totals(invoice: Invoice, lines: Sequence[InvoiceLine]) -> None:
     """Set the invoice's stored totals from its lines (domain.md's VAT rule)."""
     v.validate_line_nets(is_credit_note=invoice.is_credit_note, nets=[line.net_amount for line in lines])
+    _validate_lines_vat(invoice, lines)
     totals = compute_totals((line.quantity, line.unit_price, line.vat_rate) for line in lines)
     invoice.net_amount, invoice.vat_amount, invoice.gross_amount = totals.net, totals.vat, totals.gross
 
@@ -178,8 +196,8 @@ def invoice_complete_draft(
     """Turn a draft into the invoice an imported file gives under the draft's number.
 
     The file wins: its date, client, service line, lines and status replace the draft's, and
-    the draft's number is kept (the file's program gave it). Without `due_date` it is 30 days
-    after the issue date, as for any new invoice.
+    the draft's number is kept (the file's program gave it). Without `due_date` it follows the
+    client's payment terms, as for any new invoice.
     """
     locked = lock_invoice(invoice)
     v.validate_is_draft(locked.status)

@@ -7,6 +7,7 @@ from django.db import transaction
 from ..models import (
     Client,
     Contract,
+    GuaranteeAdvance,
     Invoice,
     InvoiceNumberCounter,
     MarginRule,
@@ -34,6 +35,7 @@ def records_wipe() -> None:
     RevenueLineMonth.objects.all().delete()
     RevenueClientYear.objects.all().delete()
     RevenueMonthLock.objects.all().delete()
+    GuaranteeAdvance.objects.all().delete()
     Refund.objects.all().delete()
     Payment.objects.all().delete()
     Invoice.objects.filter(corrects__isnull=False).delete()

@@ -91,8 +91,8 @@ class RevenueTargetAdmin(BigListAdmin):
 
 @admin.register(Client)
 class ClientAdmin(BigListAdmin):
-    list_display = ("name", "tax_id", "is_foreign", "contact", "email")
-    list_filter = ("is_foreign",)
+    list_display = ("name", "tax_id", "is_foreign", "vat_regime", "payment_terms_days", "contact", "email")
+    list_filter = ("is_foreign", "vat_regime")
     search_fields = ("name", "^tax_id", "email")
     ordering = ("name", "id")
 

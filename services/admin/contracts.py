@@ -47,6 +47,8 @@ class ContractAdmin(BigListAdmin):
         service_line_filter("service_line"),
         client_filter("client"),
         year_filter("start_date", _("start year")),
+        # `partner__isempty=0`: the contracts whose revenue is shared (the board's partner shares).
+        ("partner", admin.EmptyFieldListFilter),
     )
     search_fields = ("^reference", "client__name", "=client__tax_id")
     autocomplete_fields = ("client", "partner")

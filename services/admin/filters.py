@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -19,6 +21,7 @@ from smartiberica.kernel.dates import today
 
 from ..choices import PaymentState
 from ..models import Client, ServiceLine
+from ..receivables import open_on
 
 
 def service_line_filter(path: str) -> type[admin.SimpleListFilter]:
@@ -113,3 +116,38 @@ class PaymentStateFilter(admin.SimpleListFilter):
         if value == PaymentState.OVERDUE:
             return queryset.overdue(on=today())  # type: ignore[attr-defined]
         return queryset
+
+
+class OpenOnFilter(admin.SimpleListFilter):
+    """The invoices with something due at a date (`?open_on=2024-12-31`): the receivables' drill-down.
+
+    Offered only when a link gives the day: the list then shows exactly the invoices the ageing
+    on that day counts (`services.receivables.open_on`).
+    """
+
+    title = _("open on")
+    parameter_name = "open_on"
+
+    def _day(self) -> date | None:
+        try:
+            return date.fromisoformat(self.value() or "")
+        except ValueError:
+            return None
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        # A filter without choices is not applied: a bad value is offered too, so that `queryset`
+        # says it was ignored.
+        value, day = self.value(), self._day()
+        if not value:
+            return []
+        return [(value, value if day is None else date_format(day, "SHORT_DATE_FORMAT"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if not value:
+            return queryset
+        day = self._day()
+        if day is None:
+            ignore_filter_value(request, value)
+            return queryset
+        return open_on(queryset, day)

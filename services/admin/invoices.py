@@ -32,8 +32,9 @@ from .. import resources as exports
 from .. import validation as v
 from ..calculations import InvoiceBalance, compute_totals
 from ..choices import InvoiceStatus, PaymentState
+from ..client_rules import default_vat_rate, vat_mention
 from ..models import Invoice, InvoiceLine, Payment, Refund
-from .filters import CreditNoteFilter, PaymentStateFilter, client_filter, service_line_filter
+from .filters import CreditNoteFilter, OpenOnFilter, PaymentStateFilter, client_filter, service_line_filter
 from .refusals import report_errors
 
 
@@ -64,6 +65,14 @@ class InvoiceLineInline(LabelledTabularInline):
     @admin.display(description=_("net"))
     def net_display(self, obj: InvoiceLine) -> str:
         return format_money(obj.net_amount) if obj.pk else "—"
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        field = formset.form.base_fields.get("vat_rate")
+        if field is not None and obj is not None and obj.client_id is not None:
+            # A new line starts at the rate of the client's VAT regime; left empty it takes it too.
+            field.initial = default_vat_rate(obj.client.vat_regime)
+        return formset
 
     def _editable(self, obj: Invoice | None) -> bool:
         return obj is None or obj.status == InvoiceStatus.DRAFT
@@ -183,6 +192,7 @@ class InvoiceAdmin(RecordsImportExportMixin, TotalChangeListMixin, BigListAdmin)
         client_filter("client"),
         CreditNoteFilter,
         PaymentStateFilter,
+        OpenOnFilter,
     )
     search_fields = ("^number", "client__name", "=client__tax_id")
     autocomplete_fields = ("client", "contract", "corrects")
@@ -248,11 +258,13 @@ class InvoiceAdmin(RecordsImportExportMixin, TotalChangeListMixin, BigListAdmin)
             normalized = v.normalize_tax_id(search_term)
             if normalized and normalized != search_term:
                 results |= queryset.filter(client__tax_id=normalized)
-        # Autocompletes: a payment is for an issued invoice; a credit note corrects one.
+        # Autocompletes: a payment (or a guarantee fund advance) is for an issued invoice; a credit
+        # note corrects one.
         if request.GET.get("app_label") == "services" and request.GET.get("model_name") in {
             "payment",
             "refund",
             "invoice",
+            "guaranteeadvance",
         }:
             results = results.filter(status=InvoiceStatus.ISSUED, corrects__isnull=True)
         return results, may_have_duplicates
@@ -266,11 +278,15 @@ class InvoiceAdmin(RecordsImportExportMixin, TotalChangeListMixin, BigListAdmin)
         if obj.pk is None:
             return "—"
         lines = list(obj.lines.all())
+        regime = obj.client.vat_regime if obj.client_id is not None else ""
         return render_to_string(
             "services/admin/invoice_totals.html",
             {
                 "invoice": obj,
                 "totals": compute_totals((li.quantity, li.unit_price, li.vat_rate) for li in lines),
+                # The legal mention of its client's regime, on an invoice that carries no VAT.
+                "regime": regime,
+                "mention": vat_mention(regime) if lines and obj.vat_amount == 0 else "",
             },
         )
 

@@ -9,6 +9,7 @@ and the migrations expect.
 from .catalog import Partner, RevenueTarget, ServiceLine
 from .clients import Client
 from .contracts import Contract, ContractQuerySet
+from .guarantee import GuaranteeAdvance, GuaranteeAdvanceQuerySet
 from .invoices import Invoice, InvoiceLine, InvoiceNumberCounter, InvoiceQuerySet
 from .margins import MarginBand, MarginRule, MarginRuleQuerySet, MemberTurnover
 from .payments import Payment, PaymentQuerySet, Refund, RefundQuerySet
@@ -18,6 +19,8 @@ __all__ = [
     "Client",
     "Contract",
     "ContractQuerySet",
+    "GuaranteeAdvance",
+    "GuaranteeAdvanceQuerySet",
     "Invoice",
     "InvoiceLine",
     "InvoiceNumberCounter",

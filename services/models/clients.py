@@ -10,7 +10,9 @@ from simple_history.models import HistoricalRecords
 
 from smartiberica.kernel.models_base import RulesFirst
 
+from .. import client_rules as terms
 from .. import validation as v
+from ..choices import DEFAULT_PAYMENT_TERM_DAYS, VatRegime
 
 
 class Client(RulesFirst):
@@ -30,13 +32,39 @@ class Client(RulesFirst):
     contact = models.CharField(_("contact person"), max_length=200, blank=True)
     email = models.EmailField(_("email"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    payment_terms_days = models.PositiveSmallIntegerField(
+        _("payment terms (days)"),
+        default=DEFAULT_PAYMENT_TERM_DAYS,
+        db_default=DEFAULT_PAYMENT_TERM_DAYS,  # rows written by raw SQL (the data generator) too
+        validators=[terms.validate_payment_terms],
+        help_text=_("Days from an invoice's issue date to its due date, when the invoice gives none."),
+    )
+    vat_regime = models.CharField(
+        _("VAT regime"),
+        max_length=30,
+        choices=VatRegime.choices,
+        default=VatRegime.DOMESTIC,
+        db_default=VatRegime.DOMESTIC,
+        help_text=_(
+            "Sets the default VAT rate of the client's invoices: the general rate when domestic, "
+            "none (0) under the intra-EU reverse charge and for exports."
+        ),
+    )
 
     class Meta:
         verbose_name = _("client")
         verbose_name_plural = _("clients")
         ordering = ["name", "id"]
         constraints = [
-            models.CheckConstraint(condition=~Q(tax_id=""), name="services_client_tax_id_not_blank")
+            models.CheckConstraint(condition=~Q(tax_id=""), name="services_client_tax_id_not_blank"),
+            models.CheckConstraint(
+                condition=Q(payment_terms_days__gte=0, payment_terms_days__lte=terms.MAX_PAYMENT_TERMS_DAYS),
+                name="services_client_payment_terms_range",
+                violation_error_message=terms.ERR_PAYMENT_TERMS_RANGE,
+            ),
+            models.CheckConstraint(
+                condition=Q(vat_regime__in=VatRegime.values), name="services_client_vat_regime_valid"
+            ),
         ]
         indexes = [models.Index(fields=["name"], name="services_client_name_idx")]
 

@@ -12,8 +12,9 @@ from simple_history.models import HistoricalRecords
 
 from smartiberica.kernel.dates import not_before_earliest, validate_planned_date, validate_record_date
 from smartiberica.kernel.models_base import RulesFirst
-from smartiberica.kernel.money import DEFAULT_VAT_RATE, MONEY, RATE
+from smartiberica.kernel.money import MONEY, RATE
 
+from .. import client_rules as terms
 from .. import validation as v
 from ..choices import BillingPeriod, ContractKind, ContractStatus
 from .catalog import Partner, ServiceLine
@@ -79,7 +80,9 @@ class Contract(RulesFirst):
         blank=True,
         help_text=_("Time and materials: the expected net total, counted in the year the contract starts."),
     )
-    vat_rate = models.DecimalField(_("VAT rate (%)"), **RATE, default=DEFAULT_VAT_RATE)
+    vat_rate = models.DecimalField(
+        _("VAT rate (%)"), **RATE, blank=True, help_text=_("Empty: the rate of the client's VAT regime.")
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=ContractStatus.choices, default=ContractStatus.DRAFT
     )
@@ -160,8 +163,12 @@ class Contract(RulesFirst):
         return self.reference
 
     def clean(self) -> None:
+        regime = self.client.vat_regime if self.client_id is not None else None
+        if self.vat_rate is None and regime is not None:
+            self.vat_rate = terms.default_vat_rate(regime)
         v.collect(
             lambda: v.validate_end_not_before_start(self.start_date, self.end_date),
+            lambda: terms.validate_vat_rate_for_regime(regime=regime or "", vat_rate=self.vat_rate),
             lambda: v.validate_contract_terms(
                 kind=self.kind,
                 billing_period=self.billing_period,

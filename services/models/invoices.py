@@ -23,8 +23,9 @@ from smartiberica.kernel.dates import (
     year_bounds,
 )
 from smartiberica.kernel.models_base import RulesFirst
-from smartiberica.kernel.money import DEFAULT_VAT_RATE, MONEY, RATE, ZERO, round_money
+from smartiberica.kernel.money import MONEY, RATE, ZERO, round_money
 
+from .. import client_rules as terms
 from .. import validation as v
 from ..calculations import InvoiceBalance, line_net
 from ..choices import DEFAULT_PAYMENT_TERM_DAYS, DEFAULT_SERIES, InvoiceStatus, PaymentState
@@ -141,7 +142,7 @@ class Invoice(RulesFirst):
     due_date = models.DateField(
         _("due date"),
         blank=True,
-        help_text=_("Empty means 30 days after the issue date."),
+        help_text=_("Empty means the client's payment terms after the issue date (30 days unless set)."),
         validators=[validate_record_date],
     )
     client = models.ForeignKey(
@@ -310,7 +311,9 @@ class Invoice(RulesFirst):
         v.validate_number(self.number)
         # (Not after a typo such as 31/12/9999, which would overflow: its own error is enough.)
         if self.due_date is None and self.issue_date is not None and self.issue_date <= LATEST_PLANNED_DATE:
-            self.due_date = self.issue_date + timedelta(days=DEFAULT_PAYMENT_TERM_DAYS)
+            # The client's payment terms (30 days unless its record says otherwise).
+            days = self.client.payment_terms_days if self.client_id is not None else DEFAULT_PAYMENT_TERM_DAYS
+            self.due_date = self.issue_date + timedelta(days=days)
         v.validate_due_date(self.issue_date, self.due_date)
         v.validate_issued_has_number(status=self.status, number=self.number)
         if self.contract_id is not None:
@@ -350,7 +353,10 @@ class InvoiceLine(RulesFirst):
     description = models.CharField(_("description"), max_length=300)
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3, default=Decimal("1"))
     unit_price = models.DecimalField(_("unit price"), **MONEY)
-    vat_rate = models.DecimalField(_("VAT rate (%)"), **RATE, default=DEFAULT_VAT_RATE)
+    # Left empty, the default of the client's VAT regime (`client_rules.default_vat_rate`).
+    vat_rate = models.DecimalField(
+        _("VAT rate (%)"), **RATE, blank=True, help_text=_("Empty: the rate of the client's VAT regime.")
+    )
 
     class Meta:
         verbose_name = _("invoice line")
@@ -370,9 +376,21 @@ class InvoiceLine(RulesFirst):
             return ZERO
         return line_net(self.quantity, self.unit_price)
 
+    def _client_regime(self) -> str | None:
+        """The VAT regime of the client invoiced (None while the line has no invoice or client)."""
+        if self.invoice_id is None and not InvoiceLine.invoice.is_cached(self):
+            return None
+        return self.invoice.client.vat_regime if self.invoice.client_id is not None else None
+
     def clean(self) -> None:
+        regime = self._client_regime()
+        if self.vat_rate is None and regime is not None:
+            self.vat_rate = terms.default_vat_rate(regime)
         v.validate_rate(self.vat_rate, field="vat_rate")
         v.validate_line_quantity(self.quantity)
+        # A credit note reproduces the VAT of the invoice it corrects, whatever the regime now.
+        if regime is not None and not self.invoice.is_credit_note:
+            terms.validate_vat_rate_for_regime(regime=regime, vat_rate=self.vat_rate)
 
 
 class InvoiceNumberCounter(models.Model):

@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from smartiberica.board import scenario_actions
+from smartiberica.board import alert_admin, scenario_actions  # noqa: F401 (alert_admin registers the alert rules)
 from smartiberica.board.models import Scenario, ScenarioCost, ScenarioRevenue
 from smartiberica.kernel.admin_base import ActionAdmin, LabelledTabularInline
 

@@ -18,8 +18,11 @@ from django.utils.translation import gettext_lazy as _
 from smartiberica.board import charts, drilldown
 from smartiberica.board import figure_registry as registry
 from smartiberica.board.cash_card import CashCard, cash_card
+from smartiberica.board.contribution import ContributionSection, ContributionTrend, year_section, years_table
 from smartiberica.board.figures import YearlyFigures, yearly_figures_many, years_with_data
+from smartiberica.board.guarantee_fund import GuaranteeCard, GuaranteeYear, guarantee_card, guarantee_years
 from smartiberica.board.projection import Forecast, forecast
+from smartiberica.board.receivables import ReceivablesCard, receivables_card
 from smartiberica.board.scenario_params import BASELINE_SLUG
 from smartiberica.board.year_projection import ScenarioPicker, year_projection
 from smartiberica.kernel.basis import TOP_CLIENTS, Basis
@@ -259,6 +262,12 @@ class YearPage:
     picker: ScenarioPicker | None = None
     # The cash in the bank (None without an account), projected with the projection above.
     cash: CashCard | None = None
+    # The contribution margin of each service line (issue 22).
+    contribution: ContributionSection | None = None
+    # The guarantee fund's ledger of the year (None before the fund had anything).
+    guarantee: GuaranteeCard | None = None
+    # What clients owed at 31 December (today for the year in progress), by age (issue 22).
+    receivables: ReceivablesCard | None = None
 
     @property
     def year(self) -> int:
@@ -368,6 +377,9 @@ def year_page(*, year: int, basis: Basis, scenario: str = BASELINE_SLUG) -> Year
         projection=projection.forecast if projection else None,
         picker=projection.picker if projection else None,
         cash=cash_card(year=year, projection=projection.forecast if projection else None),
+        contribution=year_section(figures),
+        guarantee=guarantee_card(year=year),
+        receivables=receivables_card(year=year),
     )
 
 
@@ -424,6 +436,10 @@ class YearsPage:
     # The current year's self-financing ratio projected at its end, when the last column is the
     # year in progress (its months still to come projected).
     projection: Forecast | None = None
+    # The contribution of each service line, year by year (issue 22).
+    contribution: ContributionTrend | None = None
+    # The guarantee fund's ledger of each year shown (empty before the fund had anything).
+    guarantee: tuple[GuaranteeYear, ...] = ()
 
     @property
     def projected_self_financing(self) -> Decimal | None:
@@ -451,6 +467,8 @@ def years_page(*, basis: Basis) -> YearsPage:
         rows=figure_rows(series),
         current_year=current_year(),
         projection=projection,
+        contribution=years_table(series, current_year=current_year()),
+        guarantee=guarantee_years(years),
         charts={
             "self_financing": charts.self_financing_trend(series, projected=projected),
             "resources_mix": _mix_chart(series, mix),

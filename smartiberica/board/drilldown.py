@@ -7,6 +7,7 @@ by the apps' admins are used, so the admin never rejects the link.
 
 from __future__ import annotations
 
+from datetime import date
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -51,8 +52,15 @@ def shared_service_costs(year: int, *, source: str | None = None) -> str:
     return _changelist("funding", "sharedservicecost", year__exact=year, source__code__exact=source)
 
 
-def expenses(year: int, *, category: str | None = None) -> str:
-    return _changelist("funding", "expense", date_year=year, category__code__exact=category)
+def expenses(year: int, *, category: str | None = None, service: str | None = None) -> str:
+    """The expenses dated in the year; `service`: those that name the service line (its direct costs)."""
+    return _changelist(
+        "funding",
+        "expense",
+        date_year=year,
+        category__code__exact=category,
+        service_line__code__exact=service,
+    )
 
 
 def loan_repayments(year: int) -> str:
@@ -88,3 +96,23 @@ def revenue(year: int, basis: str, *, service: str | None = None, client_id: int
     if basis == "cash":
         return payments(year, service=service, client_id=client_id)
     return issued_invoices(year, service=service, client_id=client_id)
+
+
+def guarantee_advances_paid(year: int) -> str:
+    """The guarantee fund's advances paid to members in the year."""
+    return _changelist("services", "guaranteeadvance", date_year=year)
+
+
+def guarantee_advances_recovered(year: int) -> str:
+    """The guarantee fund's advances recovered in the year (their clients paid)."""
+    return _changelist("services", "guaranteeadvance", recovered_on_year=year)
+
+
+def guarantee_advances_outstanding(year: int) -> str:
+    """The guarantee fund's advances still out at the end of the year."""
+    return _changelist("services", "guaranteeadvance", outstanding=year)
+
+
+def open_invoices(on: date, *, client_id: int | None = None) -> str:
+    """The invoices with something due on a day (the receivables' ageing), of one client or all."""
+    return _changelist("services", "invoice", open_on=on.isoformat(), client__id__exact=client_id)

@@ -12,7 +12,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from smartiberica.board.contribution import export_table as contribution_table
 from smartiberica.board.figures import YearlyFigures
+from smartiberica.board.guarantee_fund import guarantee_fund_table
+from smartiberica.board.receivables import payment_days_table, receivables_table
 
 ColumnKind = Literal["money", "ratio", "rate", "number", "text"]
 
@@ -43,7 +46,12 @@ class ExportTable:
 Builder = Callable[[YearlyFigures], ExportTable]
 
 # Each builder reads the year (and basis) from the figures and may query what it needs.
-BUILDERS: tuple[Builder, ...] = ()
+BUILDERS: tuple[Builder, ...] = (
+    contribution_table,
+    guarantee_fund_table,
+    receivables_table,
+    payment_days_table,
+)
 
 
 def year_tables(figures: YearlyFigures, builders: Sequence[Builder] = BUILDERS) -> list[ExportTable]:

@@ -371,3 +371,10 @@ class ScenarioCost(RulesFirst):
 
     def __str__(self) -> str:
         return f"{self.scenario} + {self.category}"
+
+
+# The alert rules, the digest's notices and the users' languages live in their own module.
+from smartiberica.board.alert_models import AlertNotice, AlertRule, UserPreference  # noqa: E402, F401
+
+# The users' calendar feeds (issue 21) live in their own module.
+from smartiberica.board.calendar_feed_models import CalendarFeed  # noqa: E402, F401

@@ -16,11 +16,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from smartiberica.board import dashboard, exports
+from smartiberica.board.alerts import enabled_rules, page_alerts, year_marks
 from smartiberica.board.closing import year_closing
 from smartiberica.board.export_tables import year_tables
 from smartiberica.board.figures import yearly_figures
 from smartiberica.kernel.basis import BASES, Basis
-from smartiberica.kernel.dates import EARLIEST_RECORD_YEAR
+from smartiberica.kernel.dates import EARLIEST_RECORD_YEAR, today
 from smartiberica.kernel.roles import DASHBOARD_PERMISSION
 
 # Pages of later years answer (empty) up to 2100, as the API contract wants; none before the
@@ -80,6 +81,8 @@ def year(request: HttpRequest, year: int) -> HttpResponse:
         "figures": page.figures,
         "basis": page.figures.basis,
         "definitions": dashboard.MONEY_DEFINITIONS,
+        # The "Attention" panel: the enabled rules this year (or today) breaks (board/alerts.py).
+        "attention": page_alerts(page, on=today()),
     }
     return render(request, "board/year.html", context)
 
@@ -89,7 +92,8 @@ def year(request: HttpRequest, year: int) -> HttpResponse:
 def years(request: HttpRequest) -> HttpResponse:
     basis = _basis(request)
     page = dashboard.years_page(basis=basis)
-    return render(request, "board/years.html", {"page": page, "basis": basis})
+    marks = year_marks(page, rules=enabled_rules())  # the years that broke a year-level rule
+    return render(request, "board/years.html", {"page": page, "basis": basis, "marks": marks})
 
 
 def api_refusal(request: HttpRequest) -> JsonResponse | None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from funding import actions as funding_actions
 from funding import selectors as funding_selectors
+from services import selectors as services_selectors
 from smartiberica.demo.story_calendar import FIRST_YEAR, wobble
 
 if TYPE_CHECKING:
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 
 D = Decimal
 
-SMART_BELGIUM = {2017: (16000, 4), 2018: (14000, 4), 2019: (12000, 4), 2020: (9000, 2), 2021: (6000, 1)}
+SMART_BELGIUM = {2017: (16000, 4), 2018: (14000, 4), 2019: (12000, 4), 2020: (9000, 3), 2021: (6000, 1)}
 SHARED = (
     # service, total cost, share paid, standalone cost, expense category once alone
     ("Gestoría y contabilidad", D("36000.00"), D("9000.00"), D("22000.00"), "professional-services"),
@@ -37,9 +38,38 @@ STAFF = {
 }
 
 
-def _expense_plan(year: int) -> list[tuple[date, str, str, Decimal, str]]:
-    """(date, category, supplier, amount, description) of the year's expenses."""
-    plan: list[tuple[date, str, str, Decimal, str]] = []
+# Trainers of the occupational-risk-prevention platforms set up each year (two days a platform).
+PRL_TRAINERS = {2021: 1, 2022: 2, 2023: 2, 2024: 2, 2025: 2, 2026: 1}
+
+Planned = tuple[date, str, str, Decimal, str]
+
+
+def _direct_costs(year: int) -> list[tuple[Planned, str]]:
+    """The year's expenses that serve a service line directly, with the line's code.
+
+    The Teams licences resold to the clients grow every year; from 2024 Microsoft's new prices
+    add more than the clients' new seats bring: IT licensing sells more and keeps less (its
+    contribution falls from 2023 to 2024 while its revenue grows).
+    """
+    costs: list[tuple[Planned, str]] = []
+    if year >= 2021:
+        licences = D(5000) + D(3500) * (year - 2021)
+        resold = "Licencias Teams revendidas"
+        costs.append(((date(year, 1, 20), "it", "Microsoft Ibérica", licences, resold), "it-licensing"))
+    if year >= 2024:
+        rise = "Subida de precio de las licencias Teams"
+        costs.append(((date(year, 7, 1), "it", "Microsoft Ibérica", D("5000.00"), rise), "it-licensing"))
+    if year in PRL_TRAINERS:
+        fees, trainers = D("1800.00") * PRL_TRAINERS[year], "Formadores PRL"
+        setup = "Formación de puesta en marcha"
+        costs.append(((date(year, 11, 15), "professional-services", trainers, fees, setup), "prl-training"))
+    return costs
+
+
+def _expense_plan(year: int) -> list[Planned]:
+    """(date, category, supplier, amount, description) of the year's expenses (the direct costs of
+    the service lines too: `_direct_costs`)."""
+    plan: list[Planned] = []
     staff = D(STAFF.get(year, STAFF[max(STAFF)]))
     for month in range(1, 13):
         plan.append(
@@ -91,9 +121,7 @@ def _expense_plan(year: int) -> list[tuple[date, str, str, Decimal, str]]:
     )
     plan.append((date(year, 10, 14), "travel", "Viajes a la red Smart", travel / 2, "Visitas a cooperativas"))
     plan.append((date(year, 12, 12), "other", "Varios", D("1500.00"), "Material y suministros"))
-    if year >= 2021:
-        licences = D(5000) + D(3500) * (year - 2021)
-        plan.append((date(year, 1, 20), "it", "Microsoft Ibérica", licences, "Licencias Teams revendidas"))
+    plan.extend(planned for planned, _line in _direct_costs(year))
     return plan
 
 
@@ -105,6 +133,7 @@ class _Funders:
         self.today = today
         self.summary = summary
         self.categories = funding_selectors.categories_by_code()
+        self.lines = services_selectors.service_lines_by_code()
         self.smart = funding_actions.source_create(
             code="smart-belgium",
             name="Smart Belgium",
@@ -153,6 +182,7 @@ class _Funders:
                     self.summary.receipts += 1
             if year + 1 <= self.today.year:
                 funding_actions.obligation_add(
+                    source=self.smart,
                     agreement=agreement,
                     description=f"Informe anual {year}",
                     due_date=date(year + 1, 3, 31),
@@ -199,11 +229,29 @@ class _Funders:
             funding_actions.loan_record_prepayment(loan=loan, on=prepaid_on, amount=D("10000.00"))
             funding_actions.loan_pay_due_instalments(loan=loan, on=self.today)
 
+    def fiare_yearly_reports(self) -> None:
+        """Fiare asks for the cooperative's yearly report each spring (30 April), from 2021 to next
+        year: the past ones accepted (sent ten days early), the next one pending."""
+        for year in range(2021, self.today.year + 2):
+            due = date(year, 4, 30)
+            done = due < self.today
+            funding_actions.obligation_add(
+                source=self.fiare,
+                kind="report",
+                description=f"Informe anual {year - 1} para Fiare",
+                due_date=due,
+                status="accepted" if done else "pending",
+                completed_on=min(due - timedelta(days=10), self.today) if done else None,
+                document_reference=f"Informe anual Fiare {year - 1}",
+            )
+
     def expenses_and_budget(self, year: int) -> None:
         """The year's expenses up to today, and its budget: the plan plus 3 %, approved the December
         before (2020's revised down in June)."""
         categories, today, summary = self.categories, self.today, self.summary
-        for day, code, supplier, amount, description in _expense_plan(year):
+        served = dict(_direct_costs(year))
+        for expense in _expense_plan(year):
+            day, code, supplier, amount, description = expense
             if day <= today:
                 funding_actions.expense_create(
                     date=day,
@@ -212,6 +260,7 @@ class _Funders:
                     amount=amount,
                     reference=f"G-{day:%Y%m%d}-{summary.expenses:04d}",
                     description=description,
+                    service_line=self.lines[served[expense]] if expense in served else None,
                 )
                 summary.expenses += 1
         planned = {code: D(0) for code in categories}
@@ -232,5 +281,6 @@ def load_funding(today: date, summary: Summary) -> None:
     funders.smart_belgium_support()
     funders.shared_services()
     funders.fiare_loan()
+    funders.fiare_yearly_reports()
     for year in range(FIRST_YEAR, today.year + 1):
         funders.expenses_and_budget(year)

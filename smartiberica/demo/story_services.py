@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 from services import actions as services_actions
 from services import selectors as services_selectors
 from smartiberica.demo.story_calendar import FIRST_YEAR, WOBBLE, months_between, wobble
+from smartiberica.demo.story_guarantee import LateInvoices
 from smartiberica.kernel.dates import add_months
-from smartiberica.kernel.money import DEFAULT_VAT_RATE
 
 if TYPE_CHECKING:
     from smartiberica.demo.story import Summary
@@ -37,6 +37,12 @@ CLIENTS = {
 }
 # Two clients may not share a tax id: the association gets its own.
 CLIENTS["mujeres"] = ("Asociación Mujeres Emprendedoras de Sevilla", "Q41180019", False)
+# Hachette, in France, is invoiced under the intra-EU reverse charge (0 % VAT) and pays at 45 days;
+# the other clients are Spanish (21 % VAT) with the default terms, 30 days.
+CLIENT_TERMS = {"hachette": (45, services_actions.VatRegime.INTRA_EU_REVERSE_CHARGE)}
+# One client far overdue (issue 21): its latest invoice issued 150 days or more before today is
+# never paid, so that it is over 90 days past due at the demo's today.
+FAR_OVERDUE_CLIENT, FAR_OVERDUE_DAYS = "betica", 150
 
 
 @dataclass(frozen=True)
@@ -301,11 +307,14 @@ class _Book:
     def __init__(self, today: date, summary: Summary, specs: list[InvoiceSpec]) -> None:
         self.today = today
         self.summary = summary
+        self.late = LateInvoices(today)  # the guarantee fund advances members some of them
         self.lines = services_selectors.service_lines_by_code()
-        self.clients = {
-            key: services_actions.client_get_or_create(name=name, tax_id=tax_id, is_foreign=foreign)[0]
-            for key, (name, tax_id, foreign) in CLIENTS.items()
-        }
+        self.clients = {}
+        for key, (name, tax_id, foreign) in CLIENTS.items():
+            days, regime = CLIENT_TERMS.get(key, (30, services_actions.VatRegime.DOMESTIC))
+            self.clients[key] = services_actions.client_get_or_create(
+                name=name, tax_id=tax_id, is_foreign=foreign, payment_terms_days=days, vat_regime=regime
+            )[0]
         nanoma, _ = services_actions.partner_get_or_create(name="Nanoma", notes="Crowdfunding partner")
         _margin_rules_and_turnover(today, summary)
         first_invoices: dict[str, InvoiceSpec] = {}
@@ -333,9 +342,10 @@ class _Book:
                 status="ended" if crowd and spec.issue_date < today else "active",
             )
 
-    def invoice(self, index: int, spec: InvoiceSpec) -> None:
-        """Issue the invoice (the last two weeks' stay drafts), credit it when planned, record payments."""
-        line = services_actions.LineInput(spec.description, spec.quantity, spec.unit_price, DEFAULT_VAT_RATE)
+    def invoice(self, index: int, spec: InvoiceSpec, *, paid: bool = True) -> None:
+        """Issue the invoice (the last two weeks' stay drafts), credit it when planned, record payments
+        (none when not `paid`). Its lines take the VAT rate of the client's regime."""
+        line = services_actions.LineInput(spec.description, spec.quantity, spec.unit_price)
         invoice = services_actions.invoice_create(
             client=self.clients[spec.client],
             service_line=self.lines[spec.service],
@@ -354,21 +364,20 @@ class _Book:
             credit_lines = None
             if spec.correction == "discount":
                 discount = (invoice.net_amount / 10).quantize(D("0.01"))
-                credit_lines = [
-                    services_actions.LineInput("Descuento comercial 10 %", D(-1), discount, DEFAULT_VAT_RATE)
-                ]
+                credit_lines = [services_actions.LineInput("Descuento comercial 10 %", D(-1), discount)]
             credit = services_actions.credit_note_create(
                 invoice=invoice, issue_date=spec.issue_date + timedelta(days=10), lines=credit_lines
             )
             credit = services_actions.invoice_issue(invoice=credit)
             self.summary.invoices += 1
             due += credit.gross_amount  # negative
-        if due <= 0:
+        if due <= 0 or not paid:
             return
         for day, amount in _payment_plan(index, spec.issue_date, due):
             if day <= self.today:
                 services_actions.payment_record(invoice=invoice, date=day, amount=amount)
                 self.summary.payments += 1
+        self.late.note(invoice, _payment_plan(index, spec.issue_date, due))
 
 
 # Revenue targets per year and service line (euros).
@@ -418,11 +427,20 @@ TARGETS = {
 }
 
 
+def _far_overdue(specs: list[InvoiceSpec], today: date) -> int | None:
+    """The index of the invoice left unpaid: `FAR_OVERDUE_CLIENT`'s latest one old enough."""
+    old_enough = today - timedelta(days=FAR_OVERDUE_DAYS)
+    found = [i for i, s in enumerate(specs) if s.client == FAR_OVERDUE_CLIENT and s.issue_date <= old_enough]
+    return found[-1] if found else None
+
+
 def load_services(today: date, summary: Summary) -> None:
     specs = _services_specs(today)
     book = _Book(today, summary, specs)
+    unpaid = _far_overdue(specs, today)
     for index, spec in enumerate(specs):
-        book.invoice(index, spec)
+        book.invoice(index, spec, paid=index != unpaid)
+    book.late.advance()
     for year, by_service in TARGETS.items():
         if year <= today.year:
             for code, amount in by_service.items():

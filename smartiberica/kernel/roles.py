@@ -22,14 +22,16 @@ APPROVE_YEAR_PERMISSION = "smartiberica.approve_year"
 EDIT_SCENARIOS_PERMISSION = "smartiberica.edit_scenarios"
 # The board's own models that the admin shows: its stored scenarios and their rows.
 SCENARIO_MODELS = ("scenario", "scenariorevenue", "scenariocost")
+# The board's alert rules: staff change them in the admin, board members read them.
+ALERT_MODELS = ("alertrule",)
 
 
 def _domain_permissions() -> Q:
     return Q(content_type__app_label__in=DOMAIN_APPS)
 
 
-def _scenario_permissions() -> Q:
-    return Q(content_type__app_label="board", content_type__model__in=SCENARIO_MODELS)
+def _board_model_permissions() -> Q:
+    return Q(content_type__app_label="board", content_type__model__in=SCENARIO_MODELS + ALERT_MODELS)
 
 
 def sync_role_permissions() -> None:
@@ -39,13 +41,13 @@ def sync_role_permissions() -> None:
 
     board, _ = Group.objects.get_or_create(name=BOARD)
     approve = Q(content_type__app_label=app_label, codename=APPROVE_YEAR_PERMISSION.split(".")[1])
-    readable = (_domain_permissions() | _scenario_permissions()) & Q(codename__startswith="view_")
+    readable = (_domain_permissions() | _board_model_permissions()) & Q(codename__startswith="view_")
     # The board writes scenarios on its pages, not in the admin: there it reads them.
     board.permissions.set(Permission.objects.filter(readable | dashboard | approve | scenarios))
 
     staff, _ = Group.objects.get_or_create(name=STAFF)
     staff.permissions.set(
-        Permission.objects.filter(_domain_permissions() | _scenario_permissions() | dashboard | scenarios)
+        Permission.objects.filter(_domain_permissions() | _board_model_permissions() | dashboard | scenarios)
     )
 
 

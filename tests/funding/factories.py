@@ -11,8 +11,10 @@ from datetime import date
 from decimal import Decimal
 from itertools import count
 
+from django.db.models import Model
+
 from funding import actions
-from funding.choices import BudgetStatus, Frequency, ObligationStatus, SourceKind
+from funding.choices import BudgetStatus, Frequency, ObligationKind, ObligationStatus, SourceKind
 from funding.models import (
     CostBudget,
     CostBudgetLine,
@@ -129,16 +131,26 @@ def make_tranche(
 
 def make_obligation(
     *,
+    source: FundingSource | None = None,
     agreement: SupportAgreement | None = None,
     description: str | None = None,
     due_date: date = date(2020, 12, 31),
     status: ObligationStatus | str = ObligationStatus.PENDING,
+    kind: ObligationKind | str = ObligationKind.REPORT,
+    document_reference: str = "",
 ) -> Obligation:
+    """Owed to `source`; without one, to the agreement's source (a new agreement's without either)."""
+    if source is None:
+        agreement = agreement or make_agreement()
+        source = agreement.source
     return actions.obligation_add(
-        agreement=agreement or make_agreement(),
+        source=source,
+        agreement=agreement,
         description=description or f"Report {_next()}",
         due_date=due_date,
         status=status,
+        kind=kind,
+        document_reference=document_reference,
     )
 
 
@@ -304,6 +316,7 @@ def make_expense(
     amount: Decimal = Decimal("100.00"),
     reference: str | None = None,
     description: str = "",
+    service_line: Model | None = None,
 ) -> Expense:
     n = _next()
     return actions.expense_create(
@@ -313,4 +326,5 @@ def make_expense(
         amount=amount,
         reference=reference or f"EXP-{n:05d}",
         description=description,
+        service_line=service_line,
     )

@@ -124,8 +124,9 @@ def test_agreement_create_writes_nothing_when_a_tranche_is_refused() -> None:
 
 @time_machine.travel("2024-05-10 10:00:00+02:00")
 def test_obligation_status_changes_record_the_day() -> None:
+    agreement = make_agreement()
     obligation = actions.obligation_add(
-        agreement=make_agreement(), description="Yearly report", due_date=date(2024, 6, 30)
+        source=agreement.source, agreement=agreement, description="Yearly report", due_date=date(2024, 6, 30)
     )
     actions.obligation_set_status(obligation=obligation, status=ObligationStatus.SUBMITTED)
     assert obligation.completed_on == date(2024, 5, 10)

@@ -344,6 +344,7 @@ def agreement_post(source: FundingSource, **overrides: Any) -> dict[str, Any]:
         "receipts-0-description": "",
         "obligations-TOTAL_FORMS": "1",
         "obligations-INITIAL_FORMS": "0",
+        "obligations-0-kind": "report",
         "obligations-0-description": "Yearly report",
         "obligations-0-due_date": "2021-03-31",
         "obligations-0-status": "pending",

@@ -82,6 +82,8 @@ def test_the_admin_accepts_line_breaks_in_notes_but_not_in_a_name(staff_client: 
         "email": "",
         "notes": "first\r\nsecond\tline",
         "tax_id": "B58818501",
+        "payment_terms_days": "30",
+        "vat_regime": "domestic",
     }
     assert staff_client.post(add, data).status_code == 302
     response = staff_client.post(add, data | {"name": "Two\nlines", "tax_id": valid_dni(5)})

@@ -113,7 +113,8 @@ def test_a_stored_amount_is_shown_the_readers_way_and_saved_again_unchanged(
     page = speaking(staff_client, language).get(url)
     assert input_value(page.content.decode(), "amount") == shown
     form = page.context["adminform"].form
-    data = {name: form[name].value() for name in form.fields}
+    # As a browser posts the form: an empty choice (no service line) is an empty string.
+    data = {name: "" if form[name].value() is None else form[name].value() for name in form.fields}
     data |= {"amount": shown, "date": "2024-03-10", "description": "edited"}
     response = staff_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -127,10 +128,13 @@ def test_a_stored_amount_is_shown_the_readers_way_and_saved_again_unchanged(
 def test_the_invoice_form_shows_its_default_rate_and_quantity_the_readers_way(
     staff_client: Client, language: str, rate: str, quantity: str
 ) -> None:
-    html = speaking(staff_client, language).get(reverse("admin:services_invoice_add")).content.decode()
-    assert input_value(html, "lines-0-vat_rate") == rate
-    assert input_value(html, "lines-0-quantity") == quantity
-    assert re.search(r'<input type="text" name="lines-0-unit_price"[^>]*inputmode="decimal"', html)
+    # A new line of a draft starts at the rate of its client's VAT regime (21 % for a Spanish one).
+    draft = make_invoice(client=make_client(), status="draft")
+    url = reverse("admin:services_invoice_change", args=[draft.pk])
+    html = speaking(staff_client, language).get(url).content.decode()
+    assert input_value(html, "lines-1-vat_rate") == rate
+    assert input_value(html, "lines-1-quantity") == quantity
+    assert re.search(r'<input type="text" name="lines-1-unit_price"[^>]*inputmode="decimal"', html)
 
 
 def test_invoice_lines_are_typed_the_spanish_way(staff_client: Client) -> None:

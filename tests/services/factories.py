@@ -14,10 +14,18 @@ from itertools import count
 
 from services import actions
 from services.actions import LineInput, LineLike
-from services.choices import BillingPeriod, ContractKind, ContractStatus, InvoiceStatus, PaymentMethod
+from services.choices import (
+    BillingPeriod,
+    ContractKind,
+    ContractStatus,
+    InvoiceStatus,
+    PaymentMethod,
+    VatRegime,
+)
 from services.models import (
     Client,
     Contract,
+    GuaranteeAdvance,
     Invoice,
     MemberTurnover,
     Partner,
@@ -44,19 +52,35 @@ def service(code: str = "it-licensing") -> ServiceLine:
     return ServiceLine.objects.get(code=code)
 
 
-def line(amount: str = "100.00", vat: str = "21.00", quantity: str = "1", text: str = "Service") -> LineInput:
+def line(
+    amount: str = "100.00", vat: str | None = "21.00", quantity: str = "1", text: str = "Service"
+) -> LineInput:
+    """A line of €100 at 21 % VAT; `vat=None` leaves the rate to the client's VAT regime."""
     return LineInput(
-        description=text, quantity=Decimal(quantity), unit_price=Decimal(amount), vat_rate=Decimal(vat)
+        description=text,
+        quantity=Decimal(quantity),
+        unit_price=Decimal(amount),
+        vat_rate=None if vat is None else Decimal(vat),
     )
 
 
-def make_client(*, name: str | None = None, tax_id: str | None = None, is_foreign: bool = False) -> Client:
-    """A client ("Client 001", a valid DNI); the existing one when its tax id is known already."""
+def make_client(
+    *,
+    name: str | None = None,
+    tax_id: str | None = None,
+    is_foreign: bool = False,
+    payment_terms_days: int = 30,
+    vat_regime: str = VatRegime.DOMESTIC,
+) -> Client:
+    """A domestic client paying at 30 days ("Client 001", a valid DNI); the existing one when its
+    tax id is known already."""
     n = next(_client_numbers)
     client, _created = actions.client_get_or_create(
         name=name if name is not None else f"Client {n:03d}",
         tax_id=tax_id if tax_id is not None else valid_dni(1000 + n),
         is_foreign=is_foreign,
+        payment_terms_days=payment_terms_days,
+        vat_regime=vat_regime,
     )
     return client
 
@@ -166,4 +190,23 @@ def make_member_turnover(
         active_members=active_members,
         structure_rate=structure_rate,
         fund_rate=fund_rate,
+    )
+
+
+def make_advance(
+    *,
+    invoice: Invoice | None = None,
+    amount: Decimal = Decimal("100.00"),
+    date: date = date(2024, 4, 15),
+    recovered_on: date | None = None,
+    member_reference: str = "S-0107 Lucía Romero",
+) -> GuaranteeAdvance:
+    """The guarantee fund advances €100 on 15 April 2024 on an unpaid invoice (by default a new one
+    of €121 issued on 1 March 2024), not recovered."""
+    return actions.guarantee_advance_create(
+        member_reference=member_reference,
+        invoice=invoice or make_invoice(),
+        amount=amount,
+        date=date,
+        recovered_on=recovered_on,
     )

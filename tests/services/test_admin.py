@@ -383,7 +383,8 @@ def test_a_client_without_invoices_can_be_deleted(staff_client: HttpClient) -> N
 
 def test_the_client_form_normalises_and_validates_the_tax_id(staff_client: HttpClient) -> None:
     add = reverse("admin:services_client_add")
-    base = {"name": "Acme", "contact": "", "email": "", "notes": ""}
+    base = {"name": "Acme", "contact": "", "email": "", "notes": "", "payment_terms_days": "30"}
+    base |= {"vat_regime": "domestic"}  # the form's initial values, as a browser posts them
     assert staff_client.post(add, base | {"tax_id": "b-58818501"}).status_code == 302
     assert Client.objects.get().tax_id == "B58818501"
     response = staff_client.post(add, base | {"tax_id": "B58818502"})

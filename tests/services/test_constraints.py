@@ -70,6 +70,7 @@ def contract_row(w: World, **overrides: Any) -> dict[str, Any]:
         "billing_period": "monthly",
         "quantity": D("1"),
         "unit_price": D("10.00"),
+        "vat_rate": D("21.00"),
         "status": "active",
     }
     values.update(overrides)

@@ -111,10 +111,17 @@ def test_the_projection_adds_the_scenarios_and_one_projection_to_the_current_yea
     # The stored scenarios (1) and the projection (PAGE_QUERIES); a stored scenario, its parameters (3).
     # Both pages read the month-end balances of the cash card (1, no bank account here); with an
     # account the year in progress reads 2 more than a year that is over (tests/board/cash).
-    assert queries(board_client, "/years/2025/") == past + 1 + PAGE_QUERIES
-    assert queries(board_client, "/years/2025/?scenario=sin-smart") == past + 1 + 3 + PAGE_QUERIES
+    # Its "Attention" panel reads the obligations due and the overdue invoices (2); under a scenario
+    # it also projects the baseline (PAGE_QUERIES) and reads the cash on its day (1): alerts judge
+    # the records, not a what-if (tests/board/alerts/test_panel.py).
+    panel = 2
+    assert queries(board_client, "/years/2025/") == past + 1 + PAGE_QUERIES + panel
+    assert queries(board_client, "/years/2025/?scenario=sin-smart") == (
+        past + 1 + 3 + PAGE_QUERIES + panel + PAGE_QUERIES + 1
+    )
     more_records(plan, 12)
-    assert queries(board_client, "/years/2025/") == queries(board_client, "/years/2024/") + 1 + PAGE_QUERIES
+    past = queries(board_client, "/years/2024/")
+    assert queries(board_client, "/years/2025/") == past + 1 + PAGE_QUERIES + panel
 
 
 @pytest.mark.usefixtures("plan")

@@ -20,6 +20,7 @@ from django.db import transaction
 from banking import actions as banking_actions
 from funding import actions as funding_actions
 from services import actions as services_actions
+from smartiberica.board.alert_actions import alert_rules_subscribe
 from smartiberica.board.closing import closings_wipe
 from smartiberica.board.figures import years_with_data
 from smartiberica.board.scenario_actions import scenarios_wipe
@@ -83,6 +84,9 @@ class Command(BaseCommand):
                 closed, token = close_story_years(today=until, approver=approver)
                 scenarios = load_scenarios(today=until, author=approver)
                 bank = load_bank(today=until, user=get_user_model().objects.get(username="staff"))
+                # The board member hears of every alert rule (docs/alerts.md); staff set the rules.
+                staff = get_user_model().objects.get(username="staff")
+                told = alert_rules_subscribe(by=staff, users=[approver])
                 self.stdout.write(
                     f"Loaded the story {demo.FIRST_YEAR}–{until.year}: {summary.invoices} invoices, "
                     f"{summary.payments} payments, {summary.expenses} expenses, {summary.receipts} receipts, "
@@ -97,6 +101,7 @@ class Command(BaseCommand):
                     f"Imported {bank.statements} bank statements of 2 accounts ({bank.lines} lines); "
                     f"{bank.lines - bank.reconciled} lines are left to reconcile (/bank/)."
                 )
+                self.stdout.write(f"Subscribed the board user to the {told} alert rules (send_alerts).")
         cache.delete(DEMO_CACHE_KEY)
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Log in with:"))
         for username, group_name, _, is_superuser in DEMO_USERS:
@@ -107,7 +112,9 @@ class Command(BaseCommand):
         self, username: str, group_name: str | None, is_staff: bool, is_superuser: bool, password: str
     ) -> None:
         user, created = get_user_model().objects.get_or_create(
-            username=username, defaults={"is_staff": is_staff, "is_superuser": is_superuser}
+            username=username,
+            # An address at a reserved domain, so the alert digest has somewhere to write (the console).
+            defaults={"is_staff": is_staff, "is_superuser": is_superuser, "email": f"{username}@example.org"},
         )
         changed = created
         if user.is_staff != is_staff or user.is_superuser != is_superuser:
