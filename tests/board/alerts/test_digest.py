@@ -68,7 +68,7 @@ def test_the_first_run_sends_each_alert_and_the_second_sends_nothing(
     assert output.splitlines()[-1] == "Sent 1 e-mail."
     (message,) = mail.outbox
     assert message.to == ["berta@example.org"]
-    assert message.subject == "SmartIberica: 2 alerts"
+    assert message.subject == "SmartIberica: 2 alertas"  # in Berta's language, Spanish
     # Spanish, the default language: Berta never chose another.
     assert "Informe anual (Fiare Banca Etica)" in message.body
     assert "Moroso S.L." in message.body and "1.210,00" in message.body
@@ -92,7 +92,7 @@ def test_a_changed_alert_is_sent_again_alone(world: dict[str, Any], berta: Any) 
     make_payment(invoice=world["invoice"], date=date(2025, 6, 10), amount=Decimal("210.00"))
     assert send().splitlines()[-1] == "Sent 1 e-mail."
     message = mail.outbox[-1]
-    assert message.subject == "SmartIberica: 1 alert"
+    assert message.subject == "SmartIberica: 1 alerta"
     assert "1.000,00" in message.body and "Informe anual" not in message.body
     assert send().splitlines()[-1] == "Sent 0 e-mails."
 
@@ -156,7 +156,7 @@ def test_the_day_judged_can_be_chosen(world: dict[str, Any], berta: Any) -> None
     # On 1 April the invoice is 60 days past due and the report 90 days away: nothing to say.
     assert send("--on", "2025-04-01").splitlines()[-1] == "Sent 0 e-mails."
     assert send("--on", "2025-04-02").splitlines()[-1] == "Sent 1 e-mail."
-    assert mail.outbox[0].subject == "SmartIberica: 1 alert"
+    assert mail.outbox[0].subject == "SmartIberica: 1 alerta"
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         send("--on", "1 April")
 
