@@ -37,9 +37,6 @@ class GuaranteeAdvanceQuerySet(models.QuerySet["GuaranteeAdvance"]):
         """Paid on a day of `year`."""
         return self.filter(date__range=year_bounds(year))
 
-    def recovered_in_year(self, year: int) -> GuaranteeAdvanceQuerySet:
-        return self.filter(recovered_on__range=year_bounds(year))
-
     def outstanding(self, *, on: date | None = None) -> GuaranteeAdvanceQuerySet:
         """Not recovered; with `on`, paid by that day and not recovered by then."""
         if on is None:
