@@ -404,7 +404,7 @@ class PaymentImporter(Importer):
     def start(self, columns: list[str]) -> None:
         super().start(columns)
         self.occurrences: Counter[tuple[int, date, Decimal]] = Counter()
-        self.months: set[date] = set()  # the rollups' months the rows touched, refreshed by `flush`
+        self.touched = actions.Touched()  # what the rows touched in the rollups, refreshed by `flush`
 
     def parse(self, reader: RowReader) -> PaymentRow | None:
         number = reader.text("invoice")
@@ -430,14 +430,14 @@ class PaymentImporter(Importer):
         ).count()
         if occurrence <= stored:
             return Applied(UNCHANGED, key)
-        with actions.services_rollups_deferred(self.months):
+        with actions.services_rollups_deferred(self.touched):
             actions.payment_record(invoice=parsed.invoice, date=parsed.date, amount=parsed.amount)
         return Applied(CREATED, key)
 
     def flush(self) -> tuple[list[Applied | None], list[RowError]]:
         # The end of the file: the rollups of the months its rows touched, once.
-        actions.services_rollups_refresh(months=self.months)
-        self.months.clear()
+        actions.services_rollups_refresh(months=self.touched.months, invoices=self.touched.invoices)
+        self.touched.clear()
         return [], []
 
 
@@ -491,7 +491,7 @@ class RefundImporter(PaymentImporter):
             )
         )
         if occurrence > len(stored):
-            with actions.services_rollups_deferred(self.months):
+            with actions.services_rollups_deferred(self.touched):
                 actions.refund_record(
                     invoice=parsed.invoice,
                     date=parsed.date,
@@ -504,7 +504,7 @@ class RefundImporter(PaymentImporter):
             return Applied(UNCHANGED, key)
         changes = differences({"reference": refund.reference}, {"reference": parsed.reference})
         refund.reference = parsed.reference
-        with actions.services_rollups_deferred(self.months):
+        with actions.services_rollups_deferred(self.touched):
             actions.refund_save(refund=refund)
         return Applied(UPDATED, key, changes)
 

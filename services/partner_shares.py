@@ -10,73 +10,88 @@ ROUND_HALF_UP, row by row, over the same rows as `services_revenue` on the basis
 - cash: each payment dated in Y of such an invoice (its stored net part), less each refund dated
   in Y (its net part). Payments and refunds are only ever recorded on ordinary invoices.
 
-The parts are summed by year and by the invoice's service line. SQL groups the rows by (year,
-line, share, net amount) and counts them, so Python rounds each distinct amount once and the
-rows it reads do not grow with the invoices: one query on the accrual basis, two on the cash one.
+The parts are kept by month, service line and client in the revenue rollups (`RevenueMonth`,
+`RevenueLineMonth`, column `partner_shares`), recomputed with the revenue by the actions; the
+pages read them summed by year and line. SQL groups the rows by (month, line, client, share, net
+amount) and counts them, so Python rounds each distinct amount once.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from smartiberica.kernel.basis import BASES, Basis
 from smartiberica.kernel.dates import year_bounds
-from smartiberica.kernel.money import round_money
-from smartiberica.kernel.periods import YearOf
+from smartiberica.kernel.money import ZERO, round_money
+from smartiberica.kernel.months import within_runs
+from smartiberica.kernel.periods import YearMonthOf, YearOf
 
 from .choices import InvoiceStatus
-from .models import Invoice, Payment, Refund
+from .models import Invoice, Payment, Refund, RevenueLineMonth, ServiceLine
+
+# (basis, first day of the month, service line id, client id)
+PartKey = tuple[Basis, date, int, int]
 
 
-def _grouped(rows: QuerySet[Any], *, date_field: str, line: str, share: Any) -> QuerySet[Any]:
-    """(year, line code, share, net amount, how many) of the rows that have a share."""
+def _grouped(rows: QuerySet[Any], *, date_field: str, relation: str, share: Any) -> QuerySet[Any]:
+    """(month, line, client, share, net amount, how many) of the rows that have a share."""
     return (
         rows.order_by()
-        .annotate(y=YearOf(date_field), share=share)
+        .annotate(ym=YearMonthOf(date_field), share=share)
         .filter(share__isnull=False)
-        .values_list("y", line, "share", "net_amount")
+        .values_list("ym", f"{relation}service_line_id", f"{relation}client_id", "share", "net_amount")
         .annotate(n=Count("pk"))
     )
 
 
-def _add(
-    shares: dict[int, dict[str, Decimal]], rows: QuerySet[Any], *, sign: int
-) -> dict[int, dict[str, Decimal]]:
-    for year, code, share, net, count in rows:
-        if year in shares:
-            part = round_money(round_money(net) * share / 100) * count * sign
-            shares[year][code] = shares[year].get(code, Decimal("0.00")) + part
-    return shares
+def _add(parts: dict[PartKey, Decimal], basis: Basis, rows: QuerySet[Any], *, sign: int) -> None:
+    for ym, line, client, share, net, count in rows:
+        year, month = divmod(ym, 100)
+        part = round_money(round_money(net) * share / 100) * count * sign
+        parts[basis, date(year, month, 1), line, client] += part
 
 
-def _accrual(shares: dict[int, dict[str, Decimal]], first: date, last: date) -> None:
-    invoices = Invoice.objects.filter(status=InvoiceStatus.ISSUED, issue_date__range=(first, last))
-    share = Coalesce(F("contract__partner_share"), F("corrects__contract__partner_share"))
-    _add(shares, _grouped(invoices, date_field="issue_date", line="service_line__code", share=share), sign=1)
-
-
-def _cash(shares: dict[int, dict[str, Decimal]], first: date, last: date) -> None:
-    share = F("invoice__contract__partner_share")
-    line = "invoice__service_line__code"
-    payments = Payment.objects.filter(date__range=(first, last))
-    _add(shares, _grouped(payments, date_field="date", line=line, share=share), sign=1)
-    refunds = Refund.objects.filter(date__range=(first, last))
-    _add(shares, _grouped(refunds, date_field="date", line=line, share=share), sign=-1)
+def partner_parts(*, runs: list[tuple[date, date]], basis: Basis) -> dict[PartKey, Decimal]:
+    """The partners' parts on `basis` by month, line and client, of the rows dated in `runs`
+    (first day, first day after). Zero keys are dropped. One query on the accrual basis, two on
+    the cash basis (payments, refunds)."""
+    parts: dict[PartKey, Decimal] = defaultdict(lambda: ZERO)
+    if basis == "accrual":
+        invoices = Invoice.objects.filter(within_runs("issue_date", runs), status=InvoiceStatus.ISSUED)
+        own_or_corrected = Coalesce(F("contract__partner_share"), F("corrects__contract__partner_share"))
+        _add(
+            parts,
+            basis,
+            _grouped(invoices, date_field="issue_date", relation="", share=own_or_corrected),
+            sign=1,
+        )
+    else:
+        share = F("invoice__contract__partner_share")
+        for rows, sign in (
+            (Payment.objects.filter(within_runs("date", runs)), 1),
+            (Refund.objects.filter(within_runs("date", runs)), -1),
+        ):
+            _add(
+                parts, basis, _grouped(rows, date_field="date", relation="invoice__", share=share), sign=sign
+            )
+    return {key: part for key, part in parts.items() if part != 0}
 
 
 def partner_shares_by_line(
-    *, years: Iterable[int], basis: Basis = "accrual"
+    *, years: Iterable[int], basis: Basis = "accrual", source: Literal["rollups", "raw"] = "rollups"
 ) -> dict[int, dict[str, Decimal]]:
     """Each year asked for → service line code → the partners' parts of its revenue on `basis`.
 
-    Lines without a partner's part are absent; every year asked for is present. One query on the
-    accrual basis, two on the cash basis (payments, refunds), whatever the number of years.
+    Lines without a partner's part are absent; every year asked for is present. One query, over
+    the month-and-line rollups (`source="rollups"`, the pages) or the records (`"raw"`, what
+    `check_rollups` compares them with).
     """
     if basis not in BASES:
         raise ValueError(f"basis must be one of {BASES}, not {basis!r}")
@@ -85,8 +100,23 @@ def partner_shares_by_line(
     if not wanted:
         return shares
     first, last = year_bounds(wanted[0])[0], year_bounds(wanted[-1])[1]
-    if basis == "accrual":
-        _accrual(shares, first, last)
+    if source == "raw":
+        codes = dict(ServiceLine.objects.values_list("pk", "code"))
+        after = year_bounds(wanted[-1] + 1)[0]
+        for (_basis, month, line, _client), part in partner_parts(runs=[(first, after)], basis=basis).items():
+            if month.year in shares:
+                code = codes[line]
+                shares[month.year][code] = shares[month.year].get(code, ZERO) + part
     else:
-        _cash(shares, first, last)
-    return shares
+        rows = (
+            RevenueLineMonth.objects.filter(basis=basis, month__range=(first, last))
+            .exclude(partner_shares=0)
+            .order_by()
+            .annotate(y=YearOf("month"))
+            .values_list("y", "service_line__code")
+            .annotate(total=Sum("partner_shares"))
+        )
+        for year, code, total in rows:
+            if year in shares:
+                shares[year][code] = round_money(total)
+    return {year: {code: part for code, part in lines.items() if part != 0} for year, lines in shares.items()}

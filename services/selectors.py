@@ -44,6 +44,12 @@ from smartiberica.kernel.dates import year_bounds
 from smartiberica.kernel.money import ZERO, round_money
 from smartiberica.kernel.periods import YearMonthOf, YearOf, years_present_many
 
+# Receivables and days to payment (issue 22) live in their own module; the board reads them here.
+from .ageing import AgeingBuckets as AgeingBuckets
+from .ageing import ClientOverdue as ClientOverdue
+from .ageing import ClientReceivables as ClientReceivables
+from .ageing import Receivables as Receivables
+from .ageing import add_buckets as add_buckets
 from .calculations import Band, ContractTerms, band_rates, expected_revenue
 
 # Every payment and refund of a period (the demo's bank statements).
@@ -91,18 +97,14 @@ from .monthly import services_months as services_months
 
 # The partners' shares of each line's revenue (issue 22): the board's contribution margin reads them here.
 from .partner_shares import partner_shares_by_line as partner_shares_by_line
-
-# Receivables and days to payment (issue 22) live in their own module; the board reads them here.
-from .receivables import AgeingBuckets as AgeingBuckets
-from .receivables import ClientOverdue as ClientOverdue
-from .receivables import ClientPaymentDays as ClientPaymentDays
-from .receivables import ClientReceivables as ClientReceivables
-from .receivables import Receivables as Receivables
-from .receivables import add_buckets as add_buckets
-from .receivables import average_days as average_days
-from .receivables import days_to_payment as days_to_payment
+from .payment_days import ClientPaymentDays as ClientPaymentDays
+from .payment_days import average_days as average_days
+from .payment_days import days_to_payment as days_to_payment
+from .payment_days import payment_days_top as payment_days_top
 from .receivables import overdue_by_client as overdue_by_client
 from .receivables import receivables as receivables
+from .receivables_check import RollupDifference as RollupDifference
+from .receivables_check import receivables_rollup_differences as receivables_rollup_differences
 
 MONTHS = range(1, 13)
 # Below every amount a money field holds (14 digits, 2 of them decimals).

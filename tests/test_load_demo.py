@@ -317,7 +317,7 @@ def test_hachette_is_invoiced_under_the_reverse_charge_and_one_client_is_far_ove
     assert not Invoice.objects.filter(client=hachette, issue_date__lt=date(2026, 6, 1)).unpaid().exists()
     # Transportes Bética never paid its invoice of 5 June 2026 (1,800.00 + 21 % = 2,178.00, due
     # 5 July): 144 days past due today, the only invoice more than 90 days past due.
-    far = overdue_by_client(on=date(2026, 11, 26), more_than_days=90)
+    far = overdue_by_client(on=date(2026, 11, 26), more_than_days=90).clients
     assert [(row.client_name, row.amount, row.invoices, row.oldest_due_date) for row in far] == [
         ("Transportes Bética S.L.", D("2178.00"), 1, date(2026, 7, 5))
     ]

@@ -47,7 +47,9 @@ from .payments import (
     refund_record,
     refund_save,
 )
+from .receivable_rollups import receivables_freeze
 from .rollups import (
+    Touched,
     services_rollups_batch,
     services_rollups_deferred,
     services_rollups_rebuild,
@@ -59,6 +61,7 @@ __all__ = [
     "LineInput",
     "LineLike",
     "PreparedInvoice",
+    "Touched",
     "VatRegime",
     "apply_totals",
     "client_get_or_create",
@@ -88,6 +91,7 @@ __all__ = [
     "payment_delete",
     "payment_record",
     "payment_save",
+    "receivables_freeze",
     "records_wipe",
     "refund_delete",
     "refund_record",

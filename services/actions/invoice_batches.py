@@ -87,5 +87,6 @@ def invoices_save_batch(*, prepared: Sequence[PreparedInvoice], user: Any = None
             line.invoice = invoice
             lines.append(line)
     bulk_create_with_history(lines, InvoiceLine, default_user=user)
-    rollups_touch({i.issue_date for i in invoices if i.status == InvoiceStatus.ISSUED})  # one refresh
+    issued = [i for i in invoices if i.status == InvoiceStatus.ISSUED]
+    rollups_touch({i.issue_date for i in issued}, invoices={i.pk for i in issued})  # one refresh
     return invoices

@@ -267,7 +267,9 @@ def _issue(invoice: Invoice, *, on: date | None, given_number: bool) -> Invoice:
         )
     locked.full_clean()
     locked.save()
-    rollups_touch([locked.issue_date])  # a draft counted nowhere: only its issue month changes
+    # A draft counted nowhere: only its issue month changes, and what it (or the invoice it
+    # corrects) is owed.
+    rollups_touch([locked.issue_date], invoices=[locked.pk, locked.corrects_id])
     return _refresh(invoice, locked)
 
 
@@ -288,7 +290,7 @@ def invoice_cancel(*, invoice: Invoice) -> Invoice:
     locked.full_clean()
     locked.save(update_fields=["status"])
     if was_issued:  # a draft counted nowhere
-        rollups_touch(invoice_months(locked))
+        rollups_touch(invoice_months(locked), invoices=[locked.pk, locked.corrects_id])
     return _refresh(invoice, locked)
 
 

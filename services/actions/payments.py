@@ -23,9 +23,10 @@ from .rollups import rollups_touch
 
 def _lock_payment_invoices(
     record: Payment | Refund, model: type[Payment] | type[Refund]
-) -> tuple[Invoice, date | None]:
-    """Lock the record's invoice (and, if an edit moves it, its former one); return the new one
-    and the record's stored date (None for a new record), whose month the edit changes too.
+) -> tuple[Invoice, date | None, int | None]:
+    """Lock the record's invoice (and, if an edit moves it, its former one); return the new one,
+    the record's stored date (None for a new record), whose month the edit changes too, and its
+    stored invoice (whose amount due it changes too).
 
     Locks are taken in primary-key order, so that two edits cannot deadlock.
     """
@@ -43,7 +44,7 @@ def _lock_payment_invoices(
         # The invoice the payment leaves must still have received what it paid back.
         left = locked[former].balance(excluding_payment=record.pk)
         v.validate_payments_cover_refunds(paid=left.paid, refunded=left.refunded, number=str(locked[former]))
-    return locked[record.invoice_id], former_date
+    return locked[record.invoice_id], former_date, former
 
 
 def _stored_date(record: Payment | Refund, model: type[Payment] | type[Refund]) -> date | None:
@@ -58,14 +59,14 @@ def payment_save(*, payment: Payment) -> Payment:
     The invoice row is locked before the amount due is read, so that two payments cannot
     both pass the "never above the amount due" check (the second waits for the first).
     """
-    invoice, former_date = _lock_payment_invoices(payment, Payment)
+    invoice, former_date, former_invoice = _lock_payment_invoices(payment, Payment)
     payment.invoice = invoice
     payment.net_amount = (
         payment_net(payment.amount, invoice.net_amount, invoice.gross_amount) if payment.amount else ZERO
     )
     payment.full_clean()
     payment.save()
-    rollups_touch([payment.date, former_date])
+    rollups_touch([payment.date, former_date], invoices=[invoice.pk, former_invoice])
     return payment
 
 
@@ -91,7 +92,7 @@ def payment_delete(*, payment: Payment) -> None:
     v.validate_payments_cover_refunds(paid=left.paid, refunded=left.refunded, number=str(invoice))
     stored = _stored_date(payment, Payment)
     delete_unless_protected(payment)
-    rollups_touch([stored])
+    rollups_touch([stored], invoices=[invoice.pk])
 
 
 @transaction.atomic
@@ -124,14 +125,14 @@ def refund_save(*, refund: Refund) -> Refund:
     The invoice row is locked before its payments and refunds are read: two refunds cannot
     both pay back the same money.
     """
-    invoice, former_date = _lock_payment_invoices(refund, Refund)
+    invoice, former_date, former_invoice = _lock_payment_invoices(refund, Refund)
     refund.invoice = invoice
     refund.net_amount = (
         payment_net(refund.amount, invoice.net_amount, invoice.gross_amount) if refund.amount else ZERO
     )
     refund.full_clean()
     refund.save()
-    rollups_touch([refund.date, former_date])
+    rollups_touch([refund.date, former_date], invoices=[invoice.pk, former_invoice])
     return refund
 
 
@@ -143,7 +144,7 @@ def refund_record(*, invoice: Invoice, date: date, amount: Decimal, reference: s
 @transaction.atomic
 def refund_delete(*, refund: Refund) -> None:
     """Delete a refund: the invoice's amount due goes down by as much."""
-    lock_invoice(refund.invoice)
+    invoice = lock_invoice(refund.invoice)
     stored = _stored_date(refund, Refund)
     delete_unless_protected(refund)
-    rollups_touch([stored])
+    rollups_touch([stored], invoices=[invoice.pk])

@@ -19,6 +19,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -41,9 +43,25 @@ from ..models import (
     RevenueMonth,
     RevenueMonthLock,
 )
+from ..partner_shares import partner_parts
+from .receivable_rollups import ageing_snapshots_outdated, receivables_rebuild, receivables_refresh
 
-# The months touched inside a batch, refreshed once at its end; None: refresh at once.
-_deferred: ContextVar[set[date] | None] = ContextVar("services_rollups_deferred", default=None)
+
+@dataclass
+class Touched:
+    """What a batch's writes touched, refreshed once at its end: the months of the revenue
+    rollups, and the invoices whose receivables rows (`receivable_rollups`) may have moved."""
+
+    months: set[date] = dataclass_field(default_factory=set)
+    invoices: set[int] = dataclass_field(default_factory=set)
+
+    def clear(self) -> None:
+        self.months.clear()
+        self.invoices.clear()
+
+
+# What the writes inside a batch touched; None: refresh at once.
+_deferred: ContextVar[Touched | None] = ContextVar("services_rollups_deferred", default=None)
 
 # A bucket of the rollups: basis, first day of the month, service line id, client id.
 Bucket = tuple[Basis, date, int, int]
@@ -66,7 +84,8 @@ def _grouped(rows: QuerySet[Any], date_field: str, relation: str) -> Iterator[tu
 
 
 def _recomputed(runs: list[tuple[date, date]]) -> list[RevenueMonth]:
-    """The rollup rows of the months in `runs`, from the records (see `services.selectors`)."""
+    """The rollup rows of the months in `runs`, from the records (see `services.selectors` and
+    `services.partner_shares`)."""
     totals: dict[Bucket, Decimal] = defaultdict(lambda: ZERO)
     issued = Invoice.objects.filter(within_runs("issue_date", runs), status=InvoiceStatus.ISSUED)
     for month, line, client, amount in _grouped(issued, "issue_date", ""):
@@ -77,24 +96,44 @@ def _recomputed(runs: list[tuple[date, date]]) -> list[RevenueMonth]:
     refunds = Refund.objects.filter(within_runs("date", runs))
     for month, line, client, amount in _grouped(refunds, "date", "invoice__"):
         totals["cash", month, line, client] -= amount
+    parts = {**partner_parts(runs=runs, basis="accrual"), **partner_parts(runs=runs, basis="cash")}
     return [
-        RevenueMonth(basis=basis, month=month, service_line_id=line, client_id=client, amount=amount)
-        for (basis, month, line, client), amount in sorted(totals.items())
-        if amount != 0
+        RevenueMonth(
+            basis=basis,
+            month=month,
+            service_line_id=line,
+            client_id=client,
+            amount=totals.get(key, ZERO),
+            partner_shares=parts.get(key, ZERO),
+        )
+        for key in sorted(totals.keys() | parts.keys())
+        for basis, month, line, client in [key]
+        if totals.get(key, ZERO) != 0 or key in parts
     ]
 
 
 # No savepoint of its own: called at the end of the action that wrote the records, whose
 # transaction it shares (a failure here fails that action as a whole).
 @transaction.atomic(savepoint=False)
-def services_rollups_refresh(*, months: Iterable[date]) -> None:
-    """Recompute the rollup rows of the months of `months` (any day of each month will do).
+def services_rollups_refresh(*, months: Iterable[date], invoices: Iterable[int] = ()) -> None:
+    """Recompute the rollup rows of the months of `months` (any day of each month will do), and
+    the receivables rows of `invoices` (`receivable_rollups`, their clients' payment days in the
+    years of `months`).
 
     The years' lock rows are created if missing, then locked in order (two refreshes never
     deadlock); then the months' detail rows are replaced (one grouped query per kind of record),
     their month-and-line rows rebuilt from them, and the year rows of the clients whose detail
     changed summed again from the detail.
     """
+    months = set(months)
+    _refresh_months(months)
+    if months:
+        ageing_snapshots_outdated(since=min(months))
+    if invoices:
+        receivables_refresh(invoices=invoices, years={month.year for month in months})
+
+
+def _refresh_months(months: set[date]) -> None:
     wanted = sorted({month_of(day) for day in months})
     if not wanted:
         return
@@ -102,33 +141,42 @@ def services_rollups_refresh(*, months: Iterable[date]) -> None:
     runs = month_runs(wanted)
     detail = RevenueMonth.objects.filter(within_runs("month", runs))
     before = {
-        (row.basis, row.month, row.service_line_id, row.client_id): row.amount
-        for row in detail.only("basis", "month", "service_line_id", "client_id", "amount")
+        (row.basis, row.month, row.service_line_id, row.client_id): (row.amount, row.partner_shares)
+        for row in detail.only("basis", "month", "service_line_id", "client_id", "amount", "partner_shares")
     }
     rows = _recomputed(runs)
-    after = {(row.basis, row.month, row.service_line_id, row.client_id): row.amount for row in rows}
+    after = {
+        (row.basis, row.month, row.service_line_id, row.client_id): (row.amount, row.partner_shares)
+        for row in rows
+    }
     detail.delete()
     RevenueMonth.objects.bulk_create(rows, batch_size=1000)
     _refresh_lines(runs, after)
     changed: dict[int, set[int]] = defaultdict(set)
     for key in before.keys() | after.keys():
-        if before.get(key) != after.get(key):
+        if before.get(key, (ZERO, ZERO))[0] != after.get(key, (ZERO, ZERO))[0]:
             changed[key[1].year].add(key[3])
     for year, clients in sorted(changed.items()):
         _refresh_clients(year, clients)
 
 
-def _refresh_lines(runs: list[tuple[date, date]], detail: dict[tuple[str, date, int, int], Decimal]) -> None:
+def _refresh_lines(
+    runs: list[tuple[date, date]], detail: dict[tuple[str, date, int, int], tuple[Decimal, Decimal]]
+) -> None:
     """Replace the month-and-line rows of the months in `runs` by the sums of their detail."""
-    totals: dict[tuple[str, date, int], Decimal] = defaultdict(lambda: ZERO)
-    for (basis, month, line, _client), amount in detail.items():
-        totals[basis, month, line] += amount
+    totals: dict[tuple[str, date, int], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    for (basis, month, line, _client), (amount, shares) in detail.items():
+        sums = totals[basis, month, line]
+        sums[0] += amount
+        sums[1] += shares
     RevenueLineMonth.objects.filter(within_runs("month", runs)).delete()
     RevenueLineMonth.objects.bulk_create(
         [
-            RevenueLineMonth(basis=basis, month=month, service_line_id=line, amount=amount)
-            for (basis, month, line), amount in sorted(totals.items())
-            if amount != 0
+            RevenueLineMonth(
+                basis=basis, month=month, service_line_id=line, amount=amount, partner_shares=shares
+            )
+            for (basis, month, line), (amount, shares) in sorted(totals.items())
+            if amount != 0 or shares != 0
         ],
         batch_size=1000,
     )
@@ -171,6 +219,7 @@ def services_rollups_rebuild() -> None:
     clients.delete()
     for year in years:
         services_rollups_refresh(months=[date(year, month, 1) for month in range(1, 13)])
+    receivables_rebuild()
 
 
 def _record_years() -> list[int]:
@@ -186,14 +235,17 @@ def _record_years() -> list[int]:
     return list(range(min(found).year, max(found).year + 1)) if found else []
 
 
-def rollups_touch(days: Iterable[date | None]) -> None:
-    """The actions' hook after a write: refresh the months of `days` now, or at the end of the batch."""
+def rollups_touch(days: Iterable[date | None], *, invoices: Iterable[int | None] = ()) -> None:
+    """The actions' hook after a write: refresh the months of `days` and the receivables rows of
+    `invoices` now, or at the end of the batch."""
     months = {month_of(day) for day in days if day is not None}
+    ids = {pk for pk in invoices if pk is not None}
     pending = _deferred.get()
     if pending is None:
-        services_rollups_refresh(months=months)
+        services_rollups_refresh(months=months, invoices=ids)
     else:
-        pending |= months
+        pending.months |= months
+        pending.invoices |= ids
 
 
 def invoice_months(invoice: Invoice) -> set[date]:
@@ -205,13 +257,13 @@ def invoice_months(invoice: Invoice) -> set[date]:
 
 
 @contextmanager
-def services_rollups_deferred(months: set[date]) -> Iterator[None]:
-    """Inside, the actions add the months they touch to `months` instead of refreshing them.
+def services_rollups_deferred(touched: Touched) -> Iterator[None]:
+    """Inside, the actions add what they touch to `touched` instead of refreshing it.
 
-    The caller must refresh `months` (`services_rollups_refresh`) before its transaction ends;
-    an importer does it in its `flush()`. `services_rollups_batch` does both for a block.
+    The caller must refresh it (`services_rollups_refresh`) before its transaction ends; an
+    importer does it in its `flush()`. `services_rollups_batch` does both for a block.
     """
-    token = _deferred.set(months)
+    token = _deferred.set(touched)
     try:
         yield
     finally:
@@ -220,8 +272,8 @@ def services_rollups_deferred(months: set[date]) -> Iterator[None]:
 
 @contextmanager
 def services_rollups_batch() -> Iterator[None]:
-    """The actions of the block refresh nothing; at its end, one refresh of every month they touched."""
-    months: set[date] = set()
-    with services_rollups_deferred(months):
+    """The actions of the block refresh nothing; at its end, one refresh of everything they touched."""
+    touched = Touched()
+    with services_rollups_deferred(touched):
         yield
-    rollups_touch(months)
+    rollups_touch(touched.months, invoices=touched.invoices)

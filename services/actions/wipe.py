@@ -21,6 +21,7 @@ from ..models import (
     RevenueMonthLock,
     RevenueTarget,
 )
+from .receivable_rollups import receivables_rows_wiped
 
 
 @transaction.atomic
@@ -31,6 +32,7 @@ def records_wipe() -> None:
     Numbering counters go too, so a reloaded story numbers from 1 again; the rollups too, since
     the records they sum are gone.
     """
+    receivables_rows_wiped()
     RevenueMonth.objects.all().delete()
     RevenueLineMonth.objects.all().delete()
     RevenueClientYear.objects.all().delete()

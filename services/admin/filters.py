@@ -21,7 +21,7 @@ from smartiberica.kernel.dates import today
 
 from ..choices import PaymentState
 from ..models import Client, ServiceLine
-from ..receivables import open_on
+from ..settlement import open_on
 
 
 def service_line_filter(path: str) -> type[admin.SimpleListFilter]:

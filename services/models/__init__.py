@@ -13,9 +13,11 @@ from .guarantee import GuaranteeAdvance, GuaranteeAdvanceQuerySet
 from .invoices import Invoice, InvoiceLine, InvoiceNumberCounter, InvoiceQuerySet
 from .margins import MarginBand, MarginRule, MarginRuleQuerySet, MemberTurnover
 from .payments import Payment, PaymentQuerySet, Refund, RefundQuerySet
+from .receivables import AgeingSnapshot, InvoiceSettlement, PaymentDaysYear, ReceivableClient
 from .rollups import RevenueClientYear, RevenueLineMonth, RevenueMonth, RevenueMonthLock
 
 __all__ = [
+    "AgeingSnapshot",
     "Client",
     "Contract",
     "ContractQuerySet",
@@ -25,13 +27,16 @@ __all__ = [
     "InvoiceLine",
     "InvoiceNumberCounter",
     "InvoiceQuerySet",
+    "InvoiceSettlement",
     "MarginBand",
     "MarginRule",
     "MarginRuleQuerySet",
     "MemberTurnover",
     "Partner",
     "Payment",
+    "PaymentDaysYear",
     "PaymentQuerySet",
+    "ReceivableClient",
     "Refund",
     "RefundQuerySet",
     "RevenueClientYear",

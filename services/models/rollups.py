@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from smartiberica.kernel.basis import BASES
-from smartiberica.kernel.money import MONEY
+from smartiberica.kernel.money import MONEY, ZERO
 
 from .catalog import ServiceLine
 from .clients import Client
@@ -43,6 +43,8 @@ class RevenueMonth(models.Model):
     )
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+", verbose_name=_("client"))
     amount = models.DecimalField(_("amount"), **MONEY)
+    # The partners' parts of those rows (`services.partner_shares`), counted the same way.
+    partner_shares = models.DecimalField(_("partner shares"), **MONEY, default=ZERO)
 
     class Meta:
         verbose_name = _("revenue of a month")
@@ -71,6 +73,7 @@ class RevenueLineMonth(models.Model):
         ServiceLine, on_delete=models.CASCADE, related_name="+", verbose_name=_("service line")
     )
     amount = models.DecimalField(_("amount"), **MONEY)
+    partner_shares = models.DecimalField(_("partner shares"), **MONEY, default=ZERO)
 
     class Meta:
         verbose_name = _("revenue of a month by service line")

@@ -298,6 +298,25 @@ def overdue_client(item: Any, *, threshold: Decimal) -> Alert:
     )
 
 
+def overdue_others(overdue: Any, *, threshold: Decimal) -> Alert:
+    """The clients beyond the largest debtors (`services.selectors.OverdueClients`) owing invoices
+    overdue by more than `threshold` days, together: a list of thousands of clients helps nobody."""
+    return Alert(
+        rule=av.OVERDUE_INVOICES,
+        key="overdue:others",
+        value=overdue.other_amount,
+        threshold=threshold,
+        details={
+            "clients": overdue.other_clients,
+            "amount": overdue.other_amount,
+            "invoices": overdue.other_invoices,
+            "oldest_due_date": overdue.other_oldest_due_date,
+        },
+        links=(AlertLink(_("What every client owes, by days past due"), reverse("receivables")),),
+        shown=(str(overdue.other_amount), str(overdue.other_invoices), str(overdue.other_clients)),
+    )
+
+
 # --- What each alert says ---------------------------------------------------------------------------
 
 
@@ -366,6 +385,8 @@ def _obligation_message(alert: Alert) -> str:
 
 
 def _overdue_message(alert: Alert) -> str:
+    if "clients" in alert.details:
+        return _overdue_others_message(alert)
     invoices = alert.details["invoices"]
     return ngettext(
         "%(client)s owes %(amount)s on %(count)s invoice overdue by more than %(days)s days "
@@ -377,6 +398,23 @@ def _overdue_message(alert: Alert) -> str:
         "client": alert.details["client"],
         "amount": format_money(alert.details["amount"]),
         "count": invoices,
+        "days": int(alert.threshold),
+        "day": date_format(alert.details["oldest_due_date"], "DATE_FORMAT"),
+    }
+
+
+def _overdue_others_message(alert: Alert) -> str:
+    clients = alert.details["clients"]
+    return ngettext(
+        "%(count)s other client owes %(amount)s on %(invoices)s invoices overdue by more than "
+        "%(days)s days (the oldest due on %(day)s).",
+        "%(count)s other clients owe %(amount)s on %(invoices)s invoices overdue by more than "
+        "%(days)s days (the oldest due on %(day)s).",
+        clients,
+    ) % {
+        "count": clients,
+        "amount": format_money(alert.details["amount"]),
+        "invoices": alert.details["invoices"],
         "days": int(alert.threshold),
         "day": date_format(alert.details["oldest_due_date"], "DATE_FORMAT"),
     }

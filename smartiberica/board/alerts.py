@@ -72,6 +72,10 @@ def year_level(inputs: YearInputs, rules: Rules) -> list[Alert]:
     return [alert for alert in found if alert is not None]
 
 
+# The largest debtors with invoices far overdue each get an alert; the others share one.
+OVERDUE_CLIENTS_SHOWN = 10
+
+
 def _whole(threshold: Decimal) -> int:
     return int(threshold)  # days are whole numbers (`alert_validation`)
 
@@ -98,10 +102,10 @@ def of_the_day(inputs: YearInputs, rules: Rules, *, on: date) -> list[Alert]:
         ]
     if av.OVERDUE_INVOICES in rules:
         threshold = rules[av.OVERDUE_INVOICES]
-        found += [
-            alert_rules.overdue_client(item, threshold=threshold)
-            for item in overdue_by_client(on=on, more_than_days=_whole(threshold))
-        ]
+        overdue = overdue_by_client(on=on, more_than_days=_whole(threshold), top=OVERDUE_CLIENTS_SHOWN)
+        found += [alert_rules.overdue_client(item, threshold=threshold) for item in overdue.clients]
+        if overdue.other_clients:
+            found.append(alert_rules.overdue_others(overdue, threshold=threshold))
     if av.RUNWAY in rules:
         found.append(alert_rules.runway(year=year, found=inputs.runway, threshold=rules[av.RUNWAY]))
     return [alert for alert in found if alert is not None]

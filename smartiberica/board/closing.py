@@ -10,12 +10,14 @@ difference means a write slipped past the lock.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from services.actions import receivables_freeze
 from smartiberica.board.figures import BASES, compute_yearly_figures_many
 from smartiberica.board.models import YearApproval
 from smartiberica.board.snapshots import to_snapshot, to_summary
@@ -63,6 +65,8 @@ def year_close(*, year: int, user: Any, note: str = "") -> YearApproval:
     validate_multi_line(note)
     # The lock first: from here on the year's records cannot move under the snapshot.
     close_year_lock(year=year)
+    # The receivables at the year's end, kept: the closed year's page reads them at once.
+    receivables_freeze(on=date(year, 12, 31))
     snapshot = {
         basis: to_snapshot(compute_yearly_figures_many(years=[year], basis=basis)[year]) for basis in BASES
     }

@@ -22,9 +22,9 @@ from services.selectors import (
     AgeingBuckets,
     ClientPaymentDays,
     Receivables,
-    add_buckets,
     average_days,
     days_to_payment,
+    payment_days_top,
     receivables,
 )
 from smartiberica.board import drilldown
@@ -71,10 +71,10 @@ def ageing_day(year: int) -> date:
     return min(date(year, 12, 31), today())
 
 
-def ageing_rows(found: Receivables, *, limit: int | None) -> tuple[tuple[AgeingRow, ...], AgeingRow]:
-    """The clients (the `limit` largest, the others together), and the total, linked."""
+def ageing_rows(found: Receivables) -> tuple[tuple[AgeingRow, ...], AgeingRow]:
+    """The clients found (the largest, the others together when a top was asked), and the
+    total, linked."""
     on = found.on
-    shown = found.clients if limit is None else found.clients[:limit]
     rows = [
         AgeingRow(
             "client",
@@ -83,13 +83,12 @@ def ageing_rows(found: Receivables, *, limit: int | None) -> tuple[tuple[AgeingR
             drilldown.open_invoices(on, client_id=c.client_id),
             c.buckets,
         )
-        for c in shown
+        for c in found.clients
     ]
-    if limit is not None and len(found.clients) > limit:
-        others = add_buckets(found.clients[limit:])
-        count = len(found.clients) - limit
+    if found.other_clients:
+        count = found.other_clients
         label = ngettext("%(count)d other client", "%(count)d other clients", count) % {"count": count}
-        rows.append(AgeingRow("others", "others", label, drilldown.open_invoices(on), others))
+        rows.append(AgeingRow("others", "others", label, drilldown.open_invoices(on), found.others))
     total = AgeingRow("total", "total", _("Total"), drilldown.open_invoices(on), found.totals)
     return tuple(rows), total
 
@@ -102,16 +101,16 @@ def _payment_rows(clients: list[ClientPaymentDays], *, limit: int | None) -> tup
 def receivables_card(*, year: int) -> ReceivablesCard:
     """The year page's section (two queries)."""
     on = ageing_day(year)
-    rows, total = ageing_rows(receivables(on=on), limit=TOP_CLIENTS)
-    paid = days_to_payment(years=[year])[year]
+    rows, total = ageing_rows(receivables(on=on, top=TOP_CLIENTS))
+    paid = payment_days_top(year=year, top=TOP_CLIENTS)
     return ReceivablesCard(
         year=year,
         on=on,
         in_progress=on < date(year, 12, 31),
         rows=rows,
         total=total,
-        payment_days=_payment_rows(paid, limit=TOP_CLIENTS),
-        average_days=average_days(paid),
+        payment_days=_payment_rows(list(paid.clients), limit=None),
+        average_days=paid.average,
     )
 
 
@@ -129,7 +128,7 @@ def receivables_page(*, on: str) -> ReceivablesPage:
         day, refused = (date.fromisoformat(on), "") if on else (today(), "")
     except ValueError:
         day, refused = today(), on[:40]
-    rows, total = ageing_rows(receivables(on=day), limit=None)
+    rows, total = ageing_rows(receivables(on=day))
     return ReceivablesPage(on=day, refused=refused, rows=rows, total=total)
 
 
@@ -154,7 +153,7 @@ def receivables_table(figures: YearlyFigures) -> ExportTable:
     from smartiberica.board.export_tables import ExportColumn, ExportRow, ExportTable
 
     on = ageing_day(figures.year)
-    rows, total = ageing_rows(receivables(on=on), limit=None)
+    rows, total = ageing_rows(receivables(on=on))
     columns: tuple[ExportColumn, ...] = tuple(
         ExportColumn(key=key, label=label, kind="money") for key, label in bucket_labels().items()
     )

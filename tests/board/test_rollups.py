@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from django.utils import translation
 
 from funding.models import ExpenseMonth
-from services.models import RevenueLineMonth
+from services.models import InvoiceSettlement, RevenueLineMonth
 from smartiberica.board.figures import compute_yearly_figures_many
 from tests.board.story import build
 
@@ -50,5 +50,21 @@ def test_a_rollup_out_of_step_is_reported_and_a_rebuild_puts_it_right() -> None:
     assert code == 1
     assert "2024 (accrual) services_revenue: records 27000.00, rollups" in out
     assert "2024 (accrual) total_costs: records" in out
+    assert run("rebuild_rollups") == (0, "Rollups rebuilt.\n")
+    assert run("check_rollups")[0] == 0
+
+
+def test_a_receivable_out_of_step_is_reported_and_a_rebuild_puts_it_right() -> None:
+    build()
+    assert run("check_rollups")[0] == 0
+    # What a payment written around the actions would leave behind: an invoice still owed.
+    settled = InvoiceSettlement.objects.filter(amount_due=0).first()
+    assert settled is not None
+    InvoiceSettlement.objects.filter(pk=settled.pk).update(amount_due=Decimal("5.00"))
+
+    code, out = run("check_rollups")
+
+    assert code == 1
+    assert f"settlement {settled.pk}: records" in out
     assert run("rebuild_rollups") == (0, "Rollups rebuilt.\n")
     assert run("check_rollups")[0] == 0

@@ -40,13 +40,23 @@ from services.models import (
     RevenueMonth,
     ServiceLine,
 )
-from services.selectors import services_years
+from services.receivables import receivables_from_records
+from services.selectors import (
+    add_buckets,
+    days_to_payment,
+    overdue_by_client,
+    receivables,
+    receivables_rollup_differences,
+    services_years,
+)
 from smartiberica.kernel.basis import BASES
 from smartiberica.kernel.importing import run_import
 from tests.services.factories import (
     line,
     make_client,
+    make_contract,
     make_invoice,
+    make_partner,
     make_payment,
     make_refund,
     service,
@@ -103,6 +113,33 @@ def assert_rollups_are_the_records(years: tuple[int, ...] = YEARS) -> None:
         rolled = services_years(years=years, basis=basis, source="rollups")
         raw = services_years(years=years, basis=basis, source="raw")
         assert rolled == raw
+    assert_receivables_are_the_records(years)
+
+
+# Days the receivables are read at: inside the programs' years, and after every record.
+AGEING_DAYS = (date(2024, 3, 31), date(2024, 12, 31), date(2025, 6, 30), date(2026, 3, 1))
+
+
+def assert_receivables_are_the_records(years: tuple[int, ...] = YEARS) -> None:
+    """The receivables rollups, the payment days, the partner shares and the kept ageings are the
+    records', and every ageing read gives what the records give."""
+    assert receivables_rollup_differences(years) == []
+    for on in AGEING_DAYS:
+        every = receivables_from_records(on)
+        assert receivables(on=on) == every
+        top = receivables(on=on, top=1)
+        assert top.clients == every.clients[:1]
+        assert top.totals == every.totals
+        assert top.other_clients == max(len(every.clients) - 1, 0)
+        assert add_buckets([*top.clients, top.others]) == every.totals
+        overdue = overdue_by_client(on=on, more_than_days=30)
+        with mock.patch("services.receivables.moved_clients", return_value=None):
+            from_records = overdue_by_client(on=on, more_than_days=30, top=1)
+        assert overdue_by_client(on=on, more_than_days=30, top=1) == from_records
+        assert from_records.clients == overdue.clients[:1]
+        assert from_records.other_clients == max(len(overdue.clients) - 1, 0)
+    for year in years:
+        assert days_to_payment(years=[year]) == days_to_payment(years=[year], source="raw")
 
 
 # --- Random programs of writes through the actions ---------------------------------------------------
@@ -119,6 +156,13 @@ class Program:
     def __init__(self) -> None:
         self.clients = [make_client(name=f"Rollup {n}", tax_id=valid_dni(9000 + n)) for n in range(2)]
         self.lines = list(ServiceLine.objects.order_by("code")[:2])
+        # The first client's invoices share 33.3 % with a partner: the partner shares follow too.
+        self.contract = make_contract(
+            client=self.clients[0],
+            service_line=self.lines[0],
+            partner=make_partner(),
+            partner_share=D("33.3"),
+        )
         self.numbers = iter(range(1, 10_000))
 
     def pick(self, model: type[Any], index: int) -> Any:
@@ -137,6 +181,7 @@ class Program:
             lines=[line(f"{amount}.{pick:02d}")],
             status=InvoiceStatus.ISSUED,
             number=f"T{next(self.numbers):05d}",
+            contract=self.contract if pick % 4 == 0 else None,
         )
 
     def draft_then_issue(self, pick: int, month: int, amount: int) -> None:

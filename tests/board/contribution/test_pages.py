@@ -121,7 +121,7 @@ def test_the_section_adds_two_queries_that_do_not_grow_with_the_data(
     assert len(large) == len(small)
     sql = [q["sql"] for q in small.captured_queries]
     assert sum('"funding_expense"."service_line_id" IS NOT NULL' in q for q in sql) == 1
-    assert sum('"partner_share"' in q for q in sql) == 1
+    assert sum('"partner_shares"' in q for q in sql) == 1
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ def test_61_days_past_due_counts_for_more_than_60_and_60_does_not(acme: Client) 
     due_days_ago(acme, 61, number="A-61")
     due_days_ago(acme, 60, number="A-60")
 
-    assert overdue_by_client(on=ON, more_than_days=60) == [
+    assert list(overdue_by_client(on=ON, more_than_days=60).clients) == [
         ClientOverdue(
             client_id=acme.pk,
             client_name="Acme Ediciones SL",
@@ -38,7 +38,7 @@ def test_61_days_past_due_counts_for_more_than_60_and_60_does_not(acme: Client) 
             oldest_due_date=date(2024, 4, 30),
         )
     ]
-    assert [row.invoices for row in overdue_by_client(on=ON, more_than_days=59)] == [2]
+    assert [row.invoices for row in overdue_by_client(on=ON, more_than_days=59).clients] == [2]
 
 
 def test_it_sums_what_is_still_due_at_the_day_by_client_largest_first_then_by_name(
@@ -57,7 +57,7 @@ def test_it_sums_what_is_still_due_at_the_day_by_client_largest_first_then_by_na
     due_days_ago(alfa, 91, "500.00", number="B-1")  # 605.00
     due_days_ago(alfa, 30, "900.00", number="B-2")  # not 90 days past due yet
 
-    rows = overdue_by_client(on=ON, more_than_days=90)
+    rows = overdue_by_client(on=ON, more_than_days=90).clients
 
     assert [(row.client_name, row.amount, row.invoices, row.oldest_due_date) for row in rows] == [
         ("Acme Ediciones SL", D("1310.00"), 2, date(2024, 1, 31)),
@@ -71,12 +71,13 @@ def test_nothing_is_overdue_when_everything_was_paid_by_the_day(acme: Client) ->
     invoice = make_invoice(client=acme, issue_date=date(2024, 1, 1), due_date=date(2024, 1, 31))
     make_payment(invoice=invoice, date=date(2024, 6, 30), amount=D("121.00"))
 
-    assert overdue_by_client(on=ON, more_than_days=0) == []
-    assert overdue_by_client(on=date(2024, 6, 29), more_than_days=0)[0].amount == D("121.00")
+    assert overdue_by_client(on=ON, more_than_days=0).clients == ()
+    assert overdue_by_client(on=date(2024, 6, 29), more_than_days=0).clients[0].amount == D("121.00")
 
 
-def test_it_reads_in_one_query(acme: Client, django_assert_num_queries: Any) -> None:
+def test_it_reads_a_fixed_number_of_queries(acme: Client, django_assert_num_queries: Any) -> None:
     for n in range(3):
         due_days_ago(make_client(), 70 + n, number=f"N-{n}")
-    with django_assert_num_queries(1):
-        assert len(overdue_by_client(on=ON, more_than_days=60)) == 3
+    # The clients whose invoices moved after the day (none), then the rollups' clients (1).
+    with django_assert_num_queries(2):
+        assert len(overdue_by_client(on=ON, more_than_days=60).clients) == 3

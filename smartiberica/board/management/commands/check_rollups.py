@@ -11,6 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from services.selectors import receivables_rollup_differences
 from smartiberica.board.figures import years_with_data
 from smartiberica.board.rollups import rollup_differences
 
@@ -29,9 +30,16 @@ class Command(BaseCommand):
                 _("%(year)s (%(basis)s) %(key)s: records %(approved)s, rollups %(now)s")
                 % {"year": d.year, "basis": d.basis, "key": d.key, "approved": d.approved, "now": d.now}
             )
-        if differences:
+        # The receivables' rows, the payment days, the partner shares and the kept ageings.
+        rows = receivables_rollup_differences(options["years"] or None)
+        for r in rows:
+            self.stdout.write(
+                _("%(table)s %(key)s: records %(records)s, rollups %(rollups)s")
+                % {"table": r.table, "key": r.key, "records": r.records, "rollups": r.rollups}
+            )
+        if differences or rows:
             raise CommandError(
                 _("%(count)s figures differ between the rollups and the records.")
-                % {"count": len(differences)}
+                % {"count": len(differences) + len(rows)}
             )
         self.stdout.write(_("The rollups match the records for %(count)s years.") % {"count": len(years)})
