@@ -16,7 +16,14 @@ from smartiberica.kernel.basis import BASES
 from smartiberica.kernel.money import ZERO, round_money
 
 from .ageing import SNAPSHOT_FIELDS
-from .models import AgeingSnapshot, InvoiceSettlement, Payment, PaymentDaysYear, ReceivableClient
+from .models import (
+    AgeingSnapshot,
+    InvoiceSettlement,
+    Payment,
+    PaymentDaysYear,
+    ReceivableClient,
+    ReceivableDate,
+)
 from .partner_shares import partner_shares_by_line
 from .payment_days import payment_days_sums
 from .receivables import receivables_from_records
@@ -68,7 +75,18 @@ def _settlements() -> list[RollupDifference]:
             "client_id", "amount", "invoices", "oldest_due_date"
         )
     }
-    return found + _compare("receivable_client", clients, rows)
+    dates: dict[date, tuple[Decimal, int]] = {}
+    for _client, due_date, due, _last in expected.values():
+        if due > 0:
+            amount, count = dates.get(due_date, (ZERO, 0))
+            dates[due_date] = (amount + due, count + 1)
+    by_date = {
+        day: (round_money(amount), count)
+        for day, amount, count in ReceivableDate.objects.exclude(invoices=0).values_list(
+            "due_date", "amount", "invoices"
+        )
+    }
+    return found + _compare("receivable_client", clients, rows) + _compare("receivable_date", dates, by_date)
 
 
 def _payment_days() -> list[RollupDifference]:

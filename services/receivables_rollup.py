@@ -15,27 +15,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import (
-    Case,
-    CharField,
-    Count,
-    DecimalField,
-    ExpressionWrapper,
-    F,
-    IntegerField,
-    Min,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import Case, CharField, Count, Min, Q, QuerySet, Sum, Value, When
 
-from smartiberica.kernel.money import MONEY, ZERO, round_money
+from smartiberica.kernel.money import ZERO, round_money
 
 from .ageing import (
     LIMITS,
@@ -46,8 +30,9 @@ from .ageing import (
     Receivables,
     add_buckets,
     client_row,
+    overdue_rank,
 )
-from .models import AgeingSnapshot, InvoiceSettlement, ReceivableClient
+from .models import AgeingSnapshot, InvoiceSettlement, ReceivableClient, ReceivableDate
 
 # Above this many invoices (or clients) moved after the day, the records are read instead.
 MOVED_INVOICES = 2000
@@ -86,6 +71,13 @@ def _recent(on: date, *, of: Q) -> QuerySet[InvoiceSettlement]:
     )
 
 
+def _by_bucket(rows: QuerySet[Any], field: str) -> dict[str, Decimal]:
+    """Σ `field` of `rows` (annotated with their bucket) by bucket: one grouped query."""
+    return {
+        bucket: round_money(total) for bucket, total in rows.values_list("bucket").annotate(total=Sum(field))
+    }
+
+
 def _clients(on: date, rows: list[tuple[int, str, str, Decimal]], *, of: Q) -> list[ClientReceivables]:
     """Each client of `rows` (id, name, tax id, total; `of` selects them) with its buckets: one
     grouped query."""
@@ -100,11 +92,16 @@ def _clients(on: date, rows: list[tuple[int, str, str, Decimal]], *, of: Q) -> l
     return [client_row(pk, name, tax_id, round_money(total), recent[pk]) for pk, name, tax_id, total in rows]
 
 
+def _less(whole: dict[str, Decimal], part: dict[str, Decimal]) -> dict[str, Decimal]:
+    return {key: whole.get(key, ZERO) - part.get(key, ZERO) for key in whole.keys() | part.keys()}
+
+
 def rolled_up(
     on: date, *, moved: set[int], top: int | None
 ) -> tuple[list[ClientReceivables], AgeingBuckets, int]:
     """The clients but `moved`: the `top` largest (all when None), the buckets of all of them
-    together, and how many they are. Four queries with `top`, two without."""
+    together, and how many they are. Two queries without `top`; with it four, and one more when
+    some clients moved: the buckets of everyone come from the due dates' rows."""
     owing = ReceivableClient.objects.exclude(client_id__in=moved)
     columns = ("client_id", "client__name", "client__tax_id", "amount")
     if top is None:
@@ -116,40 +113,14 @@ def rolled_up(
     rows = list(shown.values_list(*columns))
     clients = _clients(on, rows, of=Q(client_id__in=[row[0] for row in rows]))
     whole = owing.aggregate(total=Sum("amount"), count=Count("pk"))
-    buckets: dict[str, Decimal] = {
-        bucket: round_money(total)
-        for bucket, total in _recent(on, of=~Q(client_id__in=moved))
-        .values_list("bucket")  # type: ignore[misc]
-        .annotate(total=Sum("amount_due"))
-    }
-    total = round_money(whole["total"] or ZERO)
-    everyone = client_row(0, "", "", total, buckets)
-    return clients, everyone.buckets, whole["count"]
-
-
-def _overdue(before: date, moved: set[int]) -> QuerySet[ReceivableClient]:
-    """The clients but `moved` owing something due before `before`, annotated with what they owe
-    on those invoices (`over`, `over_invoices`): their totals less their invoices due later."""
-    later = InvoiceSettlement.objects.filter(
-        client_id=OuterRef("client_id"), amount_due__gt=0, due_date__gte=before
-    ).order_by()
-    money: DecimalField[Decimal, Decimal] = DecimalField(**MONEY)
-    later_amount = later.values("client_id").annotate(t=Sum("amount_due")).values("t")
-    later_count = later.values("client_id").annotate(n=Count("pk")).values("n")
-    return (
-        ReceivableClient.objects.exclude(client_id__in=moved)
-        .filter(oldest_due_date__lt=before)
-        .annotate(
-            over=ExpressionWrapper(
-                F("amount") - Coalesce(Subquery(later_amount, output_field=money), Value(ZERO)),
-                output_field=money,
-            ),
-            over_invoices=ExpressionWrapper(
-                F("invoices") - Coalesce(Subquery(later_count, output_field=IntegerField()), Value(0)),
-                output_field=IntegerField(),
-            ),
-        )
+    since = on - timedelta(days=LIMITS[-1][1])
+    buckets = _by_bucket(
+        ReceivableDate.objects.filter(due_date__gte=since).annotate(bucket=_bucket(on)), "amount"
     )
+    if moved:
+        buckets = _less(buckets, _by_bucket(_recent(on, of=Q(client_id__in=moved)), "amount_due"))
+    everyone = client_row(0, "", "", round_money(whole["total"] or ZERO), buckets)
+    return clients, everyone.buckets, whole["count"]
 
 
 @dataclass(frozen=True)
@@ -161,26 +132,94 @@ class OverdueSums:
     invoices: int = 0
 
 
+# The largest debtors are read by batches of this many, until no other can be larger.
+BATCH = 50
+
+
+def _later(before: date, clients: Q) -> dict[int, tuple[Decimal, int]]:
+    """What `clients` owe on their invoices due on or after `before`: one grouped query."""
+    return {
+        pk: (round_money(total), count)
+        for pk, total, count in InvoiceSettlement.objects.filter(
+            clients, amount_due__gt=0, due_date__gte=before
+        )
+        .order_by()
+        .values_list("client_id")
+        .annotate(total=Sum("amount_due"), count=Count("pk"))
+    }
+
+
+def _overdue_rows(
+    rows: list[tuple[int, str, Decimal, int, date]], later: dict[int, tuple[Decimal, int]]
+) -> list[ClientOverdue]:
+    found = []
+    for pk, name, amount, invoices, oldest in rows:
+        total, count = later.get(pk, (ZERO, 0))
+        if invoices > count:
+            found.append(ClientOverdue(pk, name, round_money(amount) - total, invoices - count, oldest))
+    return found
+
+
+def _largest_overdue(owing: QuerySet[ReceivableClient], before: date, top: int) -> list[ClientOverdue]:
+    """The `top` clients of `owing` owing the most on invoices due before `before`.
+
+    A client owes at most its total there: the clients are read by decreasing totals, a batch at
+    a time, until the `top`-th found owes more than the next total (two queries a batch; one
+    batch when the largest debts are old, as they are)."""
+    ordered = owing.order_by("-amount", "client_id").values_list(
+        "client_id", "client__name", "amount", "invoices", "oldest_due_date"
+    )
+    best: list[ClientOverdue] = []
+    start = 0
+    while True:
+        batch = list(ordered[start : start + BATCH + 1])
+        rows, following = batch[:BATCH], batch[BATCH:]
+        best = overdue_rank(
+            [*best, *_overdue_rows(rows, _later(before, Q(client_id__in=[r[0] for r in rows])))]
+        )
+        best = best[:top]
+        if not following or (len(best) == top and best[-1].amount > following[0][2]):
+            return best
+        start += BATCH
+
+
 def overdue_rolled_up(
     *, before: date, moved: set[int], top: int | None
 ) -> tuple[list[ClientOverdue], OverdueSums]:
     """The clients but `moved` owing something due before `before`: the `top` largest (all when
-    None), and the sums over all of them. Two queries (one without `top`)."""
-    owing = _overdue(before, moved)
-    ranked = owing.order_by("-over", "client__name", "client_id")
-    columns = ("client_id", "client__name", "over", "over_invoices", "oldest_due_date")
-    shown = [
-        ClientOverdue(pk, name, round_money(amount), invoices, oldest)
-        for pk, name, amount, invoices, oldest in (ranked if top is None else ranked[:top]).values_list(
-            *columns
-        )
-    ]
+    None), and the sums over all of them. Without `top`, two queries; with it, those of the
+    batches, one over the clients, one over the due dates, and one more when some clients moved.
+    """
+    others = ReceivableClient.objects.exclude(client_id__in=moved)
+    owing = others.filter(oldest_due_date__lt=before)
     if top is None:
+        rows = list(owing.values_list("client_id", "client__name", "amount", "invoices", "oldest_due_date"))
+        shown = _overdue_rows(rows, _later(before, ~Q(client_id__in=moved)))
         return shown, OverdueSums(
             len(shown), sum((r.amount for r in shown), ZERO), sum(r.invoices for r in shown)
         )
-    sums = owing.aggregate(amount=Sum("over"), invoices=Sum("over_invoices"), count=Count("pk"))
-    return shown, OverdueSums(sums["count"], round_money(sums["amount"] or ZERO), sums["invoices"] or 0)
+    shown = _largest_overdue(owing, before, top) if top > 0 else []
+    # What is due before `before` = everything owed − what is due from then on; the clients owing
+    # nothing that old owe only later invoices.
+    old = Q(oldest_due_date__lt=before)
+    sums = others.aggregate(
+        amount=Sum("amount"),
+        invoices=Sum("invoices"),
+        clients=Count("pk", filter=old),
+    )
+    later = ReceivableDate.objects.filter(due_date__gte=before).aggregate(
+        amount=Sum("amount"), invoices=Sum("invoices")
+    )
+    later_amount, later_invoices = later["amount"] or ZERO, later["invoices"] or 0
+    if moved:
+        theirs = _later(before, Q(client_id__in=moved))
+        later_amount -= sum((t for t, _n in theirs.values()), ZERO)
+        later_invoices -= sum(n for _t, n in theirs.values())
+    return shown, OverdueSums(
+        sums["clients"],
+        round_money((sums["amount"] or ZERO) - later_amount),
+        (sums["invoices"] or 0) - later_invoices,
+    )
 
 
 def oldest_due_date(*, before: date, leaving: set[int]) -> date | None:

@@ -21,7 +21,7 @@ from django.db import connection
 from django.db.models import Count, Max, Min, Sum
 
 from smartiberica.kernel.closed_years import closed_years
-from smartiberica.kernel.money import round_money
+from smartiberica.kernel.money import ZERO, round_money
 
 from ..ageing import SNAPSHOT_FIELDS
 from ..models import (
@@ -32,6 +32,7 @@ from ..models import (
     Payment,
     PaymentDaysYear,
     ReceivableClient,
+    ReceivableDate,
 )
 from ..payment_days import payment_days_sums, years_window
 from ..receivables import receivables_from_records
@@ -114,10 +115,53 @@ def _refresh_payment_days(years: Iterable[int], client_ids: Sequence[int] | None
     )
 
 
+def _lock_dates(days: set[date]) -> None:
+    """Create the due dates' rows if missing, then lock them in date order (after the clients)."""
+    ReceivableDate.objects.bulk_create(
+        [ReceivableDate(due_date=day, amount=ZERO, invoices=0) for day in sorted(days)], ignore_conflicts=True
+    )
+    for chunk in _chunks(days):
+        list(ReceivableDate.objects.select_for_update().filter(due_date__in=chunk).order_by("due_date"))
+
+
+def _refresh_dates(days: Sequence[date] | None) -> None:
+    """Sum again the `ReceivableDate` rows of `days` (None: every due date)."""
+    rows = InvoiceSettlement.objects.filter(amount_due__gt=0)
+    if days is not None:
+        rows = rows.filter(due_date__in=days)
+    sums = {
+        day: (round_money(total), count)
+        for day, total, count in rows.order_by()
+        .values_list("due_date")
+        .annotate(total=Sum("amount_due"), count=Count("pk"))
+    }
+    if days is None:
+        ReceivableDate.objects.all().delete()
+        ReceivableDate.objects.bulk_create(
+            [ReceivableDate(due_date=day, amount=a, invoices=n) for day, (a, n) in sorted(sums.items())],
+            batch_size=1000,
+        )
+        return
+    stale = ReceivableDate.objects.filter(due_date__in=days)
+    stale.exclude(due_date__in=sums).update(amount=ZERO, invoices=0)
+    for day, (amount, count) in sums.items():
+        ReceivableDate.objects.filter(due_date=day).update(amount=amount, invoices=count)
+
+
+def _due_dates(ids: Iterable[int]) -> set[date]:
+    found: set[date] = set()
+    for chunk in _chunks(ids):
+        found |= set(
+            InvoiceSettlement.objects.filter(invoice_id__in=chunk).values_list("due_date", flat=True)
+        )
+        found |= set(receivable_invoices().filter(pk__in=chunk).values_list("due_date", flat=True))
+    return found
+
+
 def receivables_refresh(*, invoices: Iterable[int], years: Iterable[int]) -> None:
     """Recompute the receivables rows of `invoices` (and of the invoices their credit notes
-    correct), of their clients, and of those clients' payments in `years`. Inside the caller's
-    transaction."""
+    correct), of their clients and due dates, and of those clients' payments in `years`. Inside
+    the caller's transaction; locks: the clients, then the due dates."""
     ids = set(invoices)
     for chunk in _chunks(ids):
         ids |= {pk for pk in Invoice.objects.filter(pk__in=chunk).values_list("corrects_id", flat=True) if pk}
@@ -134,11 +178,15 @@ def receivables_refresh(*, invoices: Iterable[int], years: Iterable[int]) -> Non
             .order_by("pk")
             .values_list("pk", flat=True)
         )
+    days = _due_dates(ids)
+    _lock_dates(days)
     for chunk in _chunks(ids):
         _settle(chunk)
     for chunk in _chunks(clients):
         _refresh_clients(chunk)
         _refresh_payment_days(years, chunk)
+    for dates in _chunks(days):
+        _refresh_dates(dates)
 
 
 def receivables_rebuild() -> None:
@@ -146,6 +194,7 @@ def receivables_rebuild() -> None:
     of the approved years' ends."""
     _settle(None)
     _refresh_clients(None)
+    _refresh_dates(None)
     PaymentDaysYear.objects.all().delete()
     first_last = Payment.objects.order_by().aggregate(first=Min("date"), last=Max("date"))
     if first_last["first"] is not None:
@@ -159,6 +208,7 @@ def receivables_rows_wiped() -> None:
     AgeingSnapshot.objects.all().delete()
     PaymentDaysYear.objects.all().delete()
     ReceivableClient.objects.all().delete()
+    ReceivableDate.objects.all().delete()
     InvoiceSettlement.objects.all().delete()
 
 

@@ -13,7 +13,7 @@ from .guarantee import GuaranteeAdvance, GuaranteeAdvanceQuerySet
 from .invoices import Invoice, InvoiceLine, InvoiceNumberCounter, InvoiceQuerySet
 from .margins import MarginBand, MarginRule, MarginRuleQuerySet, MemberTurnover
 from .payments import Payment, PaymentQuerySet, Refund, RefundQuerySet
-from .receivables import AgeingSnapshot, InvoiceSettlement, PaymentDaysYear, ReceivableClient
+from .receivables import AgeingSnapshot, InvoiceSettlement, PaymentDaysYear, ReceivableClient, ReceivableDate
 from .rollups import RevenueClientYear, RevenueLineMonth, RevenueMonth, RevenueMonthLock
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "PaymentDaysYear",
     "PaymentQuerySet",
     "ReceivableClient",
+    "ReceivableDate",
     "Refund",
     "RefundQuerySet",
     "RevenueClientYear",

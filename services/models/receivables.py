@@ -7,7 +7,8 @@ seconds at a million invoices, so the actions keep, in the transaction of each w
 - `InvoiceSettlement`, one row per issued invoice (credit notes aside): what the client owes on
   it given every record, and the latest day any of them is dated. On any day from that one on,
   the invoice owes exactly `amount_due`; only the invoices with a later movement need the sums.
-- `ReceivableClient`, one row per client owing something: the sums of those rows.
+- `ReceivableClient`, one row per client owing something, and `ReceivableDate`, one row per due
+  date: the sums of those rows.
 - `PaymentDaysYear`, one row per year and client who paid: the sums behind the average days to
   payment.
 
@@ -92,10 +93,28 @@ class ReceivableClient(models.Model):
             models.CheckConstraint(condition=Q(amount__gt=0), name="services_receivable_client_positive"),
         ]
         # The largest debtors first.
-        indexes = [models.Index(fields=["-amount"], name="services_receivable_rank")]
+        indexes = [models.Index(fields=["-amount", "client"], name="services_receivable_rank")]
 
     def __str__(self) -> str:
         return f"{self.client_id} · {self.amount}"
+
+
+class ReceivableDate(models.Model):
+    """What every client owes given every record on the invoices due on one day: Σ of the
+    `InvoiceSettlement` rows of that due date. The ageing's buckets and the overdue totals add a
+    few hundred of these instead of the open invoices themselves. A row may hold zero: it is also
+    the lock two refreshes of the same due date take one after the other."""
+
+    due_date = models.DateField(_("due date"), primary_key=True)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    invoices = models.PositiveIntegerField(_("invoices"))
+
+    class Meta:
+        verbose_name = _("receivable of a due date")
+        verbose_name_plural = _("receivables by due date")
+
+    def __str__(self) -> str:
+        return f"{self.due_date} · {self.amount}"
 
 
 class PaymentDaysYear(models.Model):
@@ -114,7 +133,11 @@ class PaymentDaysYear(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["year", "client"], name="services_payment_days_year_unique"),
         ]
-        indexes = [models.Index(fields=["client", "year"], name="services_payment_days_client")]
+        indexes = [
+            models.Index(fields=["client", "year"], name="services_payment_days_client"),
+            # The year's largest payers.
+            models.Index(fields=["year", "-amount"], name="services_payment_days_rank"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.year} · {self.client_id} · {self.amount}"

@@ -189,3 +189,21 @@ def test_the_others_together_are_every_client_but_the_largest(acme: Client, hach
     assert found.clients == every[:1]
     assert (found.other_clients, found.other_amount, found.other_invoices) == (3, D("726.00"), 3)
     assert found.other_oldest_due_date == date(2024, 2, 1)
+
+
+def test_the_largest_overdue_debtors_are_found_batch_after_batch(
+    acme: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Acme owes the most in all but only a little of it is old: the old debts rank the clients.
+    make_invoice(client=acme, issue_date=date(2024, 1, 2), lines=[line("10.00")])
+    for n in range(4):
+        make_invoice(client=make_client(), issue_date=date(2024, 1, 3 + n), lines=[line(f"{100 + n}.00")])
+    make_invoice(client=acme, issue_date=date(2024, 6, 20), lines=[line("5000.00")])
+    monkeypatch.setattr("services.receivables_rollup.BATCH", 1)
+    on = date(2024, 6, 30)
+    found = overdue_by_client(on=on, more_than_days=60, top=2)
+    every = overdue_by_client(on=on, more_than_days=60).clients
+    assert [row.amount for row in found.clients] == [D("124.63"), D("123.42")]
+    assert found.clients == every[:2]
+    assert (found.other_clients, found.other_amount) == (3, sum((r.amount for r in every[2:]), D("0.00")))
+    assert every[-1].client_id == acme.pk and every[-1].amount == D("12.10")
