@@ -9,8 +9,12 @@ other and the last one sees every committed write (READ COMMITTED on PostgreSQL;
 serializes writers anyway). Recomputing rather than adding deltas makes the rows exact by
 construction, whatever the order of the writes.
 
+The same hook carries the invoices a write touched: their receivables rows are recomputed
+after the months (`receivable_rollups`), and the ageings kept for days on or after the earliest
+month touched are dropped.
+
 A batch (an import, `invoices_save_batch`) defers the refreshes of the actions it calls and
-refreshes once, with the set of months touched (`services_rollups_batch`).
+refreshes once, with the months and invoices touched (`services_rollups_batch`).
 """
 
 from __future__ import annotations

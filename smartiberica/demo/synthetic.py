@@ -73,7 +73,10 @@ def generate(options: Options, *, progress: Callable[[str], None] = lambda _m: N
         sinks += write_funding(run, list(customers.lines_by_code.values()))
         for sink in sinks:
             run.tally.rows[sink.table] = sink.written
-    # The bulk load bypassed the actions that keep the monthly rollups in step: rebuild them.
+    # The bulk load bypassed the actions that keep the monthly rollups in step: rebuild them, with
+    # fresh statistics first (without them the planner takes millions of rows for a few, and the
+    # receivables' per-invoice sums scan the payments for every invoice).
+    analyze()
     funding_rollups_rebuild()
     services_rollups_rebuild()
     progress("rollups rebuilt")

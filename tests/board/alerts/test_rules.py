@@ -204,6 +204,24 @@ def test_a_partial_payment_changes_the_overdue_amount(june: None) -> None:
     assert before.fingerprint != after.fingerprint
 
 
+def test_beyond_the_ten_largest_debtors_the_clients_far_overdue_share_one_alert(june: None) -> None:
+    only(av.OVERDUE_INVOICES)
+    # Twelve clients, each with one invoice due 31 January: 100.00 + 21 % more for each next one.
+    for n in range(12):
+        make_invoice(client=make_client(), issue_date=date(2025, 1, 1), lines=[line(f"{100 * (n + 1)}.00")])
+    alerts = alerts_now(on=date(2025, 4, 2))
+    assert [a.key for a in alerts[:10]] == [a.key for a in alerts if a.key.startswith("overdue:client-")]
+    assert [a.value for a in alerts[:10]] == [D(121 * n) for n in range(12, 2, -1)]
+    others = alerts[10]
+    assert (len(alerts), others.key, others.value) == (11, "overdue:others", D("363.00"))  # 121 + 242
+    with translation.override("en"):
+        assert others.message == (
+            "2 other clients owe €363.00 on 2 invoices overdue by more than 60 days "
+            "(the oldest due on Jan. 31, 2025)."
+        )
+    assert others.links[0].url == "/receivables/"
+
+
 # --- Runway: less is worse, in months --------------------------------------------------------------
 
 

@@ -111,17 +111,19 @@ def test_the_projection_adds_the_scenarios_and_one_projection_to_the_current_yea
     # The stored scenarios (1) and the projection (PAGE_QUERIES); a stored scenario, its parameters (3).
     # Both pages read the month-end balances of the cash card (1, no bank account here); with an
     # account the year in progress reads 2 more than a year that is over (tests/board/cash).
-    # Its "Attention" panel reads the obligations due and the overdue invoices (2); under a scenario
-    # it also projects the baseline (PAGE_QUERIES) and reads the cash on its day (1): alerts judge
-    # the records, not a what-if (tests/board/alerts/test_panel.py).
-    panel = 2
-    assert queries(board_client, "/years/2025/") == past + 1 + PAGE_QUERIES + panel
+    # Its "Attention" panel reads the obligations due (1) and the clients far overdue (5); under a
+    # scenario it also projects the baseline (PAGE_QUERIES) and reads the cash on its day (1):
+    # alerts judge the records, not a what-if (tests/board/alerts/test_panel.py). The receivables
+    # of the year that is over read 3 more: whether its ageing was kept, and the clients whose
+    # invoices moved since 31 December (their buckets, their invoices).
+    panel, moved_since = 6, 3
+    assert queries(board_client, "/years/2025/") == past - moved_since + 1 + PAGE_QUERIES + panel
     assert queries(board_client, "/years/2025/?scenario=sin-smart") == (
-        past + 1 + 3 + PAGE_QUERIES + panel + PAGE_QUERIES + 1
+        past - moved_since + 1 + 3 + PAGE_QUERIES + panel + PAGE_QUERIES + 1
     )
     more_records(plan, 12)
     past = queries(board_client, "/years/2024/")
-    assert queries(board_client, "/years/2025/") == past + 1 + PAGE_QUERIES + panel
+    assert queries(board_client, "/years/2025/") == past - moved_since + 1 + PAGE_QUERIES + panel
 
 
 @pytest.mark.usefixtures("plan")
