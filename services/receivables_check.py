@@ -21,6 +21,7 @@ from .models import (
     InvoiceSettlement,
     Payment,
     PaymentDaysYear,
+    ReceivableCell,
     ReceivableClient,
     ReceivableDate,
 )
@@ -76,17 +77,31 @@ def _settlements() -> list[RollupDifference]:
         )
     }
     dates: dict[date, tuple[Decimal, int]] = {}
-    for _client, due_date, due, _last in expected.values():
+    cells: dict[tuple[int, date], tuple[Decimal, int]] = {}
+    for client, due_date, due, _last in expected.values():
         if due > 0:
             amount, count = dates.get(due_date, (ZERO, 0))
             dates[due_date] = (amount + due, count + 1)
+            amount, count = cells.get((client, due_date), (ZERO, 0))
+            cells[client, due_date] = (amount + due, count + 1)
+    by_cell = {
+        (client, day): (round_money(amount), count)
+        for client, day, amount, count in ReceivableCell.objects.values_list(
+            "client_id", "due_date", "amount", "invoices"
+        )
+    }
     by_date = {
         day: (round_money(amount), count)
         for day, amount, count in ReceivableDate.objects.exclude(invoices=0).values_list(
             "due_date", "amount", "invoices"
         )
     }
-    return found + _compare("receivable_client", clients, rows) + _compare("receivable_date", dates, by_date)
+    return (
+        found
+        + _compare("receivable_cell", cells, by_cell)
+        + _compare("receivable_client", clients, rows)
+        + _compare("receivable_date", dates, by_date)
+    )
 
 
 def _payment_days() -> list[RollupDifference]:

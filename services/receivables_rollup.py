@@ -32,7 +32,7 @@ from .ageing import (
     client_row,
     overdue_rank,
 )
-from .models import AgeingSnapshot, InvoiceSettlement, ReceivableClient, ReceivableDate
+from .models import AgeingSnapshot, InvoiceSettlement, ReceivableCell, ReceivableClient, ReceivableDate
 
 # Above this many invoices (or clients) moved after the day, the records are read instead.
 MOVED_INVOICES = 2000
@@ -60,12 +60,10 @@ def _bucket(on: date) -> Case:
     )
 
 
-def _recent(on: date, *, of: Q) -> QuerySet[InvoiceSettlement]:
-    """The open rows due in the last 90 days or later (`of`: whose clients), with their bucket."""
+def _recent(on: date, *, of: Q) -> QuerySet[ReceivableCell]:
+    """The cells due in the last 90 days or later (`of`: whose clients), with their bucket."""
     return (
-        InvoiceSettlement.objects.filter(
-            of, amount_due__gt=0, due_date__gte=on - timedelta(days=LIMITS[-1][1])
-        )
+        ReceivableCell.objects.filter(of, due_date__gte=on - timedelta(days=LIMITS[-1][1]))
         .order_by()
         .annotate(bucket=_bucket(on))
     )
@@ -85,7 +83,7 @@ def _clients(on: date, rows: list[tuple[int, str, str, Decimal]], *, of: Q) -> l
     grouped = (
         _recent(on, of=of)
         .values_list("client_id", "bucket")  # type: ignore[misc]
-        .annotate(total=Sum("amount_due"))
+        .annotate(total=Sum("amount"))
     )
     for client_id, bucket, total in grouped:
         recent[client_id][bucket] = round_money(total)
@@ -118,7 +116,7 @@ def rolled_up(
         ReceivableDate.objects.filter(due_date__gte=since).annotate(bucket=_bucket(on)), "amount"
     )
     if moved:
-        buckets = _less(buckets, _by_bucket(_recent(on, of=Q(client_id__in=moved)), "amount_due"))
+        buckets = _less(buckets, _by_bucket(_recent(on, of=Q(client_id__in=moved)), "amount"))
     everyone = client_row(0, "", "", round_money(whole["total"] or ZERO), buckets)
     return clients, everyone.buckets, whole["count"]
 
@@ -140,12 +138,10 @@ def _later(before: date, clients: Q) -> dict[int, tuple[Decimal, int]]:
     """What `clients` owe on their invoices due on or after `before`: one grouped query."""
     return {
         pk: (round_money(total), count)
-        for pk, total, count in InvoiceSettlement.objects.filter(
-            clients, amount_due__gt=0, due_date__gte=before
-        )
+        for pk, total, count in ReceivableCell.objects.filter(clients, due_date__gte=before)
         .order_by()
         .values_list("client_id")
-        .annotate(total=Sum("amount_due"), count=Count("pk"))
+        .annotate(total=Sum("amount"), count=Sum("invoices"))
     }
 
 

@@ -3,12 +3,14 @@
 An action that writes an issued invoice, a credit note, a payment or a refund names the invoices
 it touched (`rollups_touch(…, invoices=…)`). Their `InvoiceSettlement` rows (and those of the
 invoices their credit notes correct) are replaced by one `INSERT … SELECT` over the records,
-with the definition of `services.settlement`; then the `ReceivableClient` rows of their clients
-are summed again from those rows, and the `PaymentDaysYear` rows of those clients in the years
+with the definition of `services.settlement`; then the `ReceivableCell` rows of their clients on
+their due dates (old and new) are summed again from those rows, the `ReceivableClient` and
+`ReceivableDate` rows from the cells, and the `PaymentDaysYear` rows of those clients in the years
 touched from their payments. All in the action's transaction, under row locks on the clients
-(taken in primary-key order, after the years' locks of the revenue rollups): two transactions
-refreshing the same client do it one after the other, and the last one sees every committed
-write. Recomputing rather than adding deltas keeps the rows exact whatever the order of writes.
+then on the due dates (each in key order, after the years' locks of the revenue rollups): two
+transactions refreshing the same client or day do it one after the other, and the last one sees
+every committed write. Recomputing rather than adding deltas keeps the rows exact whatever the
+order of the writes.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from ..models import (
     InvoiceSettlement,
     Payment,
     PaymentDaysYear,
+    ReceivableCell,
     ReceivableClient,
     ReceivableDate,
 )
@@ -70,17 +73,38 @@ def _settle(invoice_ids: Sequence[int] | None) -> None:
         )
 
 
-def _refresh_clients(client_ids: Sequence[int] | None) -> None:
-    """Sum again the `ReceivableClient` rows of `client_ids` (None: every client)."""
-    stale = ReceivableClient.objects.all()
+def _refresh_cells(client_ids: Sequence[int] | None, days: Sequence[date] | None = None) -> None:
+    """Sum again the `ReceivableCell` rows of `client_ids` on `days` (None: all of them), from the
+    settlement rows: one `INSERT … SELECT`."""
+    stale = ReceivableCell.objects.all()
     open_rows = InvoiceSettlement.objects.filter(amount_due__gt=0)
     if client_ids is not None:
         stale, open_rows = stale.filter(client_id__in=client_ids), open_rows.filter(client_id__in=client_ids)
+    if days is not None:
+        stale, open_rows = stale.filter(due_date__in=days), open_rows.filter(due_date__in=days)
+    stale.delete()
+    select = (
+        open_rows.order_by()
+        .values_list("client_id", "due_date")
+        .annotate(total=Sum("amount_due"), count=Count("pk"))
+    )
+    sql, params = select.query.sql_with_params()
+    table = connection.ops.quote_name(ReceivableCell._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} (client_id, due_date, amount, invoices) {sql}", params)
+
+
+def _refresh_clients(client_ids: Sequence[int] | None) -> None:
+    """Sum again the `ReceivableClient` rows of `client_ids` (None: every client), from the cells."""
+    stale = ReceivableClient.objects.all()
+    cells = ReceivableCell.objects.all()
+    if client_ids is not None:
+        stale, cells = stale.filter(client_id__in=client_ids), cells.filter(client_id__in=client_ids)
     stale.delete()
     sums = (
-        open_rows.order_by()
+        cells.order_by()
         .values_list("client_id")
-        .annotate(total=Sum("amount_due"), count=Count("pk"), oldest=Min("due_date"))
+        .annotate(total=Sum("amount"), count=Sum("invoices"), oldest=Min("due_date"))
     )
     ReceivableClient.objects.bulk_create(
         [
@@ -125,15 +149,15 @@ def _lock_dates(days: set[date]) -> None:
 
 
 def _refresh_dates(days: Sequence[date] | None) -> None:
-    """Sum again the `ReceivableDate` rows of `days` (None: every due date)."""
-    rows = InvoiceSettlement.objects.filter(amount_due__gt=0)
+    """Sum again the `ReceivableDate` rows of `days` (None: every due date), from the cells."""
+    rows = ReceivableCell.objects.all()
     if days is not None:
         rows = rows.filter(due_date__in=days)
     sums = {
         day: (round_money(total), count)
         for day, total, count in rows.order_by()
         .values_list("due_date")
-        .annotate(total=Sum("amount_due"), count=Count("pk"))
+        .annotate(total=Sum("amount"), count=Sum("invoices"))
     }
     if days is None:
         ReceivableDate.objects.all().delete()
@@ -183,6 +207,9 @@ def receivables_refresh(*, invoices: Iterable[int], years: Iterable[int]) -> Non
     for chunk in _chunks(ids):
         _settle(chunk)
     for chunk in _chunks(clients):
+        # The cells of these clients on these days: a superset of those the invoices moved.
+        for dates in _chunks(days):
+            _refresh_cells(chunk, dates)
         _refresh_clients(chunk)
         _refresh_payment_days(years, chunk)
     for dates in _chunks(days):
@@ -193,6 +220,7 @@ def receivables_rebuild() -> None:
     """Recompute every receivables row from the records (after a bulk load), then keep the ageing
     of the approved years' ends."""
     _settle(None)
+    _refresh_cells(None)
     _refresh_clients(None)
     _refresh_dates(None)
     PaymentDaysYear.objects.all().delete()
@@ -209,6 +237,7 @@ def receivables_rows_wiped() -> None:
     PaymentDaysYear.objects.all().delete()
     ReceivableClient.objects.all().delete()
     ReceivableDate.objects.all().delete()
+    ReceivableCell.objects.all().delete()
     InvoiceSettlement.objects.all().delete()
 
 

@@ -13,7 +13,14 @@ from .guarantee import GuaranteeAdvance, GuaranteeAdvanceQuerySet
 from .invoices import Invoice, InvoiceLine, InvoiceNumberCounter, InvoiceQuerySet
 from .margins import MarginBand, MarginRule, MarginRuleQuerySet, MemberTurnover
 from .payments import Payment, PaymentQuerySet, Refund, RefundQuerySet
-from .receivables import AgeingSnapshot, InvoiceSettlement, PaymentDaysYear, ReceivableClient, ReceivableDate
+from .receivables import (
+    AgeingSnapshot,
+    InvoiceSettlement,
+    PaymentDaysYear,
+    ReceivableCell,
+    ReceivableClient,
+    ReceivableDate,
+)
 from .rollups import RevenueClientYear, RevenueLineMonth, RevenueMonth, RevenueMonthLock
 
 __all__ = [
@@ -36,6 +43,7 @@ __all__ = [
     "Payment",
     "PaymentDaysYear",
     "PaymentQuerySet",
+    "ReceivableCell",
     "ReceivableClient",
     "ReceivableDate",
     "Refund",

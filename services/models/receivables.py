@@ -7,8 +7,8 @@ seconds at a million invoices, so the actions keep, in the transaction of each w
 - `InvoiceSettlement`, one row per issued invoice (credit notes aside): what the client owes on
   it given every record, and the latest day any of them is dated. On any day from that one on,
   the invoice owes exactly `amount_due`; only the invoices with a later movement need the sums.
-- `ReceivableClient`, one row per client owing something, and `ReceivableDate`, one row per due
-  date: the sums of those rows.
+- `ReceivableCell`, one row per client and due date, and its sums: `ReceivableClient`, one row
+  per client owing something, and `ReceivableDate`, one row per due date.
 - `PaymentDaysYear`, one row per year and client who paid: the sums behind the average days to
   payment.
 
@@ -74,6 +74,29 @@ class InvoiceSettlement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.invoice_id} · {self.amount_due} · {self.last_event_on}"
+
+
+class ReceivableCell(models.Model):
+    """What one client owes given every record on its invoices due on one day: Σ of those
+    `InvoiceSettlement` rows. A large client has thousands of open invoices but at most one row
+    a day here: its recent buckets add a few hundred rows, whatever its size."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+", verbose_name=_("client"))
+    due_date = models.DateField(_("due date"))
+    amount = models.DecimalField(_("amount"), **MONEY)
+    invoices = models.PositiveIntegerField(_("invoices"))
+
+    class Meta:
+        verbose_name = _("receivable of a client and due date")
+        verbose_name_plural = _("receivables by client and due date")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="services_receivable_cell_positive"),
+            models.UniqueConstraint(fields=["client", "due_date"], name="services_receivable_cell_unique"),
+        ]
+        indexes = [models.Index(fields=["due_date"], name="services_receivable_cell_due")]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} · {self.due_date} · {self.amount}"
 
 
 class ReceivableClient(models.Model):
