@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Q, QuerySet, Sum
 
 from smartiberica.kernel.basis import TOP_CLIENTS, Basis, Clients
 from smartiberica.kernel.dates import add_months, year_bounds
@@ -233,8 +233,30 @@ def _later_by_client(basis: Basis, as_of: date, last: date) -> list[tuple[int, s
     ]
 
 
+def _candidates(year_rows: QuerySet[RevenueClientYear], projected: dict[int, Decimal], later: set[int]) -> Q:
+    """The clients that can be among the `TOP_CLIENTS` largest once the projection is added.
+
+    The clients dated later in the year are (their amounts go down). Of the others, the tenth
+    largest amount so far, T, can only grow; a client with more to come than T is one. Any other
+    client with p to come needs at least T − p already, so at least T − (the most any of them
+    has to come): the others are left out (a few dozen rows instead of one per contract).
+    """
+    tenth = (
+        year_rows.exclude(client_id__in=later)
+        .order_by("-amount")
+        .values_list("amount", flat=True)[TOP_CLIENTS - 1 : TOP_CLIENTS]
+    )
+    threshold = next(iter(tenth), None)
+    if threshold is None:  # fewer clients than the top: all of them
+        return Q(client_id__in=set(projected) | later)
+    sure = {pk for pk, amount in projected.items() if amount >= threshold} | later
+    rest = {pk: amount for pk, amount in projected.items() if pk not in sure}
+    most = max(rest.values(), default=ZERO)
+    return Q(client_id__in=sure) | Q(client_id__in=rest, amount__gte=threshold - most)
+
+
 def _clients(
-    basis: Basis, year: int, as_of: date, scope: Clients, projected: set[int]
+    basis: Basis, year: int, as_of: date, scope: Clients, projected: dict[int, Decimal]
 ) -> tuple[ClientRevenue, ...]:
     """The year's revenue by client up to `as_of`: its yearly rows less what is dated later.
 
@@ -251,10 +273,12 @@ def _clients(
     year_rows = RevenueClientYear.objects.filter(basis=basis, year=year)
     fields = ("client_id", "client__name", "client__tax_id", "amount")
     if scope == "top":
-        touched = projected | {row[0] for row in later}
+        touched = set(projected) | {row[0] for row in later}
         others = year_rows.exclude(client_id__in=touched).order_by("-amount", "client__name", "client_id")
         rows = [
-            *year_rows.filter(client_id__in=touched).values_list(*fields),
+            *year_rows.filter(_candidates(year_rows, projected, {row[0] for row in later})).values_list(
+                *fields
+            ),
             *others.values_list(*fields)[:TOP_CLIENTS],
         ]
     else:
@@ -319,7 +343,10 @@ def services_months(*, year: int, basis: Basis, as_of: date, clients: Clients = 
     }
     after = max(as_of + timedelta(days=1), first)
     expected = _expected_invoices(after, last, as_of, code_of) if after <= last else ()
-    projected = {invoice.client.client_id for invoice in expected}
+    projected: dict[int, Decimal] = {}
+    for invoice in expected:
+        pk = invoice.client.client_id
+        projected[pk] = projected.get(pk, ZERO) + invoice.client.amount
     return ServicesMonths(
         year=year,
         basis=basis,

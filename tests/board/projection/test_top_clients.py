@@ -28,7 +28,7 @@ def invoice(client: Any, day: date, amount: str) -> None:
 def many_clients(plan: Plan) -> None:
     """Fourteen clients: equal amounts at the edge of the top ten; the largest of the year by its
     July invoice, dated after as_of, so not among the largest up to as_of; one small client with a
-    projected contract."""
+    projected contract large enough to get among the ten, one whose small contract cannot."""
     clients = [
         services.client_get_or_create(name=f"Cliente {k:02d}", tax_id=f"ZZ-{k}", is_foreign=True)[0]
         for k in range(14)
@@ -46,6 +46,14 @@ def many_clients(plan: Plan) -> None:
         kind="fixed_fee",
         fixed_amount=D("700.00"),
     )
+    services.contract_create(
+        client=clients[12],
+        service_line=service_lines_by_code()["admin-services"],
+        reference="ADM-12",
+        start_date=date(2025, 9, 1),
+        kind="fixed_fee",
+        fixed_amount=D("10.00"),
+    )
 
 
 def test_the_top_clients_projection_has_the_figures_of_the_whole_one(plan: Plan) -> None:
@@ -58,7 +66,8 @@ def test_the_top_clients_projection_has_the_figures_of_the_whole_one(plan: Plan)
             k: v for k, v in whole.items() if k != "revenue_by_client"
         }
     listed = [c["client"] for c in forecast(year=2025, clients="top").as_json()["revenue_by_client"]]
-    # Cliente 00 is out (its July invoice is after as_of), Cliente 13 in (its September fee).
-    assert "Cliente 00" not in listed and "Cliente 13" in listed
+    # Cliente 00 is out (its July invoice is after as_of), Cliente 13 in (its August fee), Cliente
+    # 12 out (50.00 and a fee of 10.00: far below the tenth largest).
+    assert "Cliente 00" not in listed and "Cliente 13" in listed and "Cliente 12" not in listed
     # The tie at 500.00 is broken by name: Cliente 04 to 07 are in, 08 to 11 out.
     assert listed[-4:] == ["Cliente 04", "Cliente 05", "Cliente 06", "Cliente 07"]
