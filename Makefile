@@ -86,7 +86,7 @@ loadtest: install
 	$(BIN)/python bench/load_test.py
 
 # Benchmarks (not part of `make test`): PostgreSQL with 1,000,000 invoices and SQLite with
-# 100,000, then the board's pages at 10k to 10M invoices (bench/scale.py; about 7 GB of disk at
+# 100,000, then the board's pages at 10k to 10M invoices (bench/scale.py; about 8.4 GB of disk at
 # 10M); data generated once and reused; writes docs/benchmarks.md. See README "Benchmarks".
 bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)

@@ -12,7 +12,7 @@ would have done, so a closed year is served from its snapshot and the open years
 rollups. Each page is requested in-process with Django's test client as a logged-in superuser,
 with the production settings (DEBUG off, whatever .env says):
 two warm-up requests, then the median of seven. The table goes to docs/benchmarks.md between the
-scale markers. Disk: about 0.7 GB of PostgreSQL data per million invoices (6.9 GB at 10 M).
+scale markers. Disk: about 0.85 GB of PostgreSQL data per million invoices (8.4 GB at 10 M).
 """
 
 from __future__ import annotations
