@@ -9,6 +9,7 @@ page shows every client at any day. Two queries each, whatever the records.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -93,9 +94,8 @@ def ageing_rows(found: Receivables) -> tuple[tuple[AgeingRow, ...], AgeingRow]:
     return tuple(rows), total
 
 
-def _payment_rows(clients: list[ClientPaymentDays], *, limit: int | None) -> tuple[PaymentDaysRow, ...]:
-    shown = clients if limit is None else clients[:limit]
-    return tuple(PaymentDaysRow(c.client_name, c.days, c.amount, c.payments) for c in shown)
+def _payment_rows(clients: Iterable[ClientPaymentDays]) -> tuple[PaymentDaysRow, ...]:
+    return tuple(PaymentDaysRow(c.client_name, c.days, c.amount, c.payments) for c in clients)
 
 
 def receivables_card(*, year: int) -> ReceivablesCard:
@@ -109,7 +109,7 @@ def receivables_card(*, year: int) -> ReceivablesCard:
         in_progress=on < date(year, 12, 31),
         rows=rows,
         total=total,
-        payment_days=_payment_rows(list(paid.clients), limit=None),
+        payment_days=_payment_rows(paid.clients),
         average_days=paid.average,
     )
 
