@@ -211,6 +211,43 @@ def expected_revenue(terms: ContractTerms, year: int) -> Decimal:
     return round_money(terms.estimated_amount or ZERO)
 
 
+@dataclass(frozen=True)
+class ExpectationShape:
+    """A contract's `expected_revenue` in every year, in three amounts (`ContractExpectation`)."""
+
+    first_year: int
+    last_year: int | None  # None: no end, `middle` every year after the first
+    first: Decimal
+    middle: Decimal  # each year strictly between the first and the last
+    last: Decimal  # the last year's, when later than the first (zero otherwise)
+
+    def in_year(self, year: int) -> Decimal:
+        if year == self.first_year:
+            return self.first
+        if year < self.first_year or (self.last_year is not None and year > self.last_year):
+            return ZERO
+        return self.last if year == self.last_year else self.middle
+
+
+def expectation_shape(terms: ContractTerms) -> ExpectationShape:
+    """`expected_revenue(terms, year)` for every year at once.
+
+    A year strictly between the first and the last is whole for the contract, and a recurring
+    contract's periods repeat every year (each period's months divide twelve), so it starts the
+    same number of periods in each: the year after the first stands for all of them.
+    """
+    first_year = terms.start_date.year
+    last_year = terms.end_date.year if terms.end_date is not None else None
+    later = last_year is None or last_year > first_year + 1
+    return ExpectationShape(
+        first_year=first_year,
+        last_year=last_year,
+        first=expected_revenue(terms, first_year),
+        middle=expected_revenue(terms, first_year + 1) if later else ZERO,
+        last=expected_revenue(terms, last_year) if last_year is not None and last_year > first_year else ZERO,
+    )
+
+
 # --- Member margin ------------------------------------------------------------------
 
 

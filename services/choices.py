@@ -30,6 +30,10 @@ class ContractStatus(models.TextChoices):
     CANCELLED = "cancelled", pgettext_lazy("contract status", "cancelled")
 
 
+# Contract statuses whose expected revenue counts.
+COUNTED_CONTRACT_STATUSES = (ContractStatus.ACTIVE, ContractStatus.ENDED)
+
+
 class InvoiceStatus(models.TextChoices):
     DRAFT = "draft", pgettext_lazy("invoice status", "draft")
     ISSUED = "issued", pgettext_lazy("invoice status", "issued")

@@ -4,7 +4,7 @@
 months of Y up to `as_of` (read from the same rollups as `services.selectors.services_years`, so
 that the twelve months of a year that is over add up to its yearly figures), the members' turnover
 of the two years up to `as_of` (the projection's growth and same-month base), the margin rules
-that apply after it, and the invoices the contracts are expected to bring after it. Nine queries
+that apply after it, and the invoices the contracts are expected to bring after it. Ten queries
 at most, whatever the volume.
 """
 
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Sum
 
 from smartiberica.kernel.basis import TOP_CLIENTS, Basis, Clients
 from smartiberica.kernel.dates import add_months, year_bounds
@@ -23,8 +23,9 @@ from smartiberica.kernel.money import ZERO, round_money
 from smartiberica.kernel.periods import YearMonthOf
 
 from .calculations import ContractTerms, line_net, period_starts
-from .choices import ContractKind
+from .choices import COUNTED_CONTRACT_STATUSES, ContractKind
 from .models import (
+    Client,
     Contract,
     Invoice,
     MarginRule,
@@ -160,8 +161,6 @@ def _expected_invoices(
     running by then bills each month what it billed the same month a year before (it has no
     schedule: its own history is the best guess, as for the members' turnover).
     """
-    from services.selectors import COUNTED_CONTRACT_STATUSES
-
     contracts = list(
         Contract.objects.filter(status__in=COUNTED_CONTRACT_STATUSES)
         .overlapping(after, end)
@@ -170,7 +169,10 @@ def _expected_invoices(
     )
     running = [row[0] for row in contracts if row[1] == ContractKind.TIME_AND_MATERIALS and row[2] < after]
     history = _invoiced_a_year_before(running, after, end, as_of)
-    months = _month_starts(after, end)
+    # Each projected month: the day a running contract bills it, and the month a year before.
+    months = [
+        (max(month, after), (month.year - 1) * 100 + month.month) for month in _month_starts(after, end)
+    ]
     found: list[ExpectedInvoice] = []
     for (
         pk,
@@ -200,12 +202,9 @@ def _expected_invoices(
                 )
                 billed = [(day, amount) for day in days]
         elif terms.kind == ContractKind.TIME_AND_MATERIALS and terms.start_date < after:
-            for month in months:
-                day = max(month, after)
-                base = add_months(month, -12)
-                amount = history.get((pk, base.year * 100 + base.month), ZERO)
+            for day, year_before in months:
                 if terms.end_date is None or day <= terms.end_date:
-                    billed.append((day, amount))
+                    billed.append((day, history.get((pk, year_before), ZERO)))
         else:
             fee = terms.fixed_amount if terms.kind == ContractKind.FIXED_FEE else terms.estimated_amount
             if after <= terms.start_date <= end:
@@ -217,42 +216,32 @@ def _expected_invoices(
     return tuple(found)
 
 
-def _later_by_client(basis: Basis, as_of: date, last: date) -> list[tuple[int, str, str, Decimal]]:
-    """One query: each client's revenue dated after `as_of` within the year (few rows)."""
+def _later_by_client(basis: Basis, as_of: date, last: date) -> dict[int, Decimal]:
+    """One query: each client's revenue dated after `as_of` within the year, by client id."""
     if as_of >= last:
-        return []
-    return [
-        (client_id, name, tax_id, round_money(total))
-        for client_id, name, tax_id, total in RevenueMonth.objects.filter(
-            basis=basis, month__range=(as_of + timedelta(days=1), last)
-        )
+        return {}
+    rows = (
+        RevenueMonth.objects.filter(basis=basis, month__range=(as_of + timedelta(days=1), last))
         .order_by()
-        .values("client_id", "client__name", "client__tax_id")
+        .values("client_id")
         .annotate(total=Sum("amount"))
-        .values_list("client_id", "client__name", "client__tax_id", "total")
-    ]
+        .values_list("client_id", "total")
+    )
+    return dict(rows)
 
 
-def _candidates(year_rows: QuerySet[RevenueClientYear], projected: dict[int, Decimal], later: set[int]) -> Q:
+def _candidates(to_date: dict[int, Decimal], projected: dict[int, Decimal]) -> set[int]:
     """The clients that can be among the `TOP_CLIENTS` largest once the projection is added.
 
-    The clients dated later in the year are (their amounts go down). Of the others, the tenth
-    largest amount so far, T, can only grow; a client with more to come than T is one. Any other
-    client with p to come needs at least T − p already, so at least T − (the most any of them
-    has to come): the others are left out (a few dozen rows instead of one per contract).
+    A client with nothing projected keeps its amount so far: the tenth largest of those, T, is
+    the least the tenth largest client will have, so a client ends below the top when even
+    everything projected for it leaves it under T (ties at T are kept: the names decide them).
     """
-    tenth = (
-        year_rows.exclude(client_id__in=later)
-        .order_by("-amount")
-        .values_list("amount", flat=True)[TOP_CLIENTS - 1 : TOP_CLIENTS]
-    )
-    threshold = next(iter(tenth), None)
-    if threshold is None:  # fewer clients than the top: all of them
-        return Q(client_id__in=set(projected) | later)
-    sure = {pk for pk, amount in projected.items() if amount >= threshold} | later
-    rest = {pk: amount for pk, amount in projected.items() if pk not in sure}
-    most = max(rest.values(), default=ZERO)
-    return Q(client_id__in=sure) | Q(client_id__in=rest, amount__gte=threshold - most)
+    kept = sorted((amount for pk, amount in to_date.items() if pk not in projected), reverse=True)
+    if len(kept) < TOP_CLIENTS:
+        return set(to_date)
+    threshold = kept[TOP_CLIENTS - 1]
+    return {pk for pk, amount in to_date.items() if amount + projected.get(pk, ZERO) >= threshold}
 
 
 def _clients(
@@ -260,46 +249,41 @@ def _clients(
 ) -> tuple[ClientRevenue, ...]:
     """The year's revenue by client up to `as_of`: its yearly rows less what is dated later.
 
-    `scope="all"`: every client (two queries). `scope="top"`: only the clients that can be among
-    the `TOP_CLIENTS` largest once the projection is added (three queries, a few dozen rows
-    instead of thousands): the clients with revenue after `as_of` or projected revenue, exactly,
-    and the largest `TOP_CLIENTS` of the others by the projection's own order (amount, name, id),
-    whose amount nothing changes.
+    `scope="all"`: every client. `scope="top"`: only the clients that can be among the
+    `TOP_CLIENTS` largest once the projection (`projected`, by client id) is added, the others
+    left out; the amounts are read by id (one row per client of the year, no join) and the names
+    of the few kept in a third query. Three queries either way, none with a list of ids longer
+    than the clients kept: Django prepares every parameter of an `IN (…)` one by one, which cost
+    more than the rows with thousands of clients.
     """
     first, last = year_bounds(year)
     if as_of < first:
         return ()
     later = _later_by_client(basis, as_of, last)
     year_rows = RevenueClientYear.objects.filter(basis=basis, year=year)
-    fields = ("client_id", "client__name", "client__tax_id", "amount")
-    if scope == "top":
-        touched = set(projected) | {row[0] for row in later}
-        others = year_rows.exclude(client_id__in=touched).order_by("-amount", "client__name", "client_id")
-        rows = [
-            *year_rows.filter(_candidates(year_rows, projected, {row[0] for row in later})).values_list(
-                *fields
-            ),
-            *others.values_list(*fields)[:TOP_CLIENTS],
-        ]
-    else:
-        rows = list(year_rows.values_list(*fields))
     # A stored money field holds cents already: no rounding for thousands of rows.
-    amounts = {
-        row[0]: ClientRevenue(client_id=row[0], name=row[1], tax_id=row[2], amount=row[3]) for row in rows
-    }
-    for client_id, name, tax_id, total in later:
-        before = amounts.get(client_id)
-        kept = (before.amount if before else ZERO) - total
-        amounts[client_id] = ClientRevenue(client_id=client_id, name=name, tax_id=tax_id, amount=kept)
-    return tuple(c for c in amounts.values() if c.amount != 0)
+    to_date: dict[int, Decimal] = dict(year_rows.values_list("client_id", "amount"))
+    for pk, total in later.items():
+        to_date[pk] = to_date.get(pk, ZERO) - round_money(total)
+    to_date = {pk: amount for pk, amount in to_date.items() if amount != 0}
+    kept = _candidates(to_date, projected) if scope == "top" else set(to_date)
+    clients = Client.objects.order_by()
+    if scope == "top":
+        clients = clients.filter(pk__in=kept)
+    return tuple(
+        ClientRevenue(client_id=pk, name=name, tax_id=tax_id, amount=to_date[pk])
+        for pk, name, tax_id in clients.values_list("pk", "name", "tax_id")
+        if pk in kept
+    )
 
 
 def services_months(*, year: int, basis: Basis, as_of: date, clients: Clients = "all") -> ServicesMonths:
     """The services records of `year` month by month up to `as_of`, and the plans after it.
 
     `as_of` is the last day of a month, from 31 December of the year before to 31 December of
-    the year. At most nine queries: lines, revenue by month (both bases), clients (two), turnover,
-    rules and their bands, contracts.
+    the year. At most ten queries: lines, revenue by month (both bases), clients (three),
+    turnover, rules and their bands, contracts and what the running time-and-materials ones
+    invoiced a year before.
     """
     from services.selectors import month_margin
 

@@ -19,7 +19,7 @@ from django.db.models import Exists, OuterRef
 from smartiberica.kernel.records import delete_unless_protected, save_children, save_validated
 
 from . import validation as v
-from .actions import apply_totals, lock_invoice
+from .actions import apply_totals, contract_expectation_refresh, lock_invoice
 from .choices import InvoiceStatus
 from .models import (
     Client,
@@ -87,7 +87,9 @@ def partner_delete(*, partner: Partner) -> None:
 
 @transaction.atomic
 def contract_save(*, contract: Contract) -> Contract:
-    return save_validated(contract)
+    save_validated(contract)
+    contract_expectation_refresh(contract=contract)
+    return contract
 
 
 @transaction.atomic

@@ -50,14 +50,16 @@ from .ageing import ClientOverdue as ClientOverdue
 from .ageing import ClientReceivables as ClientReceivables
 from .ageing import Receivables as Receivables
 from .ageing import add_buckets as add_buckets
-from .calculations import Band, ContractTerms, band_rates, expected_revenue
+from .calculations import Band, band_rates
 
 # Every payment and refund of a period (the demo's bank statements).
 from .cash_records import invoices_issued_between as invoices_issued_between
 from .cash_records import money_movements_between as money_movements_between
-from .choices import ContractStatus, InvoiceStatus, MarginRuleKind, SimulatedRuleKind
+from .choices import COUNTED_CONTRACT_STATUSES as COUNTED_CONTRACT_STATUSES
+from .choices import InvoiceStatus, MarginRuleKind, SimulatedRuleKind
 
 # The guarantee fund's ledger (issue 22) lives in its own module; the board reads it here.
+from .expectations import expected_by_year
 from .guarantee import GuaranteeYear as GuaranteeYear
 from .guarantee import guarantee_ledger as guarantee_ledger
 
@@ -77,7 +79,6 @@ from .matching import services_candidates as services_candidates
 from .matching import services_records as services_records
 from .models import (
     Client,
-    Contract,
     Invoice,
     MarginRule,
     MemberTurnover,
@@ -109,8 +110,6 @@ from .receivables_check import receivables_rollup_differences as receivables_rol
 MONTHS = range(1, 13)
 # Below every amount a money field holds (14 digits, 2 of them decimals).
 BELOW_ANY_AMOUNT = Decimal("-1000000000000.00")
-# Contract statuses whose expected revenue counts.
-COUNTED_CONTRACT_STATUSES = (ContractStatus.ACTIVE, ContractStatus.ENDED)
 
 
 @dataclass(frozen=True)
@@ -294,35 +293,9 @@ def member_turnover_years() -> list[int]:
     return sorted(years_present_many([(MemberTurnover.objects.all(), "month")]))
 
 
-def _expected_by_year(first: date, last: date, years: Iterable[int]) -> dict[int, Decimal]:
-    """Net revenue expected in each year from active (and ended) contracts: one query."""
-    expected: dict[int, Decimal] = dict.fromkeys(years, ZERO)
-    contracts = (
-        Contract.objects.filter(status__in=COUNTED_CONTRACT_STATUSES)
-        .overlapping(first, last)
-        .values_list(
-            "kind",
-            "start_date",
-            "end_date",
-            "billing_period",
-            "quantity",
-            "unit_price",
-            "fixed_amount",
-            "estimated_amount",
-        )
-    )
-    for values in contracts:
-        terms = ContractTerms(*values)
-        for year in expected:
-            start, end = year_bounds(year)
-            if terms.start_date <= end and (terms.end_date is None or terms.end_date >= start):
-                expected[year] += expected_revenue(terms, year)
-    return {year: round_money(amount) for year, amount in expected.items()}
-
-
 def expected_contract_revenue(*, year: int) -> Decimal:
     """Net revenue expected in `year` from active (and ended) contracts: one query."""
-    return _expected_by_year(*year_bounds(year), [year])[year]
+    return expected_by_year([year])[year]
 
 
 @dataclass(frozen=True)
@@ -519,7 +492,7 @@ def services_years(
     listed = TOP_CLIENTS if clients == "top" else None
     targets = _targets_by_year(wanted)
     margins = _margins_by_year(first, last, wanted)
-    expected = _expected_by_year(first, last, wanted)
+    expected = expected_by_year(wanted, source=source)
 
     return {
         year: ServicesYear(

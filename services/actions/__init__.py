@@ -9,6 +9,7 @@ importable from here (`from services import actions; actions.invoice_issue(...)`
 
 from ..choices import VatRegime  # what `client_get_or_create(vat_regime=…)` takes
 from .clients import client_get_or_create, partner_get_or_create
+from .contract_expectations import contract_expectation_refresh, contract_expectations_rebuild
 from .contracts import (
     contract_create,
     contract_draft_invoices,
@@ -67,6 +68,8 @@ __all__ = [
     "client_get_or_create",
     "contract_create",
     "contract_draft_invoices",
+    "contract_expectation_refresh",
+    "contract_expectations_rebuild",
     "contracts_draft_due_invoices",
     "credit_note_create",
     "format_number",

@@ -14,6 +14,7 @@ from .. import validation as v
 from ..calculations import period_containing, period_end
 from ..choices import ContractKind, ContractStatus
 from ..models import Client, Contract, Invoice, Partner, RevenueTarget, ServiceLine
+from .contract_expectations import contract_expectation_refresh
 from .invoices import LineInput, invoice_create
 
 
@@ -59,6 +60,7 @@ def contract_create(
     )
     contract.full_clean()
     contract.save()
+    contract_expectation_refresh(contract=contract)
     return contract
 
 

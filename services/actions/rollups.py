@@ -48,6 +48,7 @@ from ..models import (
     RevenueMonthLock,
 )
 from ..partner_shares import partner_parts
+from .contract_expectations import contract_expectations_rebuild
 from .receivable_rollups import ageing_snapshots_outdated, receivables_rebuild, receivables_refresh
 
 
@@ -224,6 +225,7 @@ def services_rollups_rebuild() -> None:
     for year in years:
         services_rollups_refresh(months=[date(year, month, 1) for month in range(1, 13)])
     receivables_rebuild()
+    contract_expectations_rebuild()
 
 
 def _record_years() -> list[int]:

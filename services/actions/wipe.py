@@ -7,6 +7,7 @@ from django.db import transaction
 from ..models import (
     Client,
     Contract,
+    ContractExpectation,
     GuaranteeAdvance,
     Invoice,
     InvoiceNumberCounter,
@@ -43,6 +44,7 @@ def records_wipe() -> None:
     Invoice.objects.filter(corrects__isnull=False).delete()
     Invoice.objects.all().delete()
     InvoiceNumberCounter.objects.all().delete()
+    ContractExpectation.objects.all().delete()
     Contract.objects.all().delete()
     Partner.objects.all().delete()
     Client.objects.all().delete()

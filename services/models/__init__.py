@@ -9,6 +9,7 @@ and the migrations expect.
 from .catalog import Partner, RevenueTarget, ServiceLine
 from .clients import Client
 from .contracts import Contract, ContractQuerySet
+from .expectations import ContractExpectation
 from .guarantee import GuaranteeAdvance, GuaranteeAdvanceQuerySet
 from .invoices import Invoice, InvoiceLine, InvoiceNumberCounter, InvoiceQuerySet
 from .margins import MarginBand, MarginRule, MarginRuleQuerySet, MemberTurnover
@@ -27,6 +28,7 @@ __all__ = [
     "AgeingSnapshot",
     "Client",
     "Contract",
+    "ContractExpectation",
     "ContractQuerySet",
     "GuaranteeAdvance",
     "GuaranteeAdvanceQuerySet",

@@ -9,6 +9,7 @@ from services.calculations import (
     ContractTerms,
     band_rates,
     compute_totals,
+    expectation_shape,
     expected_revenue,
     line_net,
     payment_net,
@@ -221,3 +222,31 @@ def test_counting_a_contracts_periods_gives_as_many_as_listing_them(
     window = (first, first + timedelta(days=span))
     listed = period_starts(start=start, end=end, billing_period=period, window=window)
     assert period_count(start=start, end=end, billing_period=period, window=window) == len(listed)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    kind=st.sampled_from([ContractKind.RECURRING, ContractKind.FIXED_FEE, ContractKind.TIME_AND_MATERIALS]),
+    start=st.dates(min_value=date(2015, 1, 1), max_value=date(2027, 12, 31)),
+    length=st.one_of(st.none(), st.integers(min_value=0, max_value=2500)),
+    period=st.sampled_from(["monthly", "quarterly", "yearly"]),
+    price=st.decimals(min_value=D("0.01"), max_value=D("5000"), places=2),
+)
+def test_a_contracts_three_amounts_give_its_expected_revenue_in_every_year(
+    kind: str, start: date, length: int | None, period: str, price: Decimal
+) -> None:
+    end = None if length is None else start + timedelta(days=length)
+    terms = ContractTerms(kind, start, end, period, D("3"), price, price, price)
+    shape = expectation_shape(terms)
+    for year in range(2013, 2035):
+        assert shape.in_year(year) == expected_revenue(terms, year), year
+
+
+def test_an_open_ended_monthly_contract_expects_twelve_periods_in_each_later_year() -> None:
+    terms = ContractTerms(
+        ContractKind.RECURRING, date(2024, 3, 31), None, "monthly", D("2"), D("10"), None, None
+    )
+    shape = expectation_shape(terms)
+    assert (shape.first, shape.middle, shape.last) == (D("200.00"), D("240.00"), D("0"))
+    assert shape.in_year(2090) == D("240.00")
+    assert shape.in_year(2023) == D("0")

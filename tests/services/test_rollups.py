@@ -26,12 +26,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from services import actions
+from services import actions, record_actions
 from services.actions import rollups
-from services.choices import InvoiceStatus
+from services.choices import BillingPeriod, ContractKind, ContractStatus, InvoiceStatus
+from services.expectations import expected_by_year
 from services.importers import PaymentImporter
 from services.models import (
     Client,
+    Contract,
     Invoice,
     Payment,
     Refund,
@@ -113,6 +115,9 @@ def assert_rollups_are_the_records(years: tuple[int, ...] = YEARS) -> None:
         rolled = services_years(years=years, basis=basis, source="rollups")
         raw = services_years(years=years, basis=basis, source="raw")
         assert rolled == raw
+    # The contracts' expectations, in their years and in the years before and after.
+    every_year = range(2022, 2029)
+    assert expected_by_year(every_year) == expected_by_year(every_year, source="raw")
     assert_receivables_are_the_records(years)
 
 
@@ -263,6 +268,38 @@ class Program:
         if refund is not None:
             actions.refund_delete(refund=refund)
 
+    def new_contract(self, pick: int, month: int, amount: int) -> None:
+        """A contract of any kind from a day of 2023 to 2026, ending then, a year later or never."""
+        kinds = (ContractKind.RECURRING, ContractKind.FIXED_FEE, ContractKind.TIME_AND_MATERIALS)
+        start = day_of(month - 12 + pick, amount)
+        make_contract(
+            client=self.clients[pick % 2],
+            service_line=self.lines[pick // 2 % 2],
+            kind=kinds[pick % 3],
+            start_date=start,
+            end_date=(None, start.replace(year=start.year + 1), day_of(month + amount % 12, pick))[
+                amount % 3
+            ],
+            billing_period=tuple(BillingPeriod)[amount % 3] if pick % 3 == 0 else "",
+            unit_price=D(amount) if pick % 3 == 0 else None,
+            fixed_amount=D(amount) if pick % 3 == 1 else None,
+            status=(ContractStatus.ACTIVE, ContractStatus.ENDED, ContractStatus.DRAFT)[amount % 3],
+        )
+
+    def edit_contract(self, pick: int, month: int, amount: int) -> None:
+        contract = self.pick(Contract, pick)
+        if contract is not None:  # its end moved, its status changed, or its price
+            contract.end_date = day_of(month, amount) if pick % 2 else None
+            contract.status = tuple(ContractStatus)[amount % len(ContractStatus)]
+            if contract.unit_price is not None:
+                contract.unit_price = D(amount)
+            record_actions.contract_save(contract=contract)
+
+    def delete_contract(self, pick: int, month: int, amount: int) -> None:
+        contract = self.pick(Contract, pick)
+        if contract is not None:  # refused while invoices refer to it
+            record_actions.contract_delete(contract=contract)
+
     def run(self, step: tuple[str, int, int, int]) -> None:
         kind, pick, month, amount = step
         # Refused by the rules: nothing written, and the rollups must not move either.
@@ -282,6 +319,9 @@ STEPS = (
     "refund",
     "edit_refund",
     "delete_refund",
+    "new_contract",
+    "edit_contract",
+    "delete_contract",
 )
 steps = st.lists(
     st.tuples(st.sampled_from(STEPS), st.integers(0, 11), st.integers(0, 23), st.integers(1, 400)),
