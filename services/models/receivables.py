@@ -81,7 +81,12 @@ class ReceivableCell(models.Model):
     `InvoiceSettlement` rows. A large client has thousands of open invoices but at most one row
     a day here: its recent buckets add a few hundred rows, whatever its size."""
 
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+", verbose_name=_("client"))
+    # No index of its own: the unique (client, due date) index leads with it, and serves "this
+    # client's cells due from a day on" in one range where a client-only index made PostgreSQL
+    # read every cell of the client and filter (3× slower on the overdue alerts at 10 M).
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="+", verbose_name=_("client"), db_index=False
+    )
     due_date = models.DateField(_("due date"))
     amount = models.DecimalField(_("amount"), **MONEY)
     invoices = models.PositiveIntegerField(_("invoices"))
