@@ -174,6 +174,19 @@ def period_containing(*, start: date, billing_period: str, on: date) -> date | N
     return add_months(start, k * months)
 
 
+# The contract's fields `ContractTerms` holds, in its order (for `values_list`).
+CONTRACT_TERM_FIELDS = (
+    "kind",
+    "start_date",
+    "end_date",
+    "billing_period",
+    "quantity",
+    "unit_price",
+    "fixed_amount",
+    "estimated_amount",
+)
+
+
 @dataclass(frozen=True)
 class ContractTerms:
     kind: str

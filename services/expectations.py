@@ -18,7 +18,7 @@ from smartiberica.kernel.basis import Source
 from smartiberica.kernel.dates import year_bounds
 from smartiberica.kernel.money import ZERO, round_money
 
-from .calculations import ContractTerms, expected_revenue
+from .calculations import CONTRACT_TERM_FIELDS, ContractTerms, expected_revenue
 from .choices import COUNTED_CONTRACT_STATUSES
 from .models import Contract, ContractExpectation
 
@@ -29,16 +29,7 @@ def _from_contracts(years: list[int]) -> dict[int, Decimal]:
     contracts = (
         Contract.objects.filter(status__in=COUNTED_CONTRACT_STATUSES)
         .overlapping(year_bounds(years[0])[0], year_bounds(years[-1])[1])
-        .values_list(
-            "kind",
-            "start_date",
-            "end_date",
-            "billing_period",
-            "quantity",
-            "unit_price",
-            "fixed_amount",
-            "estimated_amount",
-        )
+        .values_list(*CONTRACT_TERM_FIELDS)
     )
     for values in contracts:
         terms = ContractTerms(*values)

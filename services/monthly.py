@@ -22,7 +22,7 @@ from smartiberica.kernel.dates import add_months, year_bounds
 from smartiberica.kernel.money import ZERO, round_money
 from smartiberica.kernel.periods import YearMonthOf
 
-from .calculations import ContractTerms, line_net, period_starts
+from .calculations import CONTRACT_TERM_FIELDS, ContractTerms, line_net, period_starts
 from .choices import COUNTED_CONTRACT_STATUSES, ContractKind
 from .models import (
     Client,
@@ -106,14 +106,7 @@ class ServicesMonths:
 
 _CONTRACT_FIELDS = (
     "pk",
-    "kind",
-    "start_date",
-    "end_date",
-    "billing_period",
-    "quantity",
-    "unit_price",
-    "fixed_amount",
-    "estimated_amount",
+    *CONTRACT_TERM_FIELDS,
     "service_line_id",
     "client_id",
     "client__name",

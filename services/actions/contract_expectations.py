@@ -12,20 +12,10 @@ from collections.abc import Iterator
 
 from django.db import transaction
 
-from ..calculations import ContractTerms, expectation_shape
+from ..calculations import CONTRACT_TERM_FIELDS, ContractTerms, expectation_shape
 from ..choices import COUNTED_CONTRACT_STATUSES
 from ..models import Contract, ContractExpectation
 
-_TERMS = (
-    "kind",
-    "start_date",
-    "end_date",
-    "billing_period",
-    "quantity",
-    "unit_price",
-    "fixed_amount",
-    "estimated_amount",
-)
 BATCH = 5000
 
 
@@ -50,7 +40,7 @@ def contract_expectation_refresh(*, contract: Contract) -> None:
     ContractExpectation.objects.filter(contract_id=contract.pk).delete()
     if contract.status not in COUNTED_CONTRACT_STATUSES:
         return
-    terms = ContractTerms(*(getattr(contract, name) for name in _TERMS))
+    terms = ContractTerms(*(getattr(contract, name) for name in CONTRACT_TERM_FIELDS))
     row = _expectation(contract.pk, terms)
     if row is not None:
         row.save(force_insert=True)
@@ -58,7 +48,7 @@ def contract_expectation_refresh(*, contract: Contract) -> None:
 
 def _every_row() -> Iterator[ContractExpectation]:
     counted = Contract.objects.filter(status__in=COUNTED_CONTRACT_STATUSES).order_by("pk")
-    for pk, *values in counted.values_list("pk", *_TERMS).iterator(chunk_size=BATCH):
+    for pk, *values in counted.values_list("pk", *CONTRACT_TERM_FIELDS).iterator(chunk_size=BATCH):
         row = _expectation(pk, ContractTerms(*values))
         if row is not None:
             yield row

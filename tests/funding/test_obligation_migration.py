@@ -7,26 +7,19 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.state import StateApps
 from django.utils import timezone
+
+from tests.migrating import migrated_to, migrated_to_latest
 
 BEFORE = [("funding", "0007_fill_rollups")]
 AFTER = [("funding", "0009_obligation_source_required")]
 
 
-def migrated_to(targets: list[tuple[str, str]]) -> StateApps:
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    return MigrationExecutor(connection).loader.project_state(targets).apps
-
-
 @pytest.fixture
 def before_issue_21(transactional_db: None) -> Iterator[StateApps]:
     yield migrated_to(BEFORE)
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    migrated_to_latest()
 
 
 def test_the_existing_obligations_and_their_history_get_the_agreement_source(
