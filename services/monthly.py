@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from smartiberica.kernel.basis import TOP_CLIENTS, Basis, Clients
 from smartiberica.kernel.dates import add_months, year_bounds
 from smartiberica.kernel.money import ZERO, round_money
 from smartiberica.kernel.periods import YearMonthOf
 
-from .calculations import CONTRACT_TERM_FIELDS, ContractTerms, line_net, period_starts
+from .calculations import CONTRACT_TERM_FIELDS, line_net, period_starts
 from .choices import COUNTED_CONTRACT_STATUSES, ContractKind
 from .models import (
     Client,
@@ -154,9 +154,14 @@ def _expected_invoices(
     running by then bills each month what it billed the same month a year before (it has no
     schedule: its own history is the best guess, as for the members' turnover).
     """
+    # A fixed fee or an estimate started before `after` brings nothing more: not read.
+    brings_more = Q(kind__in=(ContractKind.RECURRING, ContractKind.TIME_AND_MATERIALS)) | Q(
+        start_date__gte=after
+    )
     contracts = list(
         Contract.objects.filter(status__in=COUNTED_CONTRACT_STATUSES)
         .overlapping(after, end)
+        .filter(brings_more)
         .order_by("start_date", "pk")
         .values_list(*_CONTRACT_FIELDS)
     )
@@ -167,45 +172,26 @@ def _expected_invoices(
         (max(month, after), (month.year - 1) * 100 + month.month) for month in _month_starts(after, end)
     ]
     found: list[ExpectedInvoice] = []
-    for (
-        pk,
-        kind,
-        start,
-        end_date,
-        period,
-        quantity,
-        price,
-        fixed,
-        estimate,
-        line_id,
-        client_id,
-        name,
-        tax_id,
-    ) in contracts:
-        terms = ContractTerms(kind, start, end_date, period, quantity, price, fixed, estimate)
+    for pk, kind, start, end_date, period, quantity, price, fixed, estimate, line_id, *client in contracts:
         billed: list[tuple[date, Decimal]] = []
-        if terms.kind == ContractKind.RECURRING:
-            if terms.unit_price is not None and terms.billing_period:
-                amount = line_net(terms.quantity, terms.unit_price)
-                days = period_starts(
-                    start=terms.start_date,
-                    end=terms.end_date,
-                    billing_period=terms.billing_period,
-                    window=(after, end),
-                )
+        if kind == ContractKind.RECURRING:
+            if price is not None and period:
+                amount = line_net(quantity, price)
+                days = period_starts(start=start, end=end_date, billing_period=period, window=(after, end))
                 billed = [(day, amount) for day in days]
-        elif terms.kind == ContractKind.TIME_AND_MATERIALS and terms.start_date < after:
-            for day, year_before in months:
-                if terms.end_date is None or day <= terms.end_date:
-                    billed.append((day, history.get((pk, year_before), ZERO)))
-        else:
-            fee = terms.fixed_amount if terms.kind == ContractKind.FIXED_FEE else terms.estimated_amount
-            if after <= terms.start_date <= end:
-                billed = [(terms.start_date, round_money(fee or ZERO))]
+        elif kind == ContractKind.TIME_AND_MATERIALS and start < after:
+            billed = [
+                (day, history.get((pk, year_before), ZERO))
+                for day, year_before in months
+                if end_date is None or day <= end_date
+            ]
+        elif after <= start <= end:
+            fee = fixed if kind == ContractKind.FIXED_FEE else estimate
+            billed = [(start, round_money(fee or ZERO))]
         for day, amount in billed:
             if amount > 0:
-                client = ClientRevenue(client_id=client_id, name=name, tax_id=tax_id, amount=amount)
-                found.append(ExpectedInvoice(date=day, service=lines[line_id], client=client))
+                revenue = ClientRevenue(client_id=client[0], name=client[1], tax_id=client[2], amount=amount)
+                found.append(ExpectedInvoice(date=day, service=lines[line_id], client=revenue))
     return tuple(found)
 
 
