@@ -18,7 +18,6 @@ from django.db.models import Exists, OuterRef, Sum
 from funding.choices import EXTERNAL_SUPPORT_KINDS, SourceKind
 from funding.models import (
     ExpectedTranche,
-    ExpenseCategory,
     ExpenseMonth,
     FundingReceipt,
     FundingSource,
@@ -120,7 +119,7 @@ def funding_months(*, year: int, as_of: date) -> FundingMonths:
     yet) to 31 December of the year (the year is over). Nine queries (eight without tranches).
     """
     # Imported here: funding.selectors re-exports this module's reads.
-    from funding.selectors import _approved_budgets, _in_kind
+    from funding.selectors import _approved_budgets, _in_kind, expense_categories
 
     first, last = year_bounds(year)
     sources = list(FundingSource.objects.values_list("pk", "code", "name", "kind"))
@@ -160,7 +159,7 @@ def funding_months(*, year: int, as_of: date) -> FundingMonths:
         .values_list("due_date", "interest", "principal", "paid")
     )
 
-    categories = list(ExpenseCategory.objects.all())
+    categories = expense_categories()
     category_codes = {c.pk: c.code for c in categories}
     expenses = [
         (ym, category_codes[c], a)

@@ -68,7 +68,8 @@ from funding.obligations import obligations_between as obligations_between
 from funding.obligations import obligations_due as obligations_due
 from smartiberica.kernel.dates import today, year_bounds
 from smartiberica.kernel.money import ZERO, ratio, round_money
-from smartiberica.kernel.periods import YearOf, years_present_many
+from smartiberica.kernel.periods import YearOf, YearProbe, years_present_many
+from smartiberica.kernel.shared_reads import shared_read
 
 # Where the grouped sums of receipts and expenses come from: the monthly rollups the actions keep
 # in step (`funding.models.rollups`), or the records themselves (the oracle `check_rollups` compares).
@@ -129,7 +130,7 @@ def funding_years(*, years: Iterable[int], source: Totals = "rollups") -> dict[i
     in_kind = _in_kind(wanted, source_names)
     repaid = _repaid_by_year(last)
     interest_due = _interest_due_by_year(first, last)
-    categories = list(ExpenseCategory.objects.all())
+    categories = list(expense_categories())
     costs = _costs(wanted, first, last, categories, source)
     budgets = _approved_budgets(wanted)
 
@@ -281,6 +282,12 @@ def _approved_budgets(wanted: list[int]) -> dict[int, tuple[Decimal | None, dict
     return budgets
 
 
+@shared_read
+def expense_categories() -> tuple[ExpenseCategory, ...]:
+    """Every expense category (one query; once per page within `shared_reads`)."""
+    return tuple(ExpenseCategory.objects.all())
+
+
 def categories_by_code() -> dict[str, ExpenseCategory]:
     """Every expense category, keyed by its stable code (for importers and the demo)."""
     return {category.code: category for category in ExpenseCategory.objects.all()}
@@ -301,18 +308,25 @@ def sources_for_choice() -> list[SourceChoice]:
     return [SourceChoice(id=pk, code=code, name=name) for pk, code, name in rows]
 
 
+def funding_year_probes() -> list[YearProbe]:
+    """The dated tables whose years have data (`years_present_many`): receipts, expenses, repayments."""
+    return [(model.objects.all(), "date") for model in (FundingReceipt, Expense, LoanRepayment)]
+
+
+def funding_yearly_record_years() -> set[int]:
+    """One query: the years of the yearly records (shared-service costs, cost budgets); small tables."""
+    shared = SharedServiceCost.objects.order_by().values_list("year", flat=True)
+    return set(shared.union(CostBudget.objects.order_by().values_list("year", flat=True)))
+
+
 def funding_years_with_data() -> list[int]:
     """Sorted years with any receipt, expense, loan repayment, shared-service cost or cost budget.
 
-    Two queries for the dated tables (their first and last dates over the date indexes, then a
-    probe per year in between), never a DISTINCT scan of a big table.
+    Three queries: two for the dated tables (their first and last dates over the date indexes,
+    then a probe per year in between), never a DISTINCT scan of a big table, and one for the
+    yearly records.
     """
-    years = years_present_many(
-        [(model.objects.all(), "date") for model in (FundingReceipt, Expense, LoanRepayment)]
-    )
-    years.update(SharedServiceCost.objects.values_list("year", flat=True).distinct().order_by())
-    years.update(CostBudget.objects.values_list("year", flat=True).distinct().order_by())
-    return sorted(years)
+    return sorted(years_present_many(funding_year_probes()) | funding_yearly_record_years())
 
 
 # --- Loans -----------------------------------------------------------------------------------------

@@ -33,7 +33,6 @@ from .models import (
     RevenueClientYear,
     RevenueLineMonth,
     RevenueMonth,
-    ServiceLine,
 )
 
 
@@ -264,10 +263,10 @@ def services_months(*, year: int, basis: Basis, as_of: date, clients: Clients = 
     turnover, rules and their bands, contracts and what the running time-and-materials ones
     invoiced a year before.
     """
-    from services.selectors import month_margin
+    from services.selectors import month_margin, service_lines, turnover_book
 
     first, last = year_bounds(year)
-    lines = {line.pk: line for line in ServiceLine.objects.order_by("code")}
+    lines = {line.pk: line for line in service_lines()}
     code_of = {pk: line.code for pk, line in lines.items()}
 
     revenue: dict[int, dict[str, Decimal]] = {}
@@ -286,10 +285,9 @@ def services_months(*, year: int, basis: Basis, as_of: date, clients: Clients = 
                 cash[month] = cash.get(month, ZERO) + round_money(amount)
 
     history_start = min(first, add_months(as_of.replace(day=1), -23))
-    rows = list(MemberTurnover.objects.filter(month__range=(history_start, as_of)).order_by("month"))
-    rules: Sequence[MarginRule] = list(
-        MarginRule.objects.overlapping(history_start, last).prefetch_related("bands")
-    )
+    book = turnover_book()
+    rows = book.between(history_start, as_of)
+    rules: Sequence[MarginRule] = book.rules
     margins = {row.month.month: month_margin(row, rules) for row in rows if row.month.year == year}
 
     ended = range(1, as_of.month + 1) if as_of.year == year else ()

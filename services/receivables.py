@@ -41,7 +41,9 @@ class _Due:
     amount: Decimal
 
 
-def _amounts_due(on: date, *, due_before: date | None = None, clients: set[int] | None = None) -> list[_Due]:
+def _amounts_due(
+    on: date, *, due_before: date | None = None, clients: frozenset[int] | None = None
+) -> list[_Due]:
     """The invoices with something due at `on`, summed from the records (one query);
     `due_before`: only those due before it; `clients`: only theirs."""
     invoices = Invoice.objects.all()
@@ -58,7 +60,7 @@ def _amounts_due(on: date, *, due_before: date | None = None, clients: set[int] 
     return [_Due(pk, name, tax_id, due, round_money(amount)) for pk, name, tax_id, due, amount in rows]
 
 
-def _from_records(on: date, clients: set[int] | None = None) -> list[ClientReceivables]:
+def _from_records(on: date, clients: frozenset[int] | None = None) -> list[ClientReceivables]:
     """Every client (of `clients`) owing something at `on`, from the records."""
     by_client: dict[int, dict[str, Decimal]] = {}
     names: dict[int, tuple[str, str]] = {}
@@ -120,7 +122,7 @@ def _minus(whole: AgeingBuckets, part: AgeingBuckets) -> AgeingBuckets:
     return AgeingBuckets(**{name: getattr(whole, name) - getattr(part, name) for name in (*BUCKETS, "total")})
 
 
-def _overdue_from_records(on: date, before: date, clients: set[int] | None) -> list[ClientOverdue]:
+def _overdue_from_records(on: date, before: date, clients: frozenset[int] | None) -> list[ClientOverdue]:
     by_client: dict[int, list[_Due]] = {}
     for due in _amounts_due(on, due_before=before, clients=clients):
         by_client.setdefault(due.client_id, []).append(due)
@@ -169,7 +171,7 @@ def overdue_by_client(*, on: date, more_than_days: int, top: int | None = None) 
     oldest = [
         day
         for day in (
-            oldest_due_date(before=before, leaving=moved | kept),
+            oldest_due_date(before=before, leaving=moved | frozenset(kept)),
             *(row.oldest_due_date for row in exact if row.client_id not in kept),
         )
         if day is not None

@@ -20,6 +20,7 @@ from typing import Any
 from django.db.models import Case, CharField, Count, Min, Q, QuerySet, Sum, Value, When
 
 from smartiberica.kernel.money import ZERO, round_money
+from smartiberica.kernel.shared_reads import shared_read
 
 from .ageing import (
     LIMITS,
@@ -39,9 +40,11 @@ MOVED_INVOICES = 2000
 MOVED_CLIENTS = 200
 
 
-def moved_clients(on: date) -> set[int] | None:
+@shared_read
+def moved_clients(on: date) -> frozenset[int] | None:
     """The clients of the invoices that moved after `on`, or None when they are too many for the
-    rollups to pay (one query that stops at the limit)."""
+    rollups to pay (one query that stops at the limit; the receivables card and the overdue
+    alerts of a page share it, `shared_reads`)."""
     ids = list(
         InvoiceSettlement.objects.filter(last_event_on__gt=on)
         .order_by()
@@ -49,7 +52,7 @@ def moved_clients(on: date) -> set[int] | None:
     )
     if len(ids) > MOVED_INVOICES or len(set(ids)) > MOVED_CLIENTS:
         return None
-    return set(ids)
+    return frozenset(ids)
 
 
 def _bucket(on: date) -> Case:
@@ -95,7 +98,7 @@ def _less(whole: dict[str, Decimal], part: dict[str, Decimal]) -> dict[str, Deci
 
 
 def rolled_up(
-    on: date, *, moved: set[int], top: int | None
+    on: date, *, moved: frozenset[int], top: int | None
 ) -> tuple[list[ClientReceivables], AgeingBuckets, int]:
     """The clients but `moved`: the `top` largest (all when None), the buckets of all of them
     together, and how many they are. Two queries without `top`; with it four, and one more when
@@ -180,7 +183,7 @@ def _largest_overdue(owing: QuerySet[ReceivableClient], before: date, top: int) 
 
 
 def overdue_rolled_up(
-    *, before: date, moved: set[int], top: int | None
+    *, before: date, moved: frozenset[int], top: int | None
 ) -> tuple[list[ClientOverdue], OverdueSums]:
     """The clients but `moved` owing something due before `before`: the `top` largest (all when
     None), and the sums over all of them. Without `top`, two queries; with it, those of the
@@ -218,7 +221,7 @@ def overdue_rolled_up(
     )
 
 
-def oldest_due_date(*, before: date, leaving: set[int]) -> date | None:
+def oldest_due_date(*, before: date, leaving: frozenset[int]) -> date | None:
     """The oldest due date of what the clients but `leaving` owe on invoices due before `before`."""
     return (
         ReceivableClient.objects.exclude(client_id__in=leaving)

@@ -42,7 +42,8 @@ from django.db.models.functions import Coalesce
 from smartiberica.kernel.basis import BASES, TOP_CLIENTS, Basis, Clients, Source
 from smartiberica.kernel.dates import year_bounds
 from smartiberica.kernel.money import ZERO, round_money
-from smartiberica.kernel.periods import YearMonthOf, YearOf, years_present_many
+from smartiberica.kernel.periods import YearMonthOf, YearOf, YearProbe, years_present_many
+from smartiberica.kernel.shared_reads import shared_read
 
 # Receivables and days to payment (issue 22) live in their own module; the board reads them here.
 from .ageing import AgeingBuckets as AgeingBuckets
@@ -238,13 +239,36 @@ def month_margin(row: MemberTurnover, rules: Sequence[MarginRule]) -> MonthMargi
     )
 
 
+@dataclass(frozen=True)
+class TurnoverBook:
+    """Every recorded month of members' turnover and every margin rule (bands prefetched)."""
+
+    months: tuple[MemberTurnover, ...]  # in date order
+    rules: tuple[MarginRule, ...]
+
+    def between(self, first: date, last: date) -> list[MemberTurnover]:
+        return [row for row in self.months if first <= row.month <= last]
+
+
+@shared_read
+def turnover_book() -> TurnoverBook:
+    """Two or three queries: all of it, a row a month and a few rules, so that the yearly figures,
+    the projection and the guarantee fund of one page read it once (`shared_reads`). The rules
+    never overlap (`validate_no_overlap`): any month meets at most one, whichever set it is in."""
+    months = tuple(MemberTurnover.objects.order_by("month"))
+    return TurnoverBook(months=months, rules=tuple(MarginRule.objects.prefetch_related("bands")))
+
+
+@shared_read
+def service_lines() -> tuple[ServiceLine, ...]:
+    """Every service line, by code (one query; once per page within `shared_reads`)."""
+    return tuple(ServiceLine.objects.order_by("code"))
+
+
 def _margins(first: date, last: date) -> list[MonthMargin]:
-    """Two or three queries: the months between two dates, the rules meeting them, their bands."""
-    months = list(MemberTurnover.objects.filter(month__range=(first, last)).order_by("month"))
-    if not months:
-        return []
-    rules = list(MarginRule.objects.overlapping(first, last).prefetch_related("bands"))
-    return [month_margin(row, rules) for row in months]
+    """The months between two dates with their margin (`turnover_book`)."""
+    book = turnover_book()
+    return [month_margin(row, book.rules) for row in book.between(first, last)]
 
 
 def member_margin_by_month(*, year: int) -> list[MonthMargin]:
@@ -275,16 +299,15 @@ def simulated_rule(rule: MarginRule) -> SimulatedRule:
 
 
 def margin_history(*, years: Iterable[int]) -> MarginHistory:
-    """Three queries whatever the years: the months between the first and last year, every rule,
-    their bands. The rules are few and the picker lists them all, so all price the months."""
+    """Three queries whatever the years (`turnover_book`): the months, every rule, their bands.
+    The rules are few and the picker lists them all, so all price the months."""
     wanted = sorted(set(years))
-    rules = list(MarginRule.objects.prefetch_related("bands"))
+    book = turnover_book()
+    rules = book.rules
     months: dict[int, list[MonthMargin]] = {year: [] for year in wanted}
-    if wanted:
-        first, last = year_bounds(wanted[0])[0], year_bounds(wanted[-1])[1]
-        for row in MemberTurnover.objects.filter(month__range=(first, last)).order_by("month"):
-            if row.month.year in months:
-                months[row.month.year].append(month_margin(row, rules))
+    for row in book.months:
+        if row.month.year in months:
+            months[row.month.year].append(month_margin(row, rules))
     return MarginHistory(months=months, rules={rule.pk: simulated_rule(rule) for rule in rules})
 
 
@@ -482,7 +505,7 @@ def services_years(
         by_client = _revenue_by_client(client_rows, wanted)
     else:
         raise ValueError(f"source must be rollups or raw, not {source!r}")
-    lines = list(ServiceLine.objects.order_by("code"))
+    lines = list(service_lines())
     by_month = _revenue_by_month(rows, wanted)
     by_service = _revenue_by_service(rows, wanted, lines)
     if basis == "cash" and source == "raw":
@@ -539,5 +562,11 @@ def services_years_with_data() -> list[int]:
     Two queries (the tables' first and last dates over the date indexes, then a probe per year
     in between): no DISTINCT scan of the big tables.
     """
-    probes = [(Invoice.objects.issued(), "issue_date"), (Payment.objects.all(), "date")]
-    return sorted(years_present_many([*probes, (MemberTurnover.objects.all(), "month")]))
+    return sorted(years_present_many(services_year_probes()))
+
+
+def services_year_probes() -> list[YearProbe]:
+    """The dated tables whose years have data (`years_present_many`): issued invoices, payments,
+    members' turnover."""
+    probes: list[YearProbe] = [(Invoice.objects.issued(), "issue_date"), (Payment.objects.all(), "date")]
+    return [*probes, (MemberTurnover.objects.all(), "month")]

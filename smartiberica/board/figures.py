@@ -29,6 +29,7 @@ from services.selectors import ClientRevenue
 from smartiberica.kernel.basis import BASES, Basis, Clients, Source
 from smartiberica.kernel.dates import EARLIEST_RECORD_YEAR, latest_record_year
 from smartiberica.kernel.money import RATIO_QUANTUM, ZERO, ratio, round_money
+from smartiberica.kernel.periods import years_present_many
 
 CURRENCY = "EUR"
 
@@ -425,9 +426,11 @@ def compute_yearly_figures_many(
 
 
 def years_with_data() -> list[int]:
-    from funding.selectors import funding_years_with_data
-    from services.selectors import services_years_with_data
+    from funding.selectors import funding_year_probes, funding_yearly_record_years
+    from services.selectors import services_year_probes
 
-    years = set(funding_years_with_data()) | set(services_years_with_data())
+    # Both apps' dated tables in one pair of probing queries (`years_present_many`).
+    years = years_present_many([*funding_year_probes(), *services_year_probes()])
+    years |= funding_yearly_record_years()
     # A yearly record (budget, shared cost) left from before the date rule gets no page either.
     return sorted(year for year in years if EARLIEST_RECORD_YEAR <= year <= latest_record_year())

@@ -23,6 +23,7 @@ from smartiberica.board.figures import yearly_figures
 from smartiberica.kernel.basis import BASES, Basis
 from smartiberica.kernel.dates import EARLIEST_RECORD_YEAR, today
 from smartiberica.kernel.roles import DASHBOARD_PERMISSION
+from smartiberica.kernel.shared_reads import with_shared_reads
 
 # Pages of later years answer (empty) up to 2100, as the API contract wants; none before the
 # first date a record may have.
@@ -70,6 +71,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @permission_required(DASHBOARD_PERMISSION, raise_exception=True)
+@with_shared_reads  # its parts (figures, projection, fund, receivables, alerts) share reference reads
 def year(request: HttpRequest, year: int) -> HttpResponse:
     check_year(year)
     # The year in progress is projected at its end, under the scenario the picker names.
@@ -89,6 +91,7 @@ def year(request: HttpRequest, year: int) -> HttpResponse:
 
 @require_GET
 @permission_required(DASHBOARD_PERMISSION, raise_exception=True)
+@with_shared_reads  # its parts (figures, projection, fund, receivables, alerts) share reference reads
 def years(request: HttpRequest) -> HttpResponse:
     basis = _basis(request)
     page = dashboard.years_page(basis=basis)

@@ -50,7 +50,11 @@ def years_present(queryset: QuerySet[Any], field: str) -> set[int]:
     return years_present_many([(queryset, field)])
 
 
-def years_present_many(probes: Sequence[tuple[QuerySet[Any], str]]) -> set[int]:
+# A table whose years have data, and its date field.
+YearProbe = tuple[QuerySet[Any], str]
+
+
+def years_present_many(probes: Sequence[YearProbe]) -> set[int]:
     """The years in which any of the querysets has a row (each with its date field): two queries,
     whatever the number of tables, never a `SELECT DISTINCT` over one.
 

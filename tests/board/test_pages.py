@@ -112,9 +112,9 @@ def test_the_dashboard_query_count_does_not_grow_with_the_data(story: Story, boa
     with CaptureQueriesContext(connection) as large:
         assert board_client.get("/years/2024/").status_code == 200
     assert len(large) == len(small)
-    # Session and user (2), permissions (2), the demo flag (1), years with data (4: one query per
-    # app for its dated tables' first and last dates, a year probe only for years between them,
-    # none here, and the two small yearly tables), 16 for all the years charted together (9
+    # Session and user (2), permissions (2), the demo flag (1), years with data (2: both apps'
+    # dated tables' first and last dates, a year probe only for years between them, none here,
+    # and the two small yearly tables), 16 for all the years charted together (9
     # services + 7 funding queries, the loan schedule's interest due included; it was 16 per year
     # before the batched selectors of issue 9, see tests/perf), the approved snapshots of closed
     # years (1), and the year's closing state: its approvals and whether it is closed (2).
@@ -124,14 +124,14 @@ def test_the_dashboard_query_count_does_not_grow_with_the_data(story: Story, boa
     # year that is over, 6 for the year in progress (tests/board/cash/test_year_page.py).
     # The "Attention" panel reads the enabled alert rules (1); the year in progress adds the
     # obligations due and the overdue invoices (1 each, tests/board/alerts/test_panel.py).
-    # The guarantee fund's ledger (issue 22): the margin rules, their bands and the turnover months
-    # since 1990, and the advances by year paid and recovered (4; tests/board/guarantee/).
+    # The guarantee fund's ledger (issue 22): the advances by year paid and recovered (1; the
+    # margin rules, their bands and the turnover months are the figures', a shared read).
     # The receivables (issue 22, from their rollups since issue 17): the invoices moved after the
     # ageing's day, the largest debtors and their recent buckets, everyone's totals by client and
     # by due date (5), the year's largest payers and their average (2; tests/board/receivables/).
     # The contribution by service line (issue 22): the partner shares and the direct costs (2; one
     # more for the refunds on the cash basis, tests/board/contribution/).
-    assert len(small) == 2 + 2 + 1 + 4 + 16 + 1 + 2 + 1 + 1 + 4 + 7 + 2
+    assert len(small) == 2 + 2 + 1 + 2 + 16 + 1 + 2 + 1 + 1 + 1 + 7 + 2
 
 
 def test_templates_run_no_query(story: Story, board_client: Client, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -20,7 +20,7 @@ from smartiberica.board import dashboard
 from smartiberica.board import figure_registry as registry
 from smartiberica.board.scenario_actions import scenario_create
 from tests.board.projection.plan import Plan
-from tests.board.projection.test_queries import PAGE_QUERIES, more_records
+from tests.board.projection.test_queries import ON_A_PAGE, more_records
 
 NBSP = "\u00a0"
 
@@ -108,22 +108,23 @@ def test_the_projection_adds_the_scenarios_and_one_projection_to_the_current_yea
     plan: Plan, board_client: Client
 ) -> None:
     past = queries(board_client, "/years/2024/")
-    # The stored scenarios (1) and the projection (PAGE_QUERIES); a stored scenario, its parameters (3).
+    # The stored scenarios (1) and the projection (ON_A_PAGE); a stored scenario, its parameters (3).
     # Both pages read the month-end balances of the cash card (1, no bank account here); with an
     # account the year in progress reads 2 more than a year that is over (tests/board/cash).
-    # Its "Attention" panel reads the obligations due (1) and the clients far overdue (5); under a
-    # scenario it also projects the baseline (PAGE_QUERIES) and reads the cash on its day (1):
+    # Its "Attention" panel reads the obligations due (1) and the clients far overdue (4: the
+    # clients whose invoices moved are the receivables card's, a shared read); under a
+    # scenario it also projects the baseline (ON_A_PAGE) and reads the cash on its day (1):
     # alerts judge the records, not a what-if (tests/board/alerts/test_panel.py). The receivables
     # of the year that is over read 3 more: whether its ageing was kept, and the clients whose
     # invoices moved since 31 December (their buckets, their invoices).
-    panel, moved_since = 6, 3
-    assert queries(board_client, "/years/2025/") == past - moved_since + 1 + PAGE_QUERIES + panel
+    panel, moved_since = 5, 3
+    assert queries(board_client, "/years/2025/") == past - moved_since + 1 + ON_A_PAGE + panel
     assert queries(board_client, "/years/2025/?scenario=sin-smart") == (
-        past - moved_since + 1 + 3 + PAGE_QUERIES + panel + PAGE_QUERIES + 1
+        past - moved_since + 1 + 3 + ON_A_PAGE + panel + ON_A_PAGE + 1
     )
     more_records(plan, 12)
     past = queries(board_client, "/years/2024/")
-    assert queries(board_client, "/years/2025/") == past - moved_since + 1 + PAGE_QUERIES + panel
+    assert queries(board_client, "/years/2025/") == past - moved_since + 1 + ON_A_PAGE + panel
 
 
 @pytest.mark.usefixtures("plan")
@@ -146,7 +147,7 @@ def test_the_multi_year_page_adds_one_projection_and_no_query_with_more_data(
     with_projection = queries(board_client, "/years/")
     monkeypatch.setattr(dashboard, "_current_projection", lambda series, basis: None)
     without = queries(board_client, "/years/")
-    assert with_projection == without + PAGE_QUERIES
+    assert with_projection == without + ON_A_PAGE
     monkeypatch.undo()
     more_records(plan, 12)
     assert queries(board_client, "/years/") == with_projection
