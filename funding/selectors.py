@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from django.db.models import Count, Q, Sum
 
@@ -197,18 +197,26 @@ def _receipts(
 def _in_kind(wanted: list[int], source_names: dict[int, dict[str, str]]) -> dict[int, dict[str, Decimal]]:
     """One query: the avoided cost of the shared services, by year and source."""
     in_kind: dict[int, dict[str, Decimal]] = {y: {} for y in wanted}
+    for year, code, name, avoided in _in_kind_rows():
+        if year in in_kind and avoided != 0:
+            in_kind[year][code] = avoided
+            source_names[year][code] = name
+    return in_kind
+
+
+@shared_read
+def _in_kind_rows() -> tuple[tuple[int, str, str, Decimal], ...]:
+    """One query: (year, source code, source name, avoided cost) of every year, by year and code.
+    A yearly table of a few rows: the figures and the projection of a page read it once."""
     shared = (
-        SharedServiceCost.objects.filter(year__in=wanted)
-        .values("year", "source__code", "source__name")
+        SharedServiceCost.objects.values("year", "source__code", "source__name")
         .annotate(standalone=_sum("standalone_cost"), paid=_sum("share_paid"))
         .order_by("year", "source__code")
     )
-    for row in shared:
-        avoided = _money(row["standalone"]) - _money(row["paid"])
-        if avoided != 0:
-            in_kind[row["year"]][row["source__code"]] = avoided
-            source_names[row["year"]][row["source__code"]] = row["source__name"]
-    return in_kind
+    return tuple(
+        (r["year"], r["source__code"], r["source__name"], _money(r["standalone"]) - _money(r["paid"]))
+        for r in shared
+    )
 
 
 def _repaid_by_year(last: date) -> dict[int, tuple[Decimal, Decimal]]:
@@ -260,13 +268,19 @@ def _costs(
     return costs
 
 
+@shared_read
+def _approved_budget_rows() -> tuple[dict[str, Any], ...]:
+    """One query: the lines of every approved budget version (a few per year; read once a page)."""
+    return tuple(
+        CostBudget.objects.approved().values(
+            "pk", "year", "version", "approved_on", "lines__category__code", "lines__amount"
+        )
+    )
+
+
 def _approved_budgets(wanted: list[int]) -> dict[int, tuple[Decimal | None, dict[str, Decimal]]]:
     """One query: the total and the lines by category of each year's latest approved budget."""
-    approved_rows = list(
-        CostBudget.objects.approved()
-        .filter(year__in=wanted)
-        .values("pk", "year", "version", "approved_on", "lines__category__code", "lines__amount")
-    )
+    approved_rows = _approved_budget_rows()
     budgets: dict[int, tuple[Decimal | None, dict[str, Decimal]]] = {y: (None, {}) for y in wanted}
     for year in wanted:
         of_year = [r for r in approved_rows if r["year"] == year]

@@ -21,9 +21,10 @@ QUERIES = 19
 # The pages' projection (`clients="top"`) reads the same, only fewer names.
 PAGE_QUERIES = QUERIES
 # On the year and multi-year pages the yearly figures have read the turnover months, the margin
-# rules and their bands, the service lines and the expense categories already: the projection
-# takes them from the page's shared reads (smartiberica/kernel/shared_reads.py).
-ON_A_PAGE = PAGE_QUERIES - 5
+# rules and their bands, the service lines, the expense categories, the shared services' costs
+# and the approved budgets already: the projection takes them from the page's shared reads
+# (smartiberica/kernel/shared_reads.py).
+ON_A_PAGE = PAGE_QUERIES - 7
 
 
 def more_records(plan: Plan, n: int) -> None:
