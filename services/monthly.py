@@ -10,7 +10,7 @@ at most, whatever the volume.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -224,30 +224,80 @@ def _clients(
 
     `scope="all"`: every client. `scope="top"`: only the clients that can be among the
     `TOP_CLIENTS` largest once the projection (`projected`, by client id) is added, the others
-    left out; the amounts are read by id (one row per client of the year, no join) and the names
-    of the few kept in a third query. Three queries either way, none with a list of ids longer
-    than the clients kept: Django prepares every parameter of an `IN (…)` one by one, which cost
-    more than the rows with thousands of clients.
+    left out, and only the largest clients' amounts read (`_top_to_date`). The amounts are read by
+    id (one row per client of the year, no join) and then the names: three queries for every
+    client, four for the top, none with a list of ids longer than the clients kept (Django
+    prepares every parameter of an `IN (…)` one by one, which cost more than the rows with
+    thousands of clients).
     """
     first, last = year_bounds(year)
     if as_of < first:
         return ()
-    later = _later_by_client(basis, as_of, last)
+    later = {pk: round_money(total) for pk, total in _later_by_client(basis, as_of, last).items()}
     year_rows = RevenueClientYear.objects.filter(basis=basis, year=year)
-    # A stored money field holds cents already: no rounding for thousands of rows.
-    to_date: dict[int, Decimal] = dict(year_rows.values_list("client_id", "amount"))
-    for pk, total in later.items():
-        to_date[pk] = to_date.get(pk, ZERO) - round_money(total)
-    to_date = {pk: amount for pk, amount in to_date.items() if amount != 0}
-    kept = _candidates(to_date, projected) if scope == "top" else set(to_date)
     clients = Client.objects.order_by()
     if scope == "top":
-        clients = clients.filter(pk__in=kept)
+        to_date = _top_to_date(year_rows, later, projected)
+        clients = clients.filter(pk__in=to_date)
+    else:
+        to_date = _nonzero(_to_date(year_rows.values_list("client_id", "amount"), later, every=True))
     return tuple(
         ClientRevenue(client_id=pk, name=name, tax_id=tax_id, amount=to_date[pk])
         for pk, name, tax_id in clients.values_list("pk", "name", "tax_id")
-        if pk in kept
+        if pk in to_date
     )
+
+
+# How many of the year's largest clients the pages' projection reads first (by the rank index) to
+# bound how far down the list a client can still reach the top once the projection is added.
+FIRST_CLIENTS = 200
+
+
+def _to_date(
+    rows: Iterable[tuple[int, Decimal]], later: dict[int, Decimal], *, every: bool = False
+) -> dict[int, Decimal]:
+    """Each client's amount to date: its yearly amount (`rows`) less what is dated later. `every`:
+    the rows are all of the year's, and a client whose year sums to zero (it has no row) but
+    billed something later owes the year the opposite of that until `as_of`."""
+    # A stored money field holds cents already: no rounding for thousands of rows.
+    to_date = {pk: amount - later.get(pk, ZERO) for pk, amount in rows}
+    if every:
+        for pk, total in later.items():
+            to_date.setdefault(pk, -total)
+    return to_date
+
+
+def _nonzero(amounts: dict[int, Decimal]) -> dict[int, Decimal]:
+    return {pk: amount for pk, amount in amounts.items() if amount != 0}
+
+
+def _top_to_date(
+    year_rows: QuerySet[RevenueClientYear], later: dict[int, Decimal], projected: dict[int, Decimal]
+) -> dict[int, Decimal]:
+    """The amounts to date of the `_candidates` (exactly those), read without every client: two
+    queries over the rank index (basis, year, amount descending).
+
+    The first `FIRST_CLIENTS` by yearly amount give T0, the tenth largest amount to date of those
+    with nothing projected: the final threshold T of `_candidates` is at least T0. A client's
+    amount to date plus its projection exceeds its yearly amount by at most `lift` (what is
+    projected for it less what it billed after `as_of`, at least zero), so a client whose yearly
+    amount is below T0 − lift can reach neither T nor the ten largest without a projection; the
+    second query reads the others (a client without a yearly row counts as zero: read them all
+    when the bound is not above zero). Fewer than ten clients without a projection among the
+    first: every client is read, as `_candidates` then keeps them all.
+    """
+    by_amount = year_rows.order_by("-amount", "client_id").values_list("client_id", "amount")
+    first = _to_date(by_amount[:FIRST_CLIENTS], later)
+    unprojected = sorted((v for pk, v in first.items() if pk not in projected and v != 0), reverse=True)
+    lifts = (projected.get(pk, ZERO) - later.get(pk, ZERO) for pk in {*projected, *later})
+    lift = max(max(lifts, default=ZERO), ZERO)
+    bound = unprojected[TOP_CLIENTS - 1] - lift if len(unprojected) >= TOP_CLIENTS else None
+    if bound is None or bound <= 0:
+        read = _to_date(by_amount, later, every=True)
+    else:
+        read = _to_date(by_amount.filter(amount__gte=bound), later)
+    to_date = _nonzero(read)
+    return {pk: to_date[pk] for pk in _candidates(to_date, projected)}
 
 
 def services_months(*, year: int, basis: Basis, as_of: date, clients: Clients = "all") -> ServicesMonths:

@@ -18,8 +18,9 @@ D = Decimal
 # tranches, agreements' receipts; services_months: lines, revenue, clients (three: what is dated
 # after `as_of`, the year's amounts, the names), turnover, rules, bands, contracts.
 QUERIES = 19
-# The pages' projection (`clients="top"`) reads the same, only fewer names.
-PAGE_QUERIES = QUERIES
+# The pages' projection (`clients="top"`) reads the largest clients first, then those above the
+# bound they give (services/monthly.py, `_top_to_date`): one more, and fewer rows and names.
+PAGE_QUERIES = QUERIES + 1
 # On the year and multi-year pages the yearly figures have read the turnover months, the margin
 # rules and their bands, the service lines, the expense categories, the shared services' costs
 # and the approved budgets already: the projection takes them from the page's shared reads
