@@ -21,7 +21,7 @@ def test_it_groups_as_django_number_format_does(number: Decimal, places: int, la
     quantized = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     with translation.override(language):
         expected = number_format(quantized, decimal_pos=places, use_l10n=True, force_grouping=True)
-        assert _grouped(quantized, places) == expected
+        assert _grouped(quantized, places, language) == expected
 
 
 def test_it_writes_each_languages_amounts() -> None:

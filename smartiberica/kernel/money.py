@@ -104,11 +104,12 @@ def _forget_separators(*, setting: str, **kwargs: Any) -> None:
 setting_changed.connect(_forget_separators)
 
 
-def _grouped(number: Decimal, places: int) -> str:
+def _grouped(number: Decimal, places: int, language: str) -> str:
     """`number` (quantized to `places`) grouped by thousands as the active language writes it, as
-    Django's `number_format(…, use_l10n=True, force_grouping=True)` does: a page shows hundreds
-    of amounts, and this reads the locale's separators once per language instead of each time."""
-    separators = _separators(_language())
+    Django's `number_format(…, use_l10n=True, force_grouping=True)` does in `language` (the
+    active one): a page shows hundreds of amounts, and this reads the locale's separators once
+    per language instead of each time."""
+    separators = _separators(language)
     if separators is None:
         return number_format(number, decimal_pos=places, use_l10n=True, force_grouping=True)
     decimal_mark, thousands = separators
@@ -119,9 +120,10 @@ def format_money(value: Decimal | int, *, places: int = 2) -> str:
     """An amount in the active language: "12.345,67 €" (es), "12 345,67 €" (fr), "€12,345.67" (en);
     `places=0` for whole euros (a chart's axis), rounded half up."""
     amount = _require_decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    digits = _grouped(abs(amount), places)
+    language = _language()
+    digits = _grouped(abs(amount), places, language)
     sign = "-" if amount < 0 else ""
-    if _language() in _SYMBOL_FIRST:
+    if language in _SYMBOL_FIRST:
         return f"{sign}€{digits}"
     return f"{sign}{digits}{NBSP}€"
 
@@ -129,7 +131,7 @@ def format_money(value: Decimal | int, *, places: int = 2) -> str:
 def format_number(value: Decimal | int, *, places: int = 2) -> str:
     """A number (no currency) in the active language: "1.234,50" (es), "1 234,50" (fr), "1,234.50" (en)."""
     quantized = _require_decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return _grouped(quantized, places)
+    return _grouped(quantized, places, _language())
 
 
 def format_percent(points: Decimal | int, *, places: int = 1) -> str:
