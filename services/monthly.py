@@ -129,16 +129,27 @@ def _invoiced_a_year_before(
     last = min(add_months(end.replace(day=1), -11) - timedelta(days=1), as_of)
     if last < first:
         return {}
+    # A sum per month, filtered by date: grouping by contract alone spares computing the month of
+    # every invoice read (thousands a month at 10 M invoices).
+    months = {
+        month.year * 100 + month.month: (month, min(add_months(month, 1) - timedelta(days=1), last))
+        for month in _month_starts(first, last)
+    }
     rows = (
         Invoice.objects.issued()
         .filter(contract_id__in=contracts.values("pk"), issue_date__range=(first, last))
         .order_by()
-        .annotate(ym=YearMonthOf("issue_date"))
-        .values("contract_id", "ym")
-        .annotate(total=Sum("net_amount"))
-        .values_list("contract_id", "ym", "total")
+        .values("contract_id")
+        .annotate(
+            **{f"m{ym}": Sum("net_amount", filter=Q(issue_date__range=days)) for ym, days in months.items()}
+        )
     )
-    return {(contract_id, ym): round_money(total) for contract_id, ym, total in rows}
+    return {
+        (row["contract_id"], ym): round_money(row[f"m{ym}"])
+        for row in rows
+        for ym in months
+        if row[f"m{ym}"] is not None
+    }
 
 
 def _expected_invoices(

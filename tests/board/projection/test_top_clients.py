@@ -20,14 +20,25 @@ from tests.board.projection.plan import Plan
 D = Decimal
 
 
-def invoice(client: Any, day: date, amount: str) -> None:
+def invoice(client: Any, day: date, amount: str) -> Any:
     draft = services.invoice_create(
         client=client,
         service_line=service_lines_by_code()["admin-services"],
         issue_date=day,
         lines=[services.LineInput("Gestoría", D(1), D(amount), D("21.00"))],
     )
-    services.invoice_issue(invoice=draft)
+    return services.invoice_issue(invoice=draft)
+
+
+def fixed_fee(client: Any, reference: str, start: date, amount: str) -> None:
+    services.contract_create(
+        client=client,
+        service_line=service_lines_by_code()["admin-services"],
+        reference=reference,
+        start_date=start,
+        kind="fixed_fee",
+        fixed_amount=D(amount),
+    )
 
 
 def many_clients(plan: Plan) -> None:
@@ -43,22 +54,8 @@ def many_clients(plan: Plan) -> None:
         amount = "100.00" if k == 0 else "500.00" if 4 <= k <= 11 else f"{max(900 - k * 100, 50)}.00"
         invoice(client, date(2025, 4, 1), amount)
     invoice(clients[0], date(2025, 7, 2), "6000.00")
-    services.contract_create(
-        client=clients[13],
-        service_line=service_lines_by_code()["admin-services"],
-        reference="ADM-13",
-        start_date=date(2025, 8, 1),
-        kind="fixed_fee",
-        fixed_amount=D("700.00"),
-    )
-    services.contract_create(
-        client=clients[12],
-        service_line=service_lines_by_code()["admin-services"],
-        reference="ADM-12",
-        start_date=date(2025, 9, 1),
-        kind="fixed_fee",
-        fixed_amount=D("10.00"),
-    )
+    fixed_fee(clients[13], "ADM-13", date(2025, 8, 1), "700.00")
+    fixed_fee(clients[12], "ADM-12", date(2025, 9, 1), "10.00")
 
 
 def test_the_top_clients_projection_has_the_figures_of_the_whole_one(plan: Plan) -> None:
@@ -89,14 +86,7 @@ def thirty_clients() -> list[Any]:
     for k, client in enumerate(clients, start=1):
         invoice(client, date(2025, 4, 1), f"{k * 100}.00")
     invoice(clients[29], date(2025, 7, 2), "3000.00")
-    services.contract_create(
-        client=clients[14],
-        service_line=service_lines_by_code()["admin-services"],
-        reference="ADM-S15",
-        start_date=date(2025, 8, 1),
-        kind="fixed_fee",
-        fixed_amount=D("1500.00"),
-    )
+    fixed_fee(clients[14], "ADM-S15", date(2025, 8, 1), "1500.00")
     return clients
 
 
@@ -128,13 +118,7 @@ def test_a_client_whose_year_sums_to_zero_but_owes_to_date_is_still_among_them(
     # Socio 00 is billed 5,000.00 in April and credited all of it in July, after as_of: its year
     # sums to zero (it has no yearly row), and to date it is the largest client.
     zero = services.client_get_or_create(name="Socio 00", tax_id="SO-0", is_foreign=True)[0]
-    big = services.invoice_create(
-        client=zero,
-        service_line=service_lines_by_code()["admin-services"],
-        issue_date=date(2025, 4, 1),
-        lines=[services.LineInput("Gestoría", D(1), D("5000.00"), D("21.00"))],
-    )
-    services.invoice_issue(invoice=big)
+    big = invoice(zero, date(2025, 4, 1), "5000.00")
     thirty_clients()
     services.invoice_issue(invoice=services.credit_note_create(invoice=big, issue_date=date(2025, 7, 3)))
     monkeypatch.setattr(monthly, "FIRST_CLIENTS", 12)
