@@ -168,12 +168,13 @@ def overdue_by_client(*, on: date, more_than_days: int, top: int | None = None) 
     # The others: every client less the ones shown; the oldest due date of those left out of the
     # rolled-up top, or of the moved clients not shown.
     kept = {row.client_id for row in shown}
+    # Nothing moved: the clients shown are the rolled-up ones, whose sums know the others' oldest.
+    others_oldest = (
+        sums.oldest_unlisted if not moved else oldest_due_date(before=before, leaving=moved | kept)
+    )
     oldest = [
         day
-        for day in (
-            oldest_due_date(before=before, leaving=moved | frozenset(kept)),
-            *(row.oldest_due_date for row in exact if row.client_id not in kept),
-        )
+        for day in (others_oldest, *(row.oldest_due_date for row in exact if row.client_id not in kept))
         if day is not None
     ]
     return OverdueClients(

@@ -131,6 +131,8 @@ class OverdueSums:
     clients: int = 0
     amount: Decimal = ZERO
     invoices: int = 0
+    # The oldest due date of what the clients owe before the day, the clients listed left out.
+    oldest_unlisted: date | None = None
 
 
 # The largest debtors are read by batches of this many, until no other can be larger.
@@ -187,7 +189,8 @@ def overdue_rolled_up(
 ) -> tuple[list[ClientOverdue], OverdueSums]:
     """The clients but `moved` owing something due before `before`: the `top` largest (all when
     None), and the sums over all of them. Without `top`, two queries; with it, those of the
-    batches, one over the clients, one over the due dates, and one more when some clients moved.
+    batches, one over the clients (with the oldest due date of those not listed), one over the
+    due dates, and one more when some clients moved.
     """
     others = ReceivableClient.objects.exclude(client_id__in=moved)
     owing = others.filter(oldest_due_date__lt=before)
@@ -205,6 +208,7 @@ def overdue_rolled_up(
         amount=Sum("amount"),
         invoices=Sum("invoices"),
         clients=Count("pk", filter=old),
+        oldest=Min("oldest_due_date", filter=old & ~Q(client_id__in=[row.client_id for row in shown])),
     )
     later = ReceivableDate.objects.filter(due_date__gte=before).aggregate(
         amount=Sum("amount"), invoices=Sum("invoices")
@@ -218,6 +222,7 @@ def overdue_rolled_up(
         sums["clients"],
         round_money((sums["amount"] or ZERO) - later_amount),
         (sums["invoices"] or 0) - later_invoices,
+        sums["oldest"],
     )
 
 
