@@ -4,7 +4,7 @@
 months of Y up to `as_of` (read from the same rollups as `services.selectors.services_years`, so
 that the twelve months of a year that is over add up to its yearly figures), the members' turnover
 of the two years up to `as_of` (the projection's growth and same-month base), the margin rules
-that apply after it, and the invoices the contracts are expected to bring after it. Ten queries
+that apply after it, and the invoices the contracts are expected to bring after it. Eleven queries
 at most, whatever the volume.
 """
 
@@ -315,9 +315,10 @@ def services_months(*, year: int, basis: Basis, as_of: date, clients: Clients = 
     """The services records of `year` month by month up to `as_of`, and the plans after it.
 
     `as_of` is the last day of a month, from 31 December of the year before to 31 December of
-    the year. At most ten queries: lines, revenue by month (both bases), clients (three),
-    turnover, rules and their bands, contracts and what the running time-and-materials ones
-    invoiced a year before.
+    the year. At most eleven queries: lines, revenue by month (both bases), clients (three, four
+    for the top ones), turnover, rules and their bands (`turnover_book`), contracts and what the
+    running time-and-materials ones invoiced a year before. Within `shared_reads` the lines, the
+    turnover, the rules and the bands are those the page read already.
     """
     from services.selectors import month_margin, service_lines, turnover_book
 
