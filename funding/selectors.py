@@ -304,7 +304,7 @@ def expense_categories() -> tuple[ExpenseCategory, ...]:
 
 def categories_by_code() -> dict[str, ExpenseCategory]:
     """Every expense category, keyed by its stable code (for importers and the demo)."""
-    return {category.code: category for category in ExpenseCategory.objects.all()}
+    return {category.code: category for category in expense_categories()}
 
 
 @dataclass(frozen=True)

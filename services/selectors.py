@@ -538,7 +538,7 @@ def services_years(
 
 def service_lines_by_code() -> dict[str, ServiceLine]:
     """Every service line (active or not), by code: one query."""
-    return {line.code: line for line in ServiceLine.objects.order_by("code")}
+    return {line.code: line for line in service_lines()}
 
 
 @dataclass(frozen=True)
@@ -568,5 +568,8 @@ def services_years_with_data() -> list[int]:
 def services_year_probes() -> list[YearProbe]:
     """The dated tables whose years have data (`years_present_many`): issued invoices, payments,
     members' turnover."""
-    probes: list[YearProbe] = [(Invoice.objects.issued(), "issue_date"), (Payment.objects.all(), "date")]
-    return [*probes, (MemberTurnover.objects.all(), "month")]
+    return [
+        (Invoice.objects.issued(), "issue_date"),
+        (Payment.objects.all(), "date"),
+        (MemberTurnover.objects.all(), "month"),
+    ]
