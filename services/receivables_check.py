@@ -1,6 +1,6 @@
-"""The oracle of the receivables rollups and the partner shares (issue 17): recompute them from the
-records and list every row that differs. `check_rollups` prints them; the tests call it after
-random writes."""
+"""The oracle of the receivables rollups, the partner shares and the contracts' months (issue 17):
+recompute them from the records and list every row that differs. `check_rollups` prints them;
+the tests call it after random writes."""
 
 from __future__ import annotations
 
@@ -10,20 +10,24 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max, Min
+from django.db.models import Max, Min, Sum
+from django.db.models.functions import TruncMonth
 
 from smartiberica.kernel.basis import BASES
 from smartiberica.kernel.money import ZERO, round_money
 
 from .ageing import SNAPSHOT_FIELDS
+from .choices import InvoiceStatus
 from .models import (
     AgeingSnapshot,
+    Invoice,
     InvoiceSettlement,
     Payment,
     PaymentDaysYear,
     ReceivableCell,
     ReceivableClient,
     ReceivableDate,
+    RevenueContractMonth,
 )
 from .partner_shares import partner_shares_by_line
 from .payment_days import payment_days_sums
@@ -127,6 +131,21 @@ def _partner_shares(years: list[int]) -> list[RollupDifference]:
     return found
 
 
+def _contract_months() -> list[RollupDifference]:
+    # Grouped by the month's first day (not by the year-and-month number the refresh groups by).
+    sums = (
+        Invoice.objects.filter(status=InvoiceStatus.ISSUED, contract__isnull=False)
+        .order_by()
+        .annotate(first_day=TruncMonth("issue_date"))
+        .values_list("first_day", "contract_id")
+        .annotate(total=Sum("net_amount"))
+    )
+    expected = {(month, contract): round_money(total) for month, contract, total in sums if total != 0}
+    rows = RevenueContractMonth.objects.values_list("month", "contract_id", "amount")
+    stored = {(month, contract): round_money(amount) for month, contract, amount in rows}
+    return _compare("contract_month", expected, stored)
+
+
 def _snapshots() -> list[RollupDifference]:
     found = []
     for on in AgeingSnapshot.objects.order_by("on").values_list("on", flat=True).distinct():
@@ -152,7 +171,7 @@ def _years() -> list[int]:
 
 
 def receivables_rollup_differences(years: Iterable[int] | None = None) -> list[RollupDifference]:
-    """Every receivables rollup row, partner share of a year and line, and kept ageing that differs
-    from the records."""
+    """Every receivables rollup row, partner share of a year and line, contract's month and kept
+    ageing that differs from the records."""
     wanted = _years() if years is None else sorted(set(years))
-    return _settlements() + _payment_days() + _partner_shares(wanted) + _snapshots()
+    return _settlements() + _payment_days() + _partner_shares(wanted) + _contract_months() + _snapshots()

@@ -3,7 +3,8 @@
 An action that writes an issued invoice, a payment or a refund calls `rollups_touch` with the
 dates it touched (old and new): their months' detail rows (`RevenueMonth`) are recomputed from
 the records, then the month-and-line rows of those months and the year rows of the clients whose
-detail changed are recomputed from the detail. All in the action's transaction, under the years'
+detail changed are recomputed from the detail, and the months' contract rows
+(`RevenueContractMonth`) from the invoices. All in the action's transaction, under the years'
 lock rows (`RevenueMonthLock`), so two transactions refreshing the same year do it one after the
 other and the last one sees every committed write (READ COMMITTED on PostgreSQL; SQLite
 serializes writers anyway). Recomputing rather than adding deltas makes the rows exact by
@@ -43,6 +44,7 @@ from ..models import (
     Payment,
     Refund,
     RevenueClientYear,
+    RevenueContractMonth,
     RevenueLineMonth,
     RevenueMonth,
     RevenueMonthLock,
@@ -127,8 +129,8 @@ def services_rollups_refresh(*, months: Iterable[date], invoices: Iterable[int] 
 
     The years' lock rows are created if missing, then locked in order (two refreshes never
     deadlock); then the months' detail rows are replaced (one grouped query per kind of record),
-    their month-and-line rows rebuilt from them, and the year rows of the clients whose detail
-    changed summed again from the detail.
+    their month-and-line rows rebuilt from them, the months' contract rows from the invoices, and
+    the year rows of the clients whose detail changed summed again from the detail.
     """
     months = set(months)
     _refresh_months(months)
@@ -157,6 +159,7 @@ def _refresh_months(months: set[date]) -> None:
     detail.delete()
     RevenueMonth.objects.bulk_create(rows, batch_size=1000)
     _refresh_lines(runs, after)
+    _refresh_contracts(runs)
     changed: dict[int, set[int]] = defaultdict(set)
     for key in before.keys() | after.keys():
         if before.get(key, (ZERO, ZERO))[0] != after.get(key, (ZERO, ZERO))[0]:
@@ -182,6 +185,39 @@ def _refresh_lines(
             )
             for (basis, month, line), (amount, shares) in sorted(totals.items())
             if amount != 0 or shares != 0
+        ],
+        batch_size=1000,
+    )
+
+
+def contract_months(runs: list[tuple[date, date]] | None = None) -> dict[tuple[date, int], Decimal]:
+    """Σ net amount of the issued invoices with a contract, by (first day of month, contract id),
+    non-zero only: the `RevenueContractMonth` rows of the months in `runs` (every month: None).
+    One grouped query."""
+    issued = Invoice.objects.filter(status=InvoiceStatus.ISSUED, contract__isnull=False)
+    if runs is not None:
+        issued = issued.filter(within_runs("issue_date", runs))
+    found = {}
+    for ym, contract, total in (
+        issued.order_by()
+        .annotate(ym=YearMonthOf("issue_date"))
+        .values("ym", "contract_id")
+        .annotate(total=Sum("net_amount"))
+        .values_list("ym", "contract_id", "total")
+    ):
+        if (amount := round_money(total)) != 0:
+            year, month = divmod(ym, 100)
+            found[date(year, month, 1), contract] = amount
+    return found
+
+
+def _refresh_contracts(runs: list[tuple[date, date]]) -> None:
+    """Replace the contract rows of the months in `runs` by the sums of their invoices."""
+    RevenueContractMonth.objects.filter(within_runs("month", runs)).delete()
+    RevenueContractMonth.objects.bulk_create(
+        [
+            RevenueContractMonth(month=month, contract_id=contract, amount=amount)
+            for (month, contract), amount in sorted(contract_months(runs).items())
         ],
         batch_size=1000,
     )
@@ -213,7 +249,7 @@ def services_rollups_rebuild() -> None:
     of a large history never holds every month's lock at once.
     """
     years = _record_years()
-    for model in (RevenueMonth, RevenueLineMonth):
+    for model in (RevenueMonth, RevenueLineMonth, RevenueContractMonth):
         stale = model.objects.all()
         if years:
             stale = stale.exclude(month__range=(date(years[0], 1, 1), date(years[-1], 12, 31)))

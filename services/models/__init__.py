@@ -22,7 +22,13 @@ from .receivables import (
     ReceivableClient,
     ReceivableDate,
 )
-from .rollups import RevenueClientYear, RevenueLineMonth, RevenueMonth, RevenueMonthLock
+from .rollups import (
+    RevenueClientYear,
+    RevenueContractMonth,
+    RevenueLineMonth,
+    RevenueMonth,
+    RevenueMonthLock,
+)
 
 __all__ = [
     "AgeingSnapshot",
@@ -51,6 +57,7 @@ __all__ = [
     "Refund",
     "RefundQuerySet",
     "RevenueClientYear",
+    "RevenueContractMonth",
     "RevenueLineMonth",
     "RevenueMonth",
     "RevenueMonthLock",

@@ -10,6 +10,10 @@ Three shapes of the same sums, each the exact total of the records of its key
   lines, a few dozen rows a year.
 - `RevenueClientYear` (year, client): what the pages read for the clients, one row per client.
 
+And one of the invoices alone: `RevenueContractMonth` (month, contract), the accrual revenue of
+each contract's invoices, which the projection reads for what the running time-and-materials
+contracts billed a year before (summing their invoices grew with the history).
+
 `services.actions.rollups` recomputes them in the transaction that wrote the records, under the
 year's lock row. Only non-zero buckets are stored. No history: they are derived data, rebuilt
 from the records at will (`services_rollups_rebuild`).
@@ -26,6 +30,7 @@ from smartiberica.kernel.money import MONEY, ZERO
 
 from .catalog import ServiceLine
 from .clients import Client
+from .contracts import Contract
 
 
 class RevenueMonth(models.Model):
@@ -116,6 +121,31 @@ class RevenueClientYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} · {self.basis} · {self.client_id}"
+
+
+class RevenueContractMonth(models.Model):
+    """The accrual revenue of one contract in one month: Σ net amount of its issued invoices
+    (credit notes negative) issued in the month. Invoices without a contract have no row."""
+
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    # A contract with invoices cannot be deleted (PROTECT): by then its rows are gone.
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="+", verbose_name=_("contract")
+    )
+    amount = models.DecimalField(_("amount"), **MONEY)
+
+    class Meta:
+        verbose_name = _("revenue of a contract in a month")
+        verbose_name_plural = _("revenue by contract and month")
+        # Leads with the month: a refresh replaces months, the projection reads a few months.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "contract"], name="services_revenue_contract_month_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} · {self.contract_id}"
 
 
 class RevenueMonthLock(models.Model):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -11,9 +12,10 @@ from django.core.management.base import CommandError
 from django.utils import translation
 
 from funding.models import ExpenseMonth
-from services.models import InvoiceSettlement, RevenueLineMonth
+from services.models import InvoiceSettlement, RevenueContractMonth, RevenueLineMonth
 from smartiberica.board.figures import compute_yearly_figures_many
 from tests.board.story import build
+from tests.services.factories import make_contract, make_invoice
 
 pytestmark = pytest.mark.django_db
 
@@ -66,5 +68,22 @@ def test_a_receivable_out_of_step_is_reported_and_a_rebuild_puts_it_right() -> N
 
     assert code == 1
     assert f"settlement {settled.pk}: records" in out
+    assert run("rebuild_rollups") == (0, "Rollups rebuilt.\n")
+    assert run("check_rollups")[0] == 0
+
+
+def test_a_contract_month_out_of_step_is_reported_and_a_rebuild_puts_it_right() -> None:
+    build()
+    contract = make_contract()
+    make_invoice(client=contract.client, contract=contract, issue_date=date(2024, 9, 5))
+    row = RevenueContractMonth.objects.get(contract=contract)
+    assert (row.month, row.amount) == (date(2024, 9, 1), Decimal("100.00"))
+    # What an invoice written around the actions would leave behind: its contract's month unmoved.
+    RevenueContractMonth.objects.filter(pk=row.pk).update(amount=row.amount + Decimal("10.00"))
+
+    code, out = run("check_rollups")
+
+    assert code == 1
+    assert f"contract_month ({row.month!r}, {row.contract_id}): records {row.amount}, rollups" in out
     assert run("rebuild_rollups") == (0, "Rollups rebuilt.\n")
     assert run("check_rollups")[0] == 0

@@ -38,6 +38,7 @@ from services.models import (
     Payment,
     Refund,
     RevenueClientYear,
+    RevenueContractMonth,
     RevenueLineMonth,
     RevenueMonth,
     ServiceLine,
@@ -88,6 +89,15 @@ def fresh_aggregation() -> dict[Key, Decimal]:
     return {key: amount for key, amount in totals.items() if amount != 0}
 
 
+def fresh_contract_months() -> dict[tuple[date, int], Decimal]:
+    """The contracts' monthly rollup's definition, in plain Python from every issued invoice."""
+    totals: dict[tuple[date, int], Decimal] = defaultdict(Decimal)
+    for invoice in Invoice.objects.filter(status=InvoiceStatus.ISSUED, contract__isnull=False):
+        assert invoice.contract_id is not None
+        totals[invoice.issue_date.replace(day=1), invoice.contract_id] += invoice.net_amount
+    return {key: amount for key, amount in totals.items() if amount != 0}
+
+
 def stored_rollups() -> dict[Key, Decimal]:
     return {
         (row.basis, row.month, row.service_line_id, row.client_id): row.amount
@@ -111,6 +121,8 @@ def assert_rollups_are_the_records(years: tuple[int, ...] = YEARS) -> None:
     assert by_line == totals_by(fresh, lambda k: (k[0], k[1], k[2]))
     by_client = {(r.basis, r.year, r.client_id): r.amount for r in RevenueClientYear.objects.all()}
     assert by_client == totals_by(fresh, lambda k: (k[0], k[1].year, k[3]))
+    by_contract = {(r.month, r.contract_id): r.amount for r in RevenueContractMonth.objects.all()}
+    assert by_contract == fresh_contract_months()
     for basis in BASES:
         rolled = services_years(years=years, basis=basis, source="rollups")
         raw = services_years(years=years, basis=basis, source="raw")

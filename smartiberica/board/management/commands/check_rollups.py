@@ -30,7 +30,8 @@ class Command(BaseCommand):
                 _("%(year)s (%(basis)s) %(key)s: records %(approved)s, rollups %(now)s")
                 % {"year": d.year, "basis": d.basis, "key": d.key, "approved": d.approved, "now": d.now}
             )
-        # The receivables' rows, the payment days, the partner shares and the kept ageings.
+        # The receivables' rows, the payment days, the partner shares, the contracts' months and the
+        # kept ageings.
         rows = receivables_rollup_differences(options["years"] or None)
         for r in rows:
             self.stdout.write(
