@@ -7,7 +7,8 @@ from django.db.models.functions import TruncMonth
 
 
 def fill(apps, schema_editor):
-    """The rows of the invoices already issued (the actions keep them from now on)."""
+    """The rows of the invoices already issued (the actions keep them from now on), written in
+    the order of the index so that a month's rows lie together, as a refresh writes them."""
     Invoice = apps.get_model("services", "Invoice")
     RevenueContractMonth = apps.get_model("services", "RevenueContractMonth")
     sums = (
@@ -16,6 +17,7 @@ def fill(apps, schema_editor):
         .annotate(first_day=TruncMonth("issue_date"))
         .values_list("first_day", "contract_id")
         .annotate(total=Sum("net_amount"))
+        .order_by("first_day", "contract_id")
     )
     RevenueContractMonth.objects.bulk_create(
         [
