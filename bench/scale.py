@@ -53,23 +53,6 @@ def _medians_ms(requests: dict[str, Any]) -> dict[str, float]:
     return {name: statistics.median(found) for name, found in times.items()}
 
 
-def _cpu_check_ms() -> float:
-    """The median time of a fixed pure-Python loop: this VM's speed drifts by tens of per cent
-    from minute to minute, and a slow run shows here as well as in the pages."""
-
-    def loop() -> None:
-        total = 0
-        for k in range(1_000_000):
-            total += k
-
-    times = []
-    for _ in range(5):
-        started = time.perf_counter()
-        loop()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
-
-
 def _prepare(invoices: int) -> None:
     """Migrate, generate once, close the years before last, and leave statistics fresh."""
     from django.contrib.auth import get_user_model
@@ -164,17 +147,11 @@ def child(vendor: str, size: str) -> None:
 
         return request
 
-    cpu = _cpu_check_ms()
     results = _medians_ms({name: get(path) for name, path in targets.items()})
-    cpu = (cpu + _cpu_check_ms()) / 2
     for name, median in results.items():
         print(f"  {vendor:10} {size:>4} {name:36} {median:8.1f} ms", flush=True)
-    print(f"  {vendor:10} {size:>4} {'CPU check':36} {cpu:8.1f} ms", flush=True)
     (OUT / f"scale-{vendor}-{size}.json").write_text(
-        json.dumps(
-            {"vendor": vendor, "size": size, "prepared_s": prepared, "cpu_check_ms": cpu, "results": results},
-            indent=2,
-        )
+        json.dumps({"vendor": vendor, "size": size, "prepared_s": prepared, "results": results}, indent=2)
     )
 
 
@@ -195,10 +172,7 @@ def report(runs: list[dict[str, Any]]) -> str:
             + ", ".join(f"{name} {g:.2f}×" for name, g in growth.items())
             + ".",
         ]
-    cpu = ", ".join(f"{r['vendor']} {r['size']} {r.get('cpu_check_ms', 0):.0f} ms" for r in runs)
     lines += [
-        "",
-        f"CPU check (a fixed Python loop timed before and after each column; lower is faster): {cpu}.",
         "",
         "Medians of 15 in-process requests after 2 warm-ups, the pages requested in turns, "
         "logged in as a superuser; "
