@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Q, QuerySet, Sum
 
 from smartiberica.kernel.basis import TOP_CLIENTS, Basis, Clients
 from smartiberica.kernel.dates import add_months, year_bounds
-from smartiberica.kernel.money import MONEY, ZERO, round_money
+from smartiberica.kernel.money import ZERO, round_money
 from smartiberica.kernel.periods import YearMonthOf
 
 from .calculations import CONTRACT_TERM_FIELDS, line_net, period_starts
@@ -184,17 +184,18 @@ def _expected_invoices(
     return tuple(found)
 
 
-def _later_rows(basis: Basis, as_of: date, last: date) -> QuerySet[RevenueMonth]:
-    """The rollup rows of a basis dated after `as_of` within the year (none when it is over)."""
-    return RevenueMonth.objects.filter(basis=basis, month__range=(as_of + timedelta(days=1), last)).order_by()
-
-
 def _later_by_client(basis: Basis, as_of: date, last: date) -> dict[int, Decimal]:
     """One query: each client's revenue dated after `as_of` within the year, by client id."""
     if as_of >= last:
         return {}
-    rows = _later_rows(basis, as_of, last).values("client_id").annotate(total=Sum("amount"))
-    return {pk: round_money(total) for pk, total in rows.values_list("client_id", "total")}
+    rows = (
+        RevenueMonth.objects.filter(basis=basis, month__range=(as_of + timedelta(days=1), last))
+        .order_by()
+        .values("client_id")
+        .annotate(total=Sum("amount"))
+        .values_list("client_id", "total")
+    )
+    return dict(rows)
 
 
 def _candidates(to_date: dict[int, Decimal], projected: dict[int, Decimal]) -> set[int]:
@@ -220,20 +221,20 @@ def _clients(
     `TOP_CLIENTS` largest once the projection (`projected`, by client id) is added, the others
     left out, and only the largest clients' amounts read (`_top_to_date`). The amounts are read by
     id (one row per client of the year, no join) and then the names: three queries for every
-    client, three or four for the top, none with a list of ids longer than the clients kept
-    (Django prepares every parameter of an `IN (…)` one by one, which cost more than the rows with
+    client, four for the top, none with a list of ids longer than the clients kept (Django
+    prepares every parameter of an `IN (…)` one by one, which cost more than the rows with
     thousands of clients).
     """
     first, last = year_bounds(year)
     if as_of < first:
         return ()
+    later = {pk: round_money(total) for pk, total in _later_by_client(basis, as_of, last).items()}
     year_rows = RevenueClientYear.objects.filter(basis=basis, year=year)
     clients = Client.objects.order_by()
     if scope == "top":
-        to_date = _top_to_date(year_rows, basis, as_of, projected)
+        to_date = _top_to_date(year_rows, later, projected)
         clients = clients.filter(pk__in=to_date)
     else:
-        later = _later_by_client(basis, as_of, last)
         to_date = _nonzero(_to_date(year_rows.values_list("client_id", "amount"), later, every=True))
     return tuple(
         ClientRevenue(client_id=pk, name=name, tax_id=tax_id, amount=to_date[pk])
@@ -265,62 +266,31 @@ def _nonzero(amounts: dict[int, Decimal]) -> dict[int, Decimal]:
     return {pk: amount for pk, amount in amounts.items() if amount != 0}
 
 
-def _less_later(rows: QuerySet[RevenueClientYear], basis: Basis, as_of: date) -> dict[int, Decimal]:
-    """One query: the amounts to date of the clients of `rows`, what each billed after `as_of`
-    summed beside its row (over the rollup's client index: a few rows each, not the thousands of
-    clients that billed after `as_of`)."""
-    last = year_bounds(as_of.year)[1]
-    later = Subquery(
-        _later_rows(basis, as_of, last)
-        .filter(client_id=OuterRef("client_id"))
-        .values("client_id")
-        .annotate(total=Sum("amount"))
-        .values("total"),
-        output_field=DecimalField(**MONEY),
-    )
-    found = rows.annotate(later=later).values_list("client_id", "amount", "later")
-    return {pk: amount - round_money(after or ZERO) for pk, amount, after in found}
-
-
-def _credited_later(basis: Basis, as_of: date) -> Decimal:
-    """One query (none after the year): the opposite of every negative rollup row dated after
-    `as_of` within the year, at least what any one client's later revenue is below zero."""
-    last = year_bounds(as_of.year)[1]
-    if as_of >= last:
-        return ZERO
-    total = _later_rows(basis, as_of, last).filter(amount__lt=0).aggregate(total=Sum("amount"))["total"]
-    return -round_money(total) if total is not None else ZERO
-
-
 def _top_to_date(
-    year_rows: QuerySet[RevenueClientYear], basis: Basis, as_of: date, projected: dict[int, Decimal]
+    year_rows: QuerySet[RevenueClientYear], later: dict[int, Decimal], projected: dict[int, Decimal]
 ) -> dict[int, Decimal]:
-    """The amounts to date of the `_candidates` (exactly those), read without every client: three
-    queries over the rank index (basis, year, amount descending), each row's later revenue summed
-    beside it.
+    """The amounts to date of the `_candidates` (exactly those), read without every client: two
+    queries over the rank index (basis, year, amount descending).
 
     The first `FIRST_CLIENTS` by yearly amount give T0, the tenth largest amount to date of those
     with nothing projected: the final threshold T of `_candidates` is at least T0. A client's
-    amount to date plus its projection exceeds its yearly amount by at most `lift` (the largest
-    projection, plus what the credit notes and refunds dated after `as_of` took off: a client's
-    later revenue is at least the sum of the negative rows), so a client whose yearly amount is
-    below T0 − lift can reach neither T nor the ten largest without a projection; the third query
-    reads the others (a client without a yearly row counts as zero: every client and its later
-    revenue are read when the bound is not above zero, as when fewer than ten clients without a
-    projection are among the first, since `_candidates` then keeps them all).
+    amount to date plus its projection exceeds its yearly amount by at most `lift` (what is
+    projected for it less what it billed after `as_of`, at least zero), so a client whose yearly
+    amount is below T0 − lift can reach neither T nor the ten largest without a projection; the
+    second query reads the others (a client without a yearly row counts as zero: read them all
+    when the bound is not above zero). Fewer than ten clients without a projection among the
+    first: every client is read, as `_candidates` then keeps them all.
     """
-    by_amount = year_rows.order_by("-amount", "client_id")
-    first = _less_later(by_amount[:FIRST_CLIENTS], basis, as_of)
+    by_amount = year_rows.order_by("-amount", "client_id").values_list("client_id", "amount")
+    first = _to_date(by_amount[:FIRST_CLIENTS], later)
     unprojected = sorted((v for pk, v in first.items() if pk not in projected and v != 0), reverse=True)
-    largest = max(max(projected.values(), default=ZERO), ZERO)
-    bound = None
-    if len(unprojected) >= TOP_CLIENTS and unprojected[TOP_CLIENTS - 1] > largest:
-        bound = unprojected[TOP_CLIENTS - 1] - largest - _credited_later(basis, as_of)
+    lifts = (projected.get(pk, ZERO) - later.get(pk, ZERO) for pk in {*projected, *later})
+    lift = max(max(lifts, default=ZERO), ZERO)
+    bound = unprojected[TOP_CLIENTS - 1] - lift if len(unprojected) >= TOP_CLIENTS else None
     if bound is None or bound <= 0:
-        later = _later_by_client(basis, as_of, year_bounds(as_of.year)[1])
-        read = _to_date(by_amount.values_list("client_id", "amount"), later, every=True)
+        read = _to_date(by_amount, later, every=True)
     else:
-        read = _less_later(by_amount.filter(amount__gte=bound), basis, as_of)
+        read = _to_date(by_amount.filter(amount__gte=bound), later)
     to_date = _nonzero(read)
     return {pk: to_date[pk] for pk in _candidates(to_date, projected)}
 
