@@ -190,13 +190,12 @@ def _refresh_lines(
     )
 
 
-def contract_months(runs: list[tuple[date, date]] | None = None) -> dict[tuple[date, int], Decimal]:
-    """Σ net amount of the issued invoices with a contract, by (first day of month, contract id),
-    non-zero only: the `RevenueContractMonth` rows of the months in `runs` (every month: None).
-    One grouped query."""
-    issued = Invoice.objects.filter(status=InvoiceStatus.ISSUED, contract__isnull=False)
-    if runs is not None:
-        issued = issued.filter(within_runs("issue_date", runs))
+def _contract_sums(runs: list[tuple[date, date]]) -> dict[tuple[date, int], Decimal]:
+    """Σ net amount of the issued invoices with a contract in the months of `runs`, by (first day
+    of month, contract id), non-zero only: one grouped query."""
+    issued = Invoice.objects.filter(
+        within_runs("issue_date", runs), status=InvoiceStatus.ISSUED, contract__isnull=False
+    )
     found = {}
     for ym, contract, total in (
         issued.order_by()
@@ -217,7 +216,7 @@ def _refresh_contracts(runs: list[tuple[date, date]]) -> None:
     RevenueContractMonth.objects.bulk_create(
         [
             RevenueContractMonth(month=month, contract_id=contract, amount=amount)
-            for (month, contract), amount in sorted(contract_months(runs).items())
+            for (month, contract), amount in sorted(_contract_sums(runs).items())
         ],
         batch_size=1000,
     )
