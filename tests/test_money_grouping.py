@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import translation
 from django.utils.formats import number_format
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from smartiberica.kernel.money import _grouped, format_money, format_number
@@ -17,6 +17,8 @@ from smartiberica.kernel.money import _grouped, format_money, format_number
     places=st.sampled_from([0, 1, 2, 4]),
     language=st.sampled_from(["es", "fr", "en"]),
 )
+@example(number=Decimal("-0.01"), places=0, language="es")  # a negative zero once rounded
+@example(number=Decimal("-0.04"), places=1, language="fr")
 def test_it_groups_as_django_number_format_does(number: Decimal, places: int, language: str) -> None:
     quantized = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     with translation.override(language):

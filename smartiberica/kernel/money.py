@@ -113,6 +113,8 @@ def _grouped(number: Decimal, places: int, language: str) -> str:
     if separators is None:
         return number_format(number, decimal_pos=places, use_l10n=True, force_grouping=True)
     decimal_mark, thousands = separators
+    if number == 0:
+        number = abs(number)  # -0.01 rounded is a negative zero, which Django writes "0" too
     return f"{number:,.{places}f}".replace(",", "\0").replace(".", decimal_mark).replace("\0", thousands)
 
 
