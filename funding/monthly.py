@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Exists, OuterRef, Sum
+from django.db.models import Exists, OuterRef, QuerySet, Sum
 
 from funding.choices import EXTERNAL_SUPPORT_KINDS, SourceKind
 from funding.models import (
@@ -25,6 +26,7 @@ from funding.models import (
     LoanScheduleEntry,
     ReceiptMonth,
 )
+from smartiberica.kernel.compiled_reads import compiled_read
 from smartiberica.kernel.dates import year_bounds
 from smartiberica.kernel.money import ZERO, round_money
 from smartiberica.kernel.periods import YearMonthOf
@@ -81,15 +83,69 @@ def _by_month(rows: list[tuple[int, str, Decimal]], year: int) -> dict[int, dict
     return found
 
 
-def _expected_receipts(after: date, end: date, codes: dict[int, str]) -> tuple[ExpectedReceipt, ...]:
-    """Two queries: the tranches due after a date within the year, and what their agreements have
-    received so far. An agreement never gives more than it committed: its tranches are taken in
-    date order until the commitment is spent."""
-    tranches = list(
+@compiled_read
+def _tranches(after: date, end: date) -> QuerySet[Any, Any]:
+    return (
         ExpectedTranche.objects.filter(date__range=(after, end))
         .order_by("date", "pk")
         .values_list("agreement_id", "agreement__source_id", "agreement__committed_amount", "date", "amount")
     )
+
+
+@compiled_read
+def _sources() -> QuerySet[Any, Any]:
+    return FundingSource.objects.values_list("pk", "code", "name", "kind")
+
+
+@compiled_read
+def _receipt_months(as_of: date) -> QuerySet[Any, Any]:
+    return (
+        ReceiptMonth.objects.filter(month__lte=as_of)
+        .annotate(ym=YearMonthOf("month"))
+        .values_list("ym", "source_id", "amount")
+    )
+
+
+@compiled_read
+def _repayment_months(as_of: date) -> QuerySet[Any, Any]:
+    return (
+        LoanRepayment.objects.up_to(as_of)
+        .annotate(ym=YearMonthOf("date"))
+        .values("ym")
+        .annotate(interest=Sum("interest"), principal=Sum("principal"))
+        .order_by()
+        .values_list("ym", "interest", "principal")
+    )
+
+
+@compiled_read
+def _schedule(first: date, last: date, as_of: date) -> QuerySet[Any, Any]:
+    repaid_by = LoanRepayment.objects.filter(
+        loan_id=OuterRef("loan_id"), instalment_number=OuterRef("number"), date__lte=as_of
+    )
+    # A loan that starts after `as_of` was not known then: its schedule is not projected.
+    return (
+        LoanScheduleEntry.objects.filter(due_date__range=(first, last), loan__start_date__lte=as_of)
+        .annotate(paid=Exists(repaid_by))
+        .order_by("due_date", "pk")
+        .values_list("due_date", "interest", "principal", "paid")
+    )
+
+
+@compiled_read
+def _expense_months(first: date, as_of: date) -> QuerySet[Any, Any]:
+    return (
+        ExpenseMonth.objects.filter(month__range=(first, as_of))
+        .annotate(ym=YearMonthOf("month"))
+        .values_list("ym", "category_id", "amount")
+    )
+
+
+def _expected_receipts(after: date, end: date, codes: dict[int, str]) -> tuple[ExpectedReceipt, ...]:
+    """Two queries: the tranches due after a date within the year, and what their agreements have
+    received so far. An agreement never gives more than it committed: its tranches are taken in
+    date order until the commitment is spent."""
+    tranches = _tranches(after, end)
     if not tranches:
         return ()
     received = dict(
@@ -122,51 +178,26 @@ def funding_months(*, year: int, as_of: date) -> FundingMonths:
     from funding.selectors import _approved_budgets, _in_kind, expense_categories
 
     first, last = year_bounds(year)
-    sources = list(FundingSource.objects.values_list("pk", "code", "name", "kind"))
+    sources = _sources()
     codes = {pk: code for pk, code, _name, _kind in sources}
     kinds = {code: kind for _pk, code, _name, kind in sources}
 
-    receipts = list(
-        ReceiptMonth.objects.filter(month__lte=as_of)
-        .annotate(ym=YearMonthOf("month"))
-        .values_list("ym", "source_id", "amount")
-    )
+    receipts = _receipt_months(as_of)
     external = [(ym, codes[s], a) for ym, s, a in receipts if kinds[codes[s]] in EXTERNAL_SUPPORT_KINDS]
     loans = [(ym, "", a) for ym, s, a in receipts if kinds[codes[s]] == SourceKind.LOAN]
     drawn = round_money(sum((a for _ym, _c, a in loans), ZERO))
 
-    repayments = list(
-        LoanRepayment.objects.up_to(as_of)
-        .annotate(ym=YearMonthOf("date"))
-        .values("ym")
-        .annotate(interest=Sum("interest"), principal=Sum("principal"))
-        .order_by()
-        .values_list("ym", "interest", "principal")
-    )
+    repayments = _repayment_months(as_of)
     repaid = round_money(sum((p for _ym, _i, p in repayments), ZERO))
 
-    repaid_by = LoanRepayment.objects.filter(
-        loan_id=OuterRef("loan_id"), instalment_number=OuterRef("number"), date__lte=as_of
-    )
     instalments = tuple(
         ScheduledInstalment(due_date=due, interest=round_money(i), principal=round_money(p), paid=paid)
-        # A loan that starts after `as_of` was not known then: its schedule is not projected.
-        for due, i, p, paid in LoanScheduleEntry.objects.filter(
-            due_date__range=(first, last), loan__start_date__lte=as_of
-        )
-        .annotate(paid=Exists(repaid_by))
-        .order_by("due_date", "pk")
-        .values_list("due_date", "interest", "principal", "paid")
+        for due, i, p, paid in _schedule(first, last, as_of)
     )
 
     categories = expense_categories()
     category_codes = {c.pk: c.code for c in categories}
-    expenses = [
-        (ym, category_codes[c], a)
-        for ym, c, a in ExpenseMonth.objects.filter(month__range=(date(year - 1, 1, 1), as_of))
-        .annotate(ym=YearMonthOf("month"))
-        .values_list("ym", "category_id", "amount")
-    ]
+    expenses = [(ym, category_codes[c], a) for ym, c, a in _expense_months(date(year - 1, 1, 1), as_of)]
 
     source_names = {code: name for _pk, code, name, _kind in sources}
     in_kind = _in_kind([year], {year: {}})[year]

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 # Every receipt, repayment and expense of a period (the demo's bank statements).
 from funding.cash_records import funding_movements_between as funding_movements_between
@@ -66,6 +66,7 @@ from funding.monthly import funding_months as funding_months
 from funding.obligations import ObligationDue as ObligationDue
 from funding.obligations import obligations_between as obligations_between
 from funding.obligations import obligations_due as obligations_due
+from smartiberica.kernel.compiled_reads import compiled_read
 from smartiberica.kernel.dates import today, year_bounds
 from smartiberica.kernel.money import ZERO, ratio, round_money
 from smartiberica.kernel.periods import YearOf, YearProbe, years_present_many
@@ -176,13 +177,7 @@ def _receipts(
     receipts = _Receipts(
         external={y: {} for y in wanted}, drawdowns={y: ZERO for y in wanted}, drawn_by_year={}
     )
-    keys = ("y", "source__code", "source__name", "source__kind")
-    if source == "raw":
-        grouped = FundingReceipt.objects.up_to(last).annotate(y=YearOf("date")).values(*keys)
-    else:
-        grouped = ReceiptMonth.objects.filter(month__lte=last).annotate(y=YearOf("month")).values(*keys)
-    rows = grouped.annotate(total=_sum("amount")).order_by("y", "source__code")
-    for row in rows:
+    for row in _receipt_sums(last, source):
         year, total = row["y"], _money(row["total"])
         if row["source__kind"] == SourceKind.LOAN:
             receipts.drawn_by_year[year] = receipts.drawn_by_year.get(year, ZERO) + total
@@ -192,6 +187,16 @@ def _receipts(
             receipts.external[year][row["source__code"]] = total
             source_names[year][row["source__code"]] = row["source__name"]
     return receipts
+
+
+@compiled_read
+def _receipt_sums(last: date, source: Totals) -> QuerySet[Any, Any]:
+    keys = ("y", "source__code", "source__name", "source__kind")
+    if source == "raw":
+        grouped = FundingReceipt.objects.up_to(last).annotate(y=YearOf("date")).values(*keys)
+    else:
+        grouped = ReceiptMonth.objects.filter(month__lte=last).annotate(y=YearOf("month")).values(*keys)
+    return grouped.annotate(total=_sum("amount")).order_by("y", "source__code")
 
 
 def _in_kind(wanted: list[int], source_names: dict[int, dict[str, str]]) -> dict[int, dict[str, Decimal]]:
@@ -208,40 +213,53 @@ def _in_kind(wanted: list[int], source_names: dict[int, dict[str, str]]) -> dict
 def _in_kind_rows() -> tuple[tuple[int, str, str, Decimal], ...]:
     """One query: (year, source code, source name, avoided cost) of every year, by year and code.
     A yearly table of a few rows: the figures and the projection of a page read it once."""
-    shared = (
+    return tuple(
+        (r["year"], r["source__code"], r["source__name"], _money(r["standalone"]) - _money(r["paid"]))
+        for r in _shared_service_sums()
+    )
+
+
+@compiled_read
+def _shared_service_sums() -> QuerySet[Any, Any]:
+    return (
         SharedServiceCost.objects.values("year", "source__code", "source__name")
         .annotate(standalone=_sum("standalone_cost"), paid=_sum("share_paid"))
         .order_by("year", "source__code")
     )
-    return tuple(
-        (r["year"], r["source__code"], r["source__name"], _money(r["standalone"]) - _money(r["paid"]))
-        for r in shared
+
+
+@compiled_read
+def _repayment_sums(last: date) -> QuerySet[Any, Any]:
+    return (
+        LoanRepayment.objects.up_to(last)
+        .annotate(y=YearOf("date"))
+        .values_list("y")
+        .annotate(interest=_sum("interest"), principal=_sum("principal"))
+        .order_by("y")
     )
 
 
 def _repaid_by_year(last: date) -> dict[int, tuple[Decimal, Decimal]]:
     """One query: (interest, principal) repaid in each year up to the last one."""
-    return {
-        row["y"]: (_money(row["interest"]), _money(row["principal"]))
-        for row in LoanRepayment.objects.up_to(last)
-        .annotate(y=YearOf("date"))
-        .values("y")
-        .annotate(interest=_sum("interest"), principal=_sum("principal"))
-        .order_by("y")
-    }
+    sums = _repayment_sums(last)
+    return {year: (_money(interest), _money(principal)) for year, interest, principal in sums}
+
+
+@compiled_read
+def _interest_due_sums(first: date, last: date) -> QuerySet[Any, Any]:
+    return (
+        LoanScheduleEntry.objects.filter(due_date__range=(first, last))
+        .annotate(y=YearOf("due_date"))
+        .values_list("y")
+        .annotate(interest=_sum("interest"))
+        .order_by()
+    )
 
 
 def _interest_due_by_year(first: date, last: date) -> dict[int, Decimal]:
     """One query. A prepayment re-generates the schedule, so the rows say what interest falls due
     each year."""
-    return {
-        row["y"]: _money(row["interest"])
-        for row in LoanScheduleEntry.objects.filter(due_date__range=(first, last))
-        .annotate(y=YearOf("due_date"))
-        .values("y")
-        .annotate(interest=_sum("interest"))
-        .order_by()
-    }
+    return {year: _money(interest) for year, interest in _interest_due_sums(first, last)}
 
 
 def _costs(
@@ -249,32 +267,31 @@ def _costs(
 ) -> dict[int, dict[str, Decimal]]:
     """One query: the expenses of each year by category code, every category present (zeros too)."""
     costs = {y: {category.code: ZERO for category in categories} for y in wanted}
-    if source == "raw":
-        grouped = (
-            Expense.objects.filter(date__range=(first, last))
-            .annotate(y=YearOf("date"))
-            .values("y", "category__code")
-        )
-    else:
-        grouped = (
-            ExpenseMonth.objects.filter(month__range=(first, last))
-            .annotate(y=YearOf("month"))
-            .values("y", "category__code")
-        )
-    spent = grouped.annotate(total=_sum("amount")).order_by()
-    for row in spent:
-        if row["y"] in costs:
-            costs[row["y"]][row["category__code"]] = _money(row["total"])
+    for year, code, total in _cost_sums(first, last, source):
+        if year in costs:
+            costs[year][code] = _money(total)
     return costs
+
+
+@compiled_read
+def _cost_sums(first: date, last: date, source: Totals) -> QuerySet[Any, Any]:
+    if source == "raw":
+        grouped = Expense.objects.filter(date__range=(first, last)).annotate(y=YearOf("date"))
+    else:
+        grouped = ExpenseMonth.objects.filter(month__range=(first, last)).annotate(y=YearOf("month"))
+    return grouped.values_list("y", "category__code").annotate(total=_sum("amount")).order_by()
 
 
 @shared_read
 def _approved_budget_rows() -> tuple[dict[str, Any], ...]:
     """One query: the lines of every approved budget version (a few per year; read once a page)."""
-    return tuple(
-        CostBudget.objects.approved().values(
-            "pk", "year", "version", "approved_on", "lines__category__code", "lines__amount"
-        )
+    return tuple(_approved_budget_lines())
+
+
+@compiled_read
+def _approved_budget_lines() -> QuerySet[Any, Any]:
+    return CostBudget.objects.approved().values(
+        "pk", "year", "version", "approved_on", "lines__category__code", "lines__amount"
     )
 
 
@@ -329,8 +346,13 @@ def funding_year_probes() -> list[YearProbe]:
 
 def funding_yearly_record_years() -> set[int]:
     """One query: the years of the yearly records (shared-service costs, cost budgets); small tables."""
+    return set(_yearly_record_years())
+
+
+@compiled_read
+def _yearly_record_years() -> QuerySet[Any, Any]:
     shared = SharedServiceCost.objects.order_by().values_list("year", flat=True)
-    return set(shared.union(CostBudget.objects.order_by().values_list("year", flat=True)))
+    return shared.union(CostBudget.objects.order_by().values_list("year", flat=True))
 
 
 def funding_years_with_data() -> list[int]:

@@ -14,10 +14,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
 
 from smartiberica.kernel.basis import TOP_CLIENTS, Basis, Clients
+from smartiberica.kernel.compiled_reads import compiled_read
 from smartiberica.kernel.dates import add_months, year_bounds
 from smartiberica.kernel.money import ZERO, round_money
 from smartiberica.kernel.periods import YearMonthOf
@@ -118,9 +120,7 @@ def _month_starts(after: date, end: date) -> list[date]:
     return [add_months(first, k) for k in range((end.year - first.year) * 12 + end.month - first.month + 1)]
 
 
-def _invoiced_a_year_before(
-    contracts: QuerySet[Contract], after: date, end: date, as_of: date
-) -> dict[tuple[int, int], Decimal]:
+def _invoiced_a_year_before(after: date, end: date, as_of: date) -> dict[tuple[int, int], Decimal]:
     """One query: what running time-and-materials contracts (`contracts`, a subquery: their ids
     as a list of parameters cost more to prepare than the query takes) invoiced (net, issued) in
     the months a year before the projected ones, by (contract id, year × 100 + month), from the
@@ -130,10 +130,33 @@ def _invoiced_a_year_before(
     last = min(add_months(end.replace(day=1), -11) - timedelta(days=1), as_of)
     if last < first:
         return {}
-    rows = RevenueContractMonth.objects.filter(
-        contract_id__in=contracts.values("pk"), month__range=(first, last)
-    ).values_list("contract_id", "month", "amount")
+    rows = _contract_months(after, end, first, last)
     return {(contract, month.year * 100 + month.month): amount for contract, month, amount in rows}
+
+
+def _counted(after: date, end: date) -> QuerySet[Contract]:
+    return Contract.objects.filter(status__in=COUNTED_CONTRACT_STATUSES).overlapping(after, end)
+
+
+@compiled_read
+def _contract_months(after: date, end: date, first: date, last: date) -> QuerySet[Any, Any]:
+    running = (
+        _counted(after, end).filter(kind=ContractKind.TIME_AND_MATERIALS, start_date__lt=after).order_by()
+    )
+    return RevenueContractMonth.objects.filter(
+        contract_id__in=running.order_by().values("pk"), month__range=(first, last)
+    ).values_list("contract_id", "month", "amount")
+
+
+@compiled_read
+def _contracts(after: date, end: date) -> QuerySet[Any, Any]:
+    # A fixed fee or an estimate started before `after` brings nothing more: not read.
+    brings_more = Q(kind__in=(ContractKind.RECURRING, ContractKind.TIME_AND_MATERIALS)) | Q(
+        start_date__gte=after
+    )
+    return (
+        _counted(after, end).filter(brings_more).order_by("start_date", "pk").values_list(*_CONTRACT_FIELDS)
+    )
 
 
 def _expected_invoices(
@@ -147,15 +170,9 @@ def _expected_invoices(
     running by then bills each month what it billed the same month a year before (it has no
     schedule: its own history is the best guess, as for the members' turnover).
     """
-    # A fixed fee or an estimate started before `after` brings nothing more: not read.
-    brings_more = Q(kind__in=(ContractKind.RECURRING, ContractKind.TIME_AND_MATERIALS)) | Q(
-        start_date__gte=after
-    )
-    counted = Contract.objects.filter(status__in=COUNTED_CONTRACT_STATUSES).overlapping(after, end)
-    contracts = list(counted.filter(brings_more).order_by("start_date", "pk").values_list(*_CONTRACT_FIELDS))
-    running = counted.filter(kind=ContractKind.TIME_AND_MATERIALS, start_date__lt=after).order_by()
+    contracts = _contracts(after, end)
     known = any(row[1] == ContractKind.TIME_AND_MATERIALS and row[2] < after for row in contracts)
-    history = _invoiced_a_year_before(running, after, end, as_of) if known else {}
+    history = _invoiced_a_year_before(after, end, as_of) if known else {}
     # Each projected month: the day a running contract bills it, and the month a year before.
     months = [
         (max(month, after), (month.year - 1) * 100 + month.month) for month in _month_starts(after, end)
@@ -188,14 +205,18 @@ def _later_by_client(basis: Basis, as_of: date, last: date) -> dict[int, Decimal
     """One query: each client's revenue dated after `as_of` within the year, by client id."""
     if as_of >= last:
         return {}
-    rows = (
+    return dict(_later_sums(basis, as_of, last))
+
+
+@compiled_read
+def _later_sums(basis: Basis, as_of: date, last: date) -> QuerySet[Any, Any]:
+    return (
         RevenueMonth.objects.filter(basis=basis, month__range=(as_of + timedelta(days=1), last))
         .order_by()
         .values("client_id")
         .annotate(total=Sum("amount"))
         .values_list("client_id", "total")
     )
-    return dict(rows)
 
 
 def _candidates(to_date: dict[int, Decimal], projected: dict[int, Decimal]) -> set[int]:
@@ -295,6 +316,15 @@ def _top_to_date(
     return {pk: to_date[pk] for pk in _candidates(to_date, projected)}
 
 
+@compiled_read
+def _line_months(first: date, as_of: date) -> QuerySet[Any, Any]:
+    return (
+        RevenueLineMonth.objects.filter(month__range=(first, as_of))
+        .annotate(ym=YearMonthOf("month"))
+        .values_list("ym", "basis", "service_line_id", "amount")
+    )
+
+
 def services_months(*, year: int, basis: Basis, as_of: date, clients: Clients = "all") -> ServicesMonths:
     """The services records of `year` month by month up to `as_of`, and the plans after it.
 
@@ -313,11 +343,7 @@ def services_months(*, year: int, basis: Basis, as_of: date, clients: Clients = 
     revenue: dict[int, dict[str, Decimal]] = {}
     cash: dict[int, Decimal] = {}
     if as_of >= first:
-        for ym, row_basis, line_id, amount in (
-            RevenueLineMonth.objects.filter(month__range=(first, as_of))
-            .annotate(ym=YearMonthOf("month"))
-            .values_list("ym", "basis", "service_line_id", "amount")
-        ):
+        for ym, row_basis, line_id, amount in _line_months(first, as_of):
             month = ym % 100
             if row_basis == basis:
                 bucket = revenue.setdefault(month, {})

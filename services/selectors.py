@@ -36,13 +36,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.db.models import Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet, Sum
 
-from smartiberica.kernel.basis import BASES, TOP_CLIENTS, Basis, Clients, Source
+from smartiberica.kernel.basis import TOP_CLIENTS, Basis, Clients, Source
+from smartiberica.kernel.compiled_reads import compiled_read
 from smartiberica.kernel.dates import year_bounds
 from smartiberica.kernel.money import ZERO, round_money
-from smartiberica.kernel.periods import YearMonthOf, YearOf, YearProbe, years_present_many
+from smartiberica.kernel.periods import YearMonthOf, YearProbe, years_present_many
 from smartiberica.kernel.shared_reads import shared_read
 
 # Receivables and days to payment (issue 22) live in their own module; the board reads them here.
@@ -57,7 +57,7 @@ from .calculations import Band, band_rates
 from .cash_records import invoices_issued_between as invoices_issued_between
 from .cash_records import money_movements_between as money_movements_between
 from .choices import COUNTED_CONTRACT_STATUSES as COUNTED_CONTRACT_STATUSES
-from .choices import InvoiceStatus, MarginRuleKind, SimulatedRuleKind
+from .choices import MarginRuleKind, SimulatedRuleKind
 
 # The guarantee fund's ledger (issue 22) lives in its own module; the board reads it here.
 from .expectations import expected_by_year
@@ -85,8 +85,6 @@ from .models import (
     MemberTurnover,
     Payment,
     Refund,
-    RevenueClientYear,
-    RevenueLineMonth,
     RevenueTarget,
     ServiceLine,
 )
@@ -96,8 +94,6 @@ from .monthly import ClientRevenue as ClientRevenue
 from .monthly import ExpectedInvoice as ExpectedInvoice
 from .monthly import ServicesMonths as ServicesMonths
 from .monthly import services_months as services_months
-
-# The partners' shares of each line's revenue (issue 22): the board's contribution margin reads them here.
 from .partner_shares import partner_shares_by_line as partner_shares_by_line
 from .payment_days import ClientPaymentDays as ClientPaymentDays
 from .payment_days import average_days as average_days
@@ -108,9 +104,10 @@ from .receivables import receivables as receivables
 from .receivables_check import RollupDifference as RollupDifference
 from .receivables_check import receivables_rollup_differences as receivables_rollup_differences
 
+# The partners' shares of each line's revenue (issue 22): the board's contribution margin reads them here.
+from .revenue_sums import client_year_rows, month_sums, raw_client_sums, service_sums
+
 MONTHS = range(1, 13)
-# Below every amount a money field holds (14 digits, 2 of them decimals).
-BELOW_ANY_AMOUNT = Decimal("-1000000000000.00")
 
 
 @dataclass(frozen=True)
@@ -321,98 +318,39 @@ def expected_contract_revenue(*, year: int) -> Decimal:
     return expected_by_year([year])[year]
 
 
-@dataclass(frozen=True)
-class _RevenueRows:
-    """The rows whose amounts are the revenue on a basis; the paths to their date, line, amount."""
-
-    rows: QuerySet[Any]
-    date_field: str
-    service_path: str
-    amount_field: str = "net_amount"
-
-
-@dataclass(frozen=True)
-class _ClientRows:
-    """The records whose amounts are the revenue by client; their date and client paths."""
-
-    rows: QuerySet[Any]
-    date_field: str
-    client_path: str
-
-
-def _revenue_rows(basis: Basis, first: date, last: date) -> tuple[_RevenueRows, _ClientRows]:
-    """Issued invoices (accrual) or payments (cash) dated between two dates; not read yet."""
-    if basis == "accrual":
-        invoices = Invoice.objects.filter(status=InvoiceStatus.ISSUED, issue_date__range=(first, last))
-        return (
-            _RevenueRows(invoices, "issue_date", "service_line_id"),
-            _ClientRows(invoices, "issue_date", "client"),
-        )
-    if basis == "cash":
-        payments = Payment.objects.filter(date__range=(first, last))
-        return (
-            _RevenueRows(payments, "date", "invoice__service_line_id"),
-            _ClientRows(payments, "date", "invoice__client"),
-        )
-    raise ValueError(f"basis must be one of {BASES}, not {basis!r}")
-
-
-def _rollup_rows(basis: Basis, first: date, last: date) -> _RevenueRows:
-    """The month-and-line rollup rows of a basis between two dates (refunds already taken off)."""
-    if basis not in BASES:
-        raise ValueError(f"basis must be one of {BASES}, not {basis!r}")
-    lines = RevenueLineMonth.objects.filter(basis=basis, month__range=(first, last))
-    return _RevenueRows(lines, "month", "service_line_id", amount_field="amount")
-
-
-def _revenue_by_month(source: _RevenueRows, wanted: list[int]) -> dict[int, dict[int, Decimal]]:
+def _revenue_by_month(
+    basis: Basis, source: Source, first: date, last: date, wanted: list[int]
+) -> dict[int, dict[int, Decimal]]:
     """Each year's revenue by month (every month present, zero when empty): one query."""
     by_month: dict[int, dict[int, Decimal]] = {y: dict.fromkeys(MONTHS, ZERO) for y in wanted}
-    for row in (
-        source.rows.order_by()
-        .annotate(ym=YearMonthOf(source.date_field))
-        .values("ym")
-        .annotate(total=Sum(source.amount_field))
-    ):
-        year, month = divmod(row["ym"], 100)
+    for ym, total in month_sums(basis, source, first, last):
+        year, month = divmod(ym, 100)
         if year in by_month:
-            by_month[year][month] = round_money(row["total"])
+            by_month[year][month] = round_money(total)
     return by_month
 
 
 def _revenue_by_service(
-    source: _RevenueRows, wanted: list[int], lines: list[ServiceLine]
+    basis: Basis, source: Source, first: date, last: date, wanted: list[int], lines: list[ServiceLine]
 ) -> dict[int, dict[str, Decimal]]:
     """Each year's revenue by service line code (every line present, zero when empty): one query."""
     code_by_id = {line.pk: line.code for line in lines}
     by_service: dict[int, dict[str, Decimal]] = {y: {line.code: ZERO for line in lines} for y in wanted}
-    for row in (
-        source.rows.order_by()
-        .annotate(y=YearOf(source.date_field))
-        .values("y", source.service_path)
-        .annotate(amount=Sum(source.amount_field))
-    ):
-        if row["y"] in by_service:
-            by_service[row["y"]][code_by_id[row[source.service_path]]] = round_money(row["amount"])
+    for year, line_id, amount in service_sums(basis, source, first, last):
+        if year in by_service:
+            by_service[year][code_by_id[line_id]] = round_money(amount)
     return by_service
 
 
-def _revenue_by_client(source: _ClientRows, wanted: list[int]) -> dict[int, dict[int, ClientRevenue]]:
+def _revenue_by_client(
+    basis: Basis, first: date, last: date, wanted: list[int]
+) -> dict[int, dict[int, ClientRevenue]]:
     """Each year's revenue by client id, summed from the records: one query."""
-    path = source.client_path
     clients: dict[int, dict[int, ClientRevenue]] = {y: {} for y in wanted}
-    for row in (
-        source.rows.order_by()
-        .annotate(y=YearOf(source.date_field))
-        .values("y", f"{path}_id", f"{path}__name", f"{path}__tax_id")
-        .annotate(amount=Sum("net_amount"))
-    ):
-        if row["y"] in clients:
-            clients[row["y"]][row[f"{path}_id"]] = ClientRevenue(
-                client_id=row[f"{path}_id"],
-                name=row[f"{path}__name"],
-                tax_id=row[f"{path}__tax_id"],
-                amount=round_money(row["amount"]),
+    for year, client_id, name, tax_id, amount in raw_client_sums(basis, first, last):
+        if year in clients:
+            clients[year][client_id] = ClientRevenue(
+                client_id=client_id, name=name, tax_id=tax_id, amount=round_money(amount)
             )
     return clients
 
@@ -425,22 +363,8 @@ def _rollup_clients(basis: Basis, wanted: list[int], scope: Clients) -> dict[int
     from the whole list). The amount is found by a subquery that reads that many entries of the
     rank index, so the query reads a few dozen rows, not the year's thousands.
     """
-    rows = RevenueClientYear.objects.filter(basis=basis, year__in=wanted)
-    if scope == "top":
-        top = Q()
-        for year in wanted:
-            edge = (
-                RevenueClientYear.objects.filter(basis=basis, year=year)
-                .order_by("-amount")
-                .values("amount")[TOP_CLIENTS - 1 : TOP_CLIENTS]
-            )
-            # Fewer clients than that: every row (no amount is below the money fields' bound).
-            top |= Q(year=year, amount__gte=Coalesce(Subquery(edge), Value(BELOW_ANY_AMOUNT)))
-        rows = rows.filter(top)
     clients: dict[int, dict[int, ClientRevenue]] = {y: {} for y in wanted}
-    for year, client_id, name, tax_id, amount in rows.values_list(
-        "year", "client_id", "client__name", "client__tax_id", "amount"
-    ):
+    for year, client_id, name, tax_id, amount in client_year_rows(basis, tuple(wanted), scope):
         clients[year][client_id] = ClientRevenue(client_id=client_id, name=name, tax_id=tax_id, amount=amount)
     return clients
 
@@ -463,11 +387,16 @@ def _take_off_refunds(
             _take_off(clients[group.year], group)
 
 
+@compiled_read
+def _target_rows(wanted: tuple[int, ...]) -> QuerySet[Any, Any]:
+    return RevenueTarget.objects.filter(year__in=wanted).values_list("year", "service_line__code", "amount")
+
+
 def _targets_by_year(wanted: list[int]) -> dict[int, dict[str, Decimal]]:
     """Each year's revenue targets by service line code: one query."""
     targets: dict[int, dict[str, Decimal]] = {y: {} for y in wanted}
-    for row in RevenueTarget.objects.filter(year__in=wanted).values("year", "service_line__code", "amount"):
-        targets[row["year"]][row["service_line__code"]] = round_money(row["amount"])
+    for year, code, amount in _target_rows(tuple(wanted)):
+        targets[year][code] = round_money(amount)
     return targets
 
 
@@ -498,16 +427,14 @@ def services_years(
         return {}
     first, last = year_bounds(wanted[0])[0], year_bounds(wanted[-1])[1]
     if source == "rollups":
-        rows = _rollup_rows(basis, first, last)
         by_client = _rollup_clients(basis, wanted, clients)
     elif source == "raw":
-        rows, client_rows = _revenue_rows(basis, first, last)
-        by_client = _revenue_by_client(client_rows, wanted)
+        by_client = _revenue_by_client(basis, first, last, wanted)
     else:
         raise ValueError(f"source must be rollups or raw, not {source!r}")
     lines = list(service_lines())
-    by_month = _revenue_by_month(rows, wanted)
-    by_service = _revenue_by_service(rows, wanted, lines)
+    by_month = _revenue_by_month(basis, source, first, last, wanted)
+    by_service = _revenue_by_service(basis, source, first, last, wanted, lines)
     if basis == "cash" and source == "raw":
         _take_off_refunds(
             first, last, lines=lines, by_month=by_month, by_service=by_service, clients=by_client
