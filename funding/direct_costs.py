@@ -7,14 +7,28 @@ services app's model, reached by the expense's foreign key (a join, never an imp
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 
 from funding.models import Expense
+from smartiberica.kernel.compiled_reads import compiled_read
 from smartiberica.kernel.dates import year_bounds
 from smartiberica.kernel.money import round_money
 from smartiberica.kernel.periods import YearOf
+
+
+@compiled_read
+def _line_sums(first: date, last: date) -> QuerySet[Any, Any]:
+    return (
+        Expense.objects.filter(date__range=(first, last), service_line__isnull=False)
+        .order_by()
+        .annotate(y=YearOf("date"))
+        .values_list("y", "service_line__code")
+        .annotate(total=Sum("amount"))
+    )
 
 
 def direct_costs_by_line(*, years: Iterable[int]) -> dict[int, dict[str, Decimal]]:
@@ -28,14 +42,7 @@ def direct_costs_by_line(*, years: Iterable[int]) -> dict[int, dict[str, Decimal
     if not wanted:
         return costs
     first, last = year_bounds(wanted[0])[0], year_bounds(wanted[-1])[1]
-    rows = (
-        Expense.objects.filter(date__range=(first, last), service_line__isnull=False)
-        .order_by()
-        .annotate(y=YearOf("date"))
-        .values_list("y", "service_line__code")
-        .annotate(total=Sum("amount"))
-    )
-    for year, code, total in rows:
+    for year, code, total in _line_sums(first, last):
         if year in costs:
             costs[year][code] = round_money(total)
     return costs

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Q, Sum
+from django.db.models import Q, QuerySet, Sum
 
 from smartiberica.kernel.basis import Source
+from smartiberica.kernel.compiled_reads import aggregated, compiled_read
 from smartiberica.kernel.dates import year_bounds
 from smartiberica.kernel.money import ZERO, round_money
 
@@ -40,23 +42,24 @@ def _from_contracts(years: list[int]) -> dict[int, Decimal]:
     return expected
 
 
-def _from_expectations(years: list[int]) -> dict[int, Decimal]:
-    """One query: each year's three sums over the expectations' rows (first, middle, last year)."""
+@compiled_read
+def _expectation_sums(years: tuple[int, ...]) -> QuerySet[Any, Any]:
+    """One row: each year's three sums over the expectations' rows (first, middle, last year)."""
     sums = {}
     for year in years:
         between = Q(first_year__lt=year) & (Q(last_year__isnull=True) | Q(last_year__gt=year))
         sums[f"first_{year}"] = Sum("first_amount", filter=Q(first_year=year))
         sums[f"middle_{year}"] = Sum("middle_amount", filter=between)
         sums[f"last_{year}"] = Sum("last_amount", filter=Q(first_year__lt=year, last_year=year))
-    totals = (
-        ContractExpectation.objects.filter(first_year__lte=years[-1])
-        .exclude(last_year__lt=years[0])
-        .aggregate(**sums)
-    )
-    return {
-        year: sum((totals[f"{part}_{year}"] or ZERO for part in ("first", "middle", "last")), ZERO)
-        for year in years
-    }
+    expecting = ContractExpectation.objects.filter(first_year__lte=years[-1]).exclude(last_year__lt=years[0])
+    return aggregated(expecting, **sums)
+
+
+def _from_expectations(years: list[int]) -> dict[int, Decimal]:
+    """One query: each year's expected revenue, the three parts summed."""
+    [row] = _expectation_sums(tuple(years))
+    parts = iter(row)  # first, middle and last of each year, in the order of `years`
+    return {year: sum((next(parts) or ZERO for _part in range(3)), ZERO) for year in years}
 
 
 def expected_by_year(years: Iterable[int], *, source: Source = "rollups") -> dict[int, Decimal]:

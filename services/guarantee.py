@@ -19,9 +19,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 
+from smartiberica.kernel.compiled_reads import compiled_read
 from smartiberica.kernel.dates import EARLIEST_RECORD_YEAR, year_bounds
 from smartiberica.kernel.money import ZERO, round_money
 from smartiberica.kernel.periods import YearOf
@@ -63,18 +65,22 @@ def _inflows(first: int, last: int) -> dict[int, Decimal]:
     }
 
 
-def _advance_sums(last: int) -> tuple[dict[int, Decimal], dict[int, Decimal]]:
-    """The advances paid by year and recovered by year, up to `last` (one query, one row per pair
-    of years: few)."""
-    paid: dict[int, Decimal] = {}
-    recovered: dict[int, Decimal] = {}
-    rows = (
+@compiled_read
+def _advances(last: int) -> QuerySet[Any, Any]:
+    return (
         GuaranteeAdvance.objects.filter(date__lte=year_bounds(last)[1])
         .order_by()
         .values(paid_in=YearOf("date"), recovered_in=YearOf("recovered_on"))
         .annotate(total=Sum("amount"))
     )
-    for row in rows:
+
+
+def _advance_sums(last: int) -> tuple[dict[int, Decimal], dict[int, Decimal]]:
+    """The advances paid by year and recovered by year, up to `last` (one query, one row per pair
+    of years: few)."""
+    paid: dict[int, Decimal] = {}
+    recovered: dict[int, Decimal] = {}
+    for row in _advances(last):
         amount = round_money(row["total"])
         paid[row["paid_in"]] = paid.get(row["paid_in"], ZERO) + amount
         if row["recovered_in"] is not None and row["recovered_in"] <= last:

@@ -28,6 +28,7 @@ from django.db.models import Count, F, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from smartiberica.kernel.basis import BASES, Basis
+from smartiberica.kernel.compiled_reads import compiled_read
 from smartiberica.kernel.dates import year_bounds
 from smartiberica.kernel.money import ZERO, round_money
 from smartiberica.kernel.months import within_runs
@@ -84,6 +85,18 @@ def partner_parts(*, runs: list[tuple[date, date]], basis: Basis) -> dict[PartKe
     return {key: part for key, part in parts.items() if part != 0}
 
 
+@compiled_read
+def _share_sums(basis: Basis, first: date, last: date) -> QuerySet[Any, Any]:
+    return (
+        RevenueLineMonth.objects.filter(basis=basis, month__range=(first, last))
+        .exclude(partner_shares=0)
+        .order_by()
+        .annotate(y=YearOf("month"))
+        .values_list("y", "service_line__code")
+        .annotate(total=Sum("partner_shares"))
+    )
+
+
 def partner_shares_by_line(
     *, years: Iterable[int], basis: Basis = "accrual", source: Literal["rollups", "raw"] = "rollups"
 ) -> dict[int, dict[str, Decimal]]:
@@ -108,15 +121,7 @@ def partner_shares_by_line(
                 code = codes[line]
                 shares[month.year][code] = shares[month.year].get(code, ZERO) + part
     else:
-        rows = (
-            RevenueLineMonth.objects.filter(basis=basis, month__range=(first, last))
-            .exclude(partner_shares=0)
-            .order_by()
-            .annotate(y=YearOf("month"))
-            .values_list("y", "service_line__code")
-            .annotate(total=Sum("partner_shares"))
-        )
-        for year, code, total in rows:
+        for year, code, total in _share_sums(basis, first, last):
             if year in shares:
                 shares[year][code] = round_money(total)
     return {year: {code: part for code, part in lines.items() if part != 0} for year, lines in shares.items()}

@@ -14,10 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from django.db.models import Count, Q, QuerySet, Sum
 
+from smartiberica.kernel.compiled_reads import aggregated, compiled_read
 from smartiberica.kernel.dates import year_bounds
 from smartiberica.kernel.money import ZERO, round_money
 
@@ -149,8 +150,6 @@ class PaymentDaysOfYear:
 def payment_days_top(*, year: int, top: int) -> PaymentDaysOfYear:
     """The `top` clients who paid the most in `year` (then by name), and the average days to
     payment over all of them. Two queries over the year's rollup rows."""
-    rows = PaymentDaysYear.objects.filter(year=year, amount__gt=0)
-    columns = ("client_id", "client__name", "client__tax_id", "amount", "amount_days", "payments")
     shown = tuple(
         ClientPaymentDays(
             client_id=pk,
@@ -161,14 +160,26 @@ def payment_days_top(*, year: int, top: int) -> PaymentDaysOfYear:
             payments=int(count),
             amount_days=round_money(days),
         )
-        for pk, name, tax_id, amount, days, count in rows.order_by("-amount", "client__name", "client_id")[
-            :top
-        ].values_list(*columns)
+        for pk, name, tax_id, amount, days, count in _top_rows(year, top)
     )
-    sums = rows.aggregate(amount=Sum("amount"), days=Sum("amount_days"))
+    [(amount, days)] = _sums(year)
     average = None
-    if sums["amount"]:
-        average = (round_money(sums["days"]) / round_money(sums["amount"])).quantize(
-            DAYS_QUANTUM, ROUND_HALF_UP
-        )
+    if amount:
+        average = (round_money(days) / round_money(amount)).quantize(DAYS_QUANTUM, ROUND_HALF_UP)
     return PaymentDaysOfYear(clients=shown, average=average)
+
+
+def _paid(year: int) -> QuerySet[PaymentDaysYear]:
+    return PaymentDaysYear.objects.filter(year=year, amount__gt=0)
+
+
+@compiled_read
+def _top_rows(year: int, top: int) -> QuerySet[Any, Any]:
+    columns = ("client_id", "client__name", "client__tax_id", "amount", "amount_days", "payments")
+    return _paid(year).order_by("-amount", "client__name", "client_id")[:top].values_list(*columns)
+
+
+@compiled_read
+def _sums(year: int) -> QuerySet[Any, Any]:
+    """One row (NULLs without a payment): the year's amounts and amount × days."""
+    return aggregated(_paid(year), amount=Sum("amount"), days=Sum("amount_days"))

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db.models import Case, CharField, Count, Min, Q, QuerySet, Sum, Value, When
 
+from smartiberica.kernel.compiled_reads import aggregated, compiled_read
 from smartiberica.kernel.money import ZERO, round_money
 from smartiberica.kernel.shared_reads import shared_read
 
@@ -63,32 +64,49 @@ def _bucket(on: date) -> Case:
     )
 
 
-def _recent(on: date, *, of: Q) -> QuerySet[ReceivableCell]:
-    """The cells due in the last 90 days or later (`of`: whose clients), with their bucket."""
+def _of(clients: tuple[int, ...], *, but: bool) -> Q:
+    """The rows of `clients`, or (`but`) of every other client."""
+    return ~Q(client_id__in=clients) if but else Q(client_id__in=clients)
+
+
+def _recent(on: date, clients: tuple[int, ...], *, but: bool) -> QuerySet[ReceivableCell]:
+    """The cells due in the last 90 days or later (of `clients`, or `but` them), with their bucket."""
     return (
-        ReceivableCell.objects.filter(of, due_date__gte=on - timedelta(days=LIMITS[-1][1]))
+        ReceivableCell.objects.filter(_of(clients, but=but), due_date__gte=on - timedelta(days=LIMITS[-1][1]))
         .order_by()
         .annotate(bucket=_bucket(on))
     )
 
 
-def _by_bucket(rows: QuerySet[Any], field: str) -> dict[str, Decimal]:
-    """Σ `field` of `rows` (annotated with their bucket) by bucket: one grouped query."""
-    return {
-        bucket: round_money(total) for bucket, total in rows.values_list("bucket").annotate(total=Sum(field))
-    }
+def _buckets(rows: list[tuple[str, Decimal]]) -> dict[str, Decimal]:
+    return {bucket: round_money(total) for bucket, total in rows}
 
 
-def _clients(on: date, rows: list[tuple[int, str, str, Decimal]], *, of: Q) -> list[ClientReceivables]:
-    """Each client of `rows` (id, name, tax id, total; `of` selects them) with its buckets: one
-    grouped query."""
+@compiled_read
+def _recent_by_bucket(on: date, clients: tuple[int, ...], but: bool) -> QuerySet[Any, Any]:
+    return _recent(on, clients, but=but).values_list("bucket").annotate(total=Sum("amount"))  # type: ignore[misc]
+
+
+@compiled_read
+def _recent_by_client(on: date, clients: tuple[int, ...], but: bool) -> QuerySet[Any, Any]:
+    grouped = _recent(on, clients, but=but).values_list("client_id", "bucket")  # type: ignore[misc]
+    return grouped.annotate(total=Sum("amount"))
+
+
+@compiled_read
+def _dates_by_bucket(on: date) -> QuerySet[Any, Any]:
+    since = on - timedelta(days=LIMITS[-1][1])
+    dates = ReceivableDate.objects.filter(due_date__gte=since).annotate(bucket=_bucket(on))
+    return dates.values_list("bucket").annotate(total=Sum("amount"))
+
+
+def _clients(
+    on: date, rows: list[tuple[int, str, str, Decimal]], of: tuple[int, ...], *, but: bool
+) -> list[ClientReceivables]:
+    """Each client of `rows` (id, name, tax id, total; `of` and `but` select them) with its
+    buckets: one grouped query."""
     recent: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    grouped = (
-        _recent(on, of=of)
-        .values_list("client_id", "bucket")  # type: ignore[misc]
-        .annotate(total=Sum("amount"))
-    )
-    for client_id, bucket, total in grouped:
+    for client_id, bucket, total in _recent_by_client(on, of, but):
         recent[client_id][bucket] = round_money(total)
     return [client_row(pk, name, tax_id, round_money(total), recent[pk]) for pk, name, tax_id, total in rows]
 
@@ -97,31 +115,50 @@ def _less(whole: dict[str, Decimal], part: dict[str, Decimal]) -> dict[str, Deci
     return {key: whole.get(key, ZERO) - part.get(key, ZERO) for key in whole.keys() | part.keys()}
 
 
+_OWING = ("client_id", "client__name", "client__tax_id", "amount")
+
+
+def _others(moved: tuple[int, ...]) -> QuerySet[ReceivableClient]:
+    return ReceivableClient.objects.exclude(client_id__in=moved)
+
+
+@compiled_read
+def _owing(moved: tuple[int, ...]) -> QuerySet[Any, Any]:
+    return _others(moved).values_list(*_OWING)
+
+
+@compiled_read
+def _largest_owing(moved: tuple[int, ...], top: int) -> QuerySet[Any, Any]:
+    owing = _others(moved)
+    # Ties at the last place are all kept: the caller ranks them by name.
+    last = owing.order_by("-amount").values_list("amount", flat=True)[top - 1 : top]
+    shown = owing.filter(amount__gte=last) if top > 0 else owing.none()
+    return shown.values_list(*_OWING)
+
+
+@compiled_read
+def _owing_sums(moved: tuple[int, ...]) -> QuerySet[Any, Any]:
+    return aggregated(_others(moved), total=Sum("amount"), count=Count("pk"))
+
+
 def rolled_up(
     on: date, *, moved: frozenset[int], top: int | None
 ) -> tuple[list[ClientReceivables], AgeingBuckets, int]:
     """The clients but `moved`: the `top` largest (all when None), the buckets of all of them
     together, and how many they are. Two queries without `top`; with it four, and one more when
     some clients moved: the buckets of everyone come from the due dates' rows."""
-    owing = ReceivableClient.objects.exclude(client_id__in=moved)
-    columns = ("client_id", "client__name", "client__tax_id", "amount")
+    leaving = tuple(sorted(moved))
     if top is None:
-        clients = _clients(on, list(owing.values_list(*columns)), of=~Q(client_id__in=moved))
+        clients = _clients(on, _owing(leaving), leaving, but=True)
         return clients, add_buckets(clients), len(clients)
-    # Ties at the last place are all kept: the caller ranks them by name.
-    last = owing.order_by("-amount").values_list("amount", flat=True)[top - 1 : top]
-    shown = owing.filter(amount__gte=last) if top > 0 else owing.none()
-    rows = list(shown.values_list(*columns))
-    clients = _clients(on, rows, of=Q(client_id__in=[row[0] for row in rows]))
-    whole = owing.aggregate(total=Sum("amount"), count=Count("pk"))
-    since = on - timedelta(days=LIMITS[-1][1])
-    buckets = _by_bucket(
-        ReceivableDate.objects.filter(due_date__gte=since).annotate(bucket=_bucket(on)), "amount"
-    )
+    rows = _largest_owing(leaving, top)
+    clients = _clients(on, rows, tuple(sorted(row[0] for row in rows)), but=False)
+    [(total, count)] = _owing_sums(leaving)
+    buckets = _buckets(_dates_by_bucket(on))
     if moved:
-        buckets = _less(buckets, _by_bucket(_recent(on, of=Q(client_id__in=moved)), "amount"))
-    everyone = client_row(0, "", "", round_money(whole["total"] or ZERO), buckets)
-    return clients, everyone.buckets, whole["count"]
+        buckets = _less(buckets, _buckets(_recent_by_bucket(on, leaving, False)))
+    everyone = client_row(0, "", "", round_money(total or ZERO), buckets)
+    return clients, everyone.buckets, count
 
 
 @dataclass(frozen=True)
@@ -139,15 +176,20 @@ class OverdueSums:
 BATCH = 50
 
 
-def _later(before: date, clients: Q) -> dict[int, tuple[Decimal, int]]:
-    """What `clients` owe on their invoices due on or after `before`: one grouped query."""
-    return {
-        pk: (round_money(total), count)
-        for pk, total, count in ReceivableCell.objects.filter(clients, due_date__gte=before)
+@compiled_read
+def _later_by_client(before: date, clients: tuple[int, ...], but: bool) -> QuerySet[Any, Any]:
+    return (
+        ReceivableCell.objects.filter(_of(clients, but=but), due_date__gte=before)
         .order_by()
         .values_list("client_id")
         .annotate(total=Sum("amount"), count=Sum("invoices"))
-    }
+    )
+
+
+def _later(before: date, clients: tuple[int, ...], *, but: bool = False) -> dict[int, tuple[Decimal, int]]:
+    """What `clients` (or `but` them, every other) owe on their invoices due on or after `before`:
+    one grouped query."""
+    return {pk: (round_money(total), count) for pk, total, count in _later_by_client(before, clients, but)}
 
 
 def _overdue_rows(
@@ -161,27 +203,60 @@ def _overdue_rows(
     return found
 
 
-def _largest_overdue(owing: QuerySet[ReceivableClient], before: date, top: int) -> list[ClientOverdue]:
-    """The `top` clients of `owing` owing the most on invoices due before `before`.
+_OVERDUE = ("client_id", "client__name", "amount", "invoices", "oldest_due_date")
+
+
+def _owing_before(moved: tuple[int, ...], before: date) -> QuerySet[ReceivableClient]:
+    return _others(moved).filter(oldest_due_date__lt=before)
+
+
+@compiled_read
+def _owing_before_rows(moved: tuple[int, ...], before: date) -> QuerySet[Any, Any]:
+    return _owing_before(moved, before).values_list(*_OVERDUE)
+
+
+@compiled_read
+def _owing_before_batch(moved: tuple[int, ...], before: date, start: int, size: int) -> QuerySet[Any, Any]:
+    """`size` clients by decreasing totals from `start`, and the next one."""
+    ordered = _owing_before(moved, before).order_by("-amount", "client_id")
+    return ordered[start : start + size + 1].values_list(*_OVERDUE)
+
+
+def _largest_overdue(moved: tuple[int, ...], before: date, top: int) -> list[ClientOverdue]:
+    """The `top` clients but `moved` owing the most on invoices due before `before`.
 
     A client owes at most its total there: the clients are read by decreasing totals, a batch at
     a time, until the `top`-th found owes more than the next total (two queries a batch; one
     batch when the largest debts are old, as they are)."""
-    ordered = owing.order_by("-amount", "client_id").values_list(
-        "client_id", "client__name", "amount", "invoices", "oldest_due_date"
-    )
     best: list[ClientOverdue] = []
     start = 0
     while True:
-        batch = list(ordered[start : start + BATCH + 1])
+        batch = _owing_before_batch(moved, before, start, BATCH)
         rows, following = batch[:BATCH], batch[BATCH:]
-        best = overdue_rank(
-            [*best, *_overdue_rows(rows, _later(before, Q(client_id__in=[r[0] for r in rows])))]
-        )
-        best = best[:top]
+        ids = tuple(sorted(r[0] for r in rows))
+        best = overdue_rank([*best, *_overdue_rows(rows, _later(before, ids))])[:top]
         if not following or (len(best) == top and best[-1].amount > following[0][2]):
             return best
         start += BATCH
+
+
+@compiled_read
+def _overdue_sums(moved: tuple[int, ...], before: date, shown: tuple[int, ...]) -> QuerySet[Any, Any]:
+    old = Q(oldest_due_date__lt=before)
+    return aggregated(
+        _others(moved),
+        amount=Sum("amount"),
+        invoices=Sum("invoices"),
+        clients=Count("pk", filter=old),
+        oldest=Min("oldest_due_date", filter=old & ~Q(client_id__in=shown)),
+    )
+
+
+@compiled_read
+def _due_from(before: date) -> QuerySet[Any, Any]:
+    return aggregated(
+        ReceivableDate.objects.filter(due_date__gte=before), amount=Sum("amount"), invoices=Sum("invoices")
+    )
 
 
 def overdue_rolled_up(
@@ -192,37 +267,26 @@ def overdue_rolled_up(
     batches, one over the clients (with the oldest due date of those not listed), one over the
     due dates, and one more when some clients moved.
     """
-    others = ReceivableClient.objects.exclude(client_id__in=moved)
-    owing = others.filter(oldest_due_date__lt=before)
+    leaving = tuple(sorted(moved))
     if top is None:
-        rows = list(owing.values_list("client_id", "client__name", "amount", "invoices", "oldest_due_date"))
-        shown = _overdue_rows(rows, _later(before, ~Q(client_id__in=moved)))
+        shown = _overdue_rows(_owing_before_rows(leaving, before), _later(before, leaving, but=True))
         return shown, OverdueSums(
             len(shown), sum((r.amount for r in shown), ZERO), sum(r.invoices for r in shown)
         )
-    shown = _largest_overdue(owing, before, top) if top > 0 else []
+    shown = _largest_overdue(leaving, before, top) if top > 0 else []
     # What is due before `before` = everything owed − what is due from then on; the clients owing
     # nothing that old owe only later invoices.
-    old = Q(oldest_due_date__lt=before)
-    sums = others.aggregate(
-        amount=Sum("amount"),
-        invoices=Sum("invoices"),
-        clients=Count("pk", filter=old),
-        oldest=Min("oldest_due_date", filter=old & ~Q(client_id__in=[row.client_id for row in shown])),
+    [(amount, invoices, clients, oldest)] = _overdue_sums(
+        leaving, before, tuple(sorted(r.client_id for r in shown))
     )
-    later = ReceivableDate.objects.filter(due_date__gte=before).aggregate(
-        amount=Sum("amount"), invoices=Sum("invoices")
-    )
-    later_amount, later_invoices = later["amount"] or ZERO, later["invoices"] or 0
+    [(later_amount, later_invoices)] = _due_from(before)
+    later_amount, later_invoices = later_amount or ZERO, later_invoices or 0
     if moved:
-        theirs = _later(before, Q(client_id__in=moved))
+        theirs = _later(before, leaving)
         later_amount -= sum((t for t, _n in theirs.values()), ZERO)
         later_invoices -= sum(n for _t, n in theirs.values())
     return shown, OverdueSums(
-        sums["clients"],
-        round_money((sums["amount"] or ZERO) - later_amount),
-        (sums["invoices"] or 0) - later_invoices,
-        sums["oldest"],
+        clients, round_money((amount or ZERO) - later_amount), (invoices or 0) - later_invoices, oldest
     )
 
 

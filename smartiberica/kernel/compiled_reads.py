@@ -24,7 +24,7 @@ from typing import Any, ParamSpec
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Value
 from django.db.models.query import FlatValuesListIterable, ValuesIterable, ValuesListIterable
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
@@ -50,7 +50,8 @@ class _Compiled:
             raise ValueError(f"a compiled read uses the default database, not {queryset.db!r}")
         query = queryset.query
         self.shape = shape
-        self.names = list(query.selected or [*query.extra_select, *query.values_select, *query.annotation_select])
+        selected = query.selected or [*query.extra_select, *query.values_select, *query.annotation_select]
+        self.names = list(selected)
         self.compiler: SQLCompiler | None = query.get_compiler(DEFAULT_DB_ALIAS)
         try:
             pinned = self.compiler.as_sql()
@@ -80,6 +81,14 @@ def _kept() -> OrderedDict[tuple[Any, ...], _Compiled]:
         kept = OrderedDict()
         connection._compiled_reads = kept  # type: ignore[attr-defined]
     return kept
+
+
+def aggregated(queryset: QuerySet[Any, Any], **aggregates: Any) -> QuerySet[Any, Any]:
+    """`queryset.aggregate(**aggregates)` as a QuerySet a compiled read can return: one row, the
+    values in the order given (None where nothing matched, as `aggregate` gives)."""
+    # Grouped by a constant, which Django leaves out of the GROUP BY: one row over everything.
+    grouped = queryset.order_by().annotate(_whole=Value(1)).values("_whole")
+    return grouped.annotate(**aggregates).values_list(*aggregates)
 
 
 def compiled_read(build: Callable[P, QuerySet[Any, Any]]) -> Callable[P, list[Any]]:
