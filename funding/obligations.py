@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
+
+from django.db.models import QuerySet
 
 from funding.choices import ObligationStatus
 from funding.models import Obligation, ObligationQuerySet
+from smartiberica.kernel.compiled_reads import compiled_read
 from smartiberica.kernel.dates import today
 
 
@@ -39,8 +43,8 @@ _COLUMNS = (
 )
 
 
-def _read(obligations: ObligationQuerySet, *, on: date) -> list[ObligationDue]:
-    """One query: the obligations by due date, then id, their source joined."""
+def _read(rows: list[tuple[Any, ...]], *, on: date) -> list[ObligationDue]:
+    """The obligations read (by due date, then id, their source joined) as `ObligationDue`s."""
     return [
         ObligationDue(
             id=pk,
@@ -53,10 +57,17 @@ def _read(obligations: ObligationQuerySet, *, on: date) -> list[ObligationDue]:
             overdue=status == ObligationStatus.PENDING and due_date < on,
             status=status,
         )
-        for pk, code, name, kind, description, due_date, reference, status in obligations.order_by(
-            "due_date", "pk"
-        ).values_list(*_COLUMNS)
+        for pk, code, name, kind, description, due_date, reference, status in rows
     ]
+
+
+def _ordered(obligations: ObligationQuerySet) -> QuerySet[Any, Any]:
+    return obligations.order_by("due_date", "pk").values_list(*_COLUMNS)
+
+
+@compiled_read
+def _needing_attention(on: date, within_days: int) -> QuerySet[Any, Any]:
+    return _ordered(Obligation.objects.needing_attention(on=on, days=within_days))
 
 
 def obligations_due(*, on: date, within_days: int) -> list[ObligationDue]:
@@ -64,10 +75,10 @@ def obligations_due(*, on: date, within_days: int) -> list[ObligationDue]:
 
     Due exactly `within_days` days after `on` is in; a day later is out. Overdue means due before `on`.
     """
-    return _read(Obligation.objects.needing_attention(on=on, days=within_days), on=on)
+    return _read(_needing_attention(on, within_days), on=on)
 
 
 def obligations_between(*, first: date, last: date) -> list[ObligationDue]:
     """Every obligation due from `first` to `last` (both included), whatever its status, by due date
     then id; overdue ones are pending and due before today. One query."""
-    return _read(Obligation.objects.filter(due_date__range=(first, last)), on=today())
+    return _read(list(_ordered(Obligation.objects.filter(due_date__range=(first, last)))), on=today())

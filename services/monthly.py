@@ -121,7 +121,7 @@ def _month_starts(after: date, end: date) -> list[date]:
 
 
 def _invoiced_a_year_before(after: date, end: date, as_of: date) -> dict[tuple[int, int], Decimal]:
-    """One query: what running time-and-materials contracts (`contracts`, a subquery: their ids
+    """One query: what the time-and-materials contracts running by `after` (a subquery: their ids
     as a list of parameters cost more to prepare than the query takes) invoiced (net, issued) in
     the months a year before the projected ones, by (contract id, year × 100 + month), from the
     contracts' monthly rollup (their invoices, summed, grew with the history); only what was dated
@@ -250,18 +250,36 @@ def _clients(
     if as_of < first:
         return ()
     later = {pk: round_money(total) for pk, total in _later_by_client(basis, as_of, last).items()}
-    year_rows = RevenueClientYear.objects.filter(basis=basis, year=year)
-    clients = Client.objects.order_by()
     if scope == "top":
-        to_date = _top_to_date(year_rows, later, projected)
-        clients = clients.filter(pk__in=to_date)
+        to_date = _top_to_date(basis, year, later, projected)
+        names = _client_names(tuple(sorted(to_date)))
     else:
-        to_date = _nonzero(_to_date(year_rows.values_list("client_id", "amount"), later, every=True))
+        to_date = _nonzero(_to_date(_year_amounts(basis, year, None, None), later, every=True))
+        names = _client_names(None)
     return tuple(
         ClientRevenue(client_id=pk, name=name, tax_id=tax_id, amount=to_date[pk])
-        for pk, name, tax_id in clients.values_list("pk", "name", "tax_id")
+        for pk, name, tax_id in names
         if pk in to_date
     )
+
+
+@compiled_read
+def _client_names(ids: tuple[int, ...] | None) -> QuerySet[Any, Any]:
+    """The names of the clients `ids` (of every client for None)."""
+    clients = Client.objects.order_by()
+    return (clients if ids is None else clients.filter(pk__in=ids)).values_list("pk", "name", "tax_id")
+
+
+@compiled_read
+def _year_amounts(basis: Basis, year: int, first: int | None, least: Decimal | None) -> QuerySet[Any, Any]:
+    """The year's amount of each client: all of them, the `first` largest (by the rank index,
+    basis, year, amount descending), or those of at least `least`."""
+    rows = RevenueClientYear.objects.filter(basis=basis, year=year)
+    if least is not None:
+        rows = rows.filter(amount__gte=least)
+    if first is not None:
+        rows = rows.order_by("-amount", "client_id")[:first]
+    return rows.values_list("client_id", "amount")
 
 
 # How many of the year's largest clients the pages' projection reads first (by the rank index) to
@@ -288,7 +306,7 @@ def _nonzero(amounts: dict[int, Decimal]) -> dict[int, Decimal]:
 
 
 def _top_to_date(
-    year_rows: QuerySet[RevenueClientYear], later: dict[int, Decimal], projected: dict[int, Decimal]
+    basis: Basis, year: int, later: dict[int, Decimal], projected: dict[int, Decimal]
 ) -> dict[int, Decimal]:
     """The amounts to date of the `_candidates` (exactly those), read without every client: two
     queries over the rank index (basis, year, amount descending).
@@ -302,16 +320,15 @@ def _top_to_date(
     when the bound is not above zero). Fewer than ten clients without a projection among the
     first: every client is read, as `_candidates` then keeps them all.
     """
-    by_amount = year_rows.order_by("-amount", "client_id").values_list("client_id", "amount")
-    first = _to_date(by_amount[:FIRST_CLIENTS], later)
+    first = _to_date(_year_amounts(basis, year, FIRST_CLIENTS, None), later)
     unprojected = sorted((v for pk, v in first.items() if pk not in projected and v != 0), reverse=True)
     lifts = (projected.get(pk, ZERO) - later.get(pk, ZERO) for pk in {*projected, *later})
     lift = max(max(lifts, default=ZERO), ZERO)
     bound = unprojected[TOP_CLIENTS - 1] - lift if len(unprojected) >= TOP_CLIENTS else None
     if bound is None or bound <= 0:
-        read = _to_date(by_amount, later, every=True)
+        read = _to_date(_year_amounts(basis, year, None, None), later, every=True)
     else:
-        read = _to_date(by_amount.filter(amount__gte=bound), later)
+        read = _to_date(_year_amounts(basis, year, None, bound), later)
     to_date = _nonzero(read)
     return {pk: to_date[pk] for pk in _candidates(to_date, projected)}
 

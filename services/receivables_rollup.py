@@ -46,14 +46,17 @@ def moved_clients(on: date) -> frozenset[int] | None:
     """The clients of the invoices that moved after `on`, or None when they are too many for the
     rollups to pay (one query that stops at the limit; the receivables card and the overdue
     alerts of a page share it, `shared_reads`)."""
-    ids = list(
-        InvoiceSettlement.objects.filter(last_event_on__gt=on)
-        .order_by()
-        .values_list("client_id", flat=True)[: MOVED_INVOICES + 1]
-    )
+    ids = _moved(on, MOVED_INVOICES + 1)
     if len(ids) > MOVED_INVOICES or len(set(ids)) > MOVED_CLIENTS:
         return None
     return frozenset(ids)
+
+
+@compiled_read
+def _moved(on: date, most: int) -> QuerySet[Any, Any]:
+    """The clients of the invoices that moved after `on`, one per invoice, `most` at most."""
+    moved = InvoiceSettlement.objects.filter(last_event_on__gt=on).order_by()
+    return moved.values_list("client_id", flat=True)[:most]
 
 
 def _bucket(on: date) -> Case:
