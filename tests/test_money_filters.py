@@ -44,3 +44,22 @@ def test_the_filters_refuse_floats() -> None:
         render("{{ v|money }}", "es", v=12.5)
     with pytest.raises(TypeError, match="float"):
         render("{{ v|percent }}", "es", v=0.5)
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "expected"),
+    [
+        ("money", Decimal("1234.5"), f"1.234,50{NBSP}€"),
+        ("ratio", Decimal("0.8123"), f"81,2{NBSP}%"),
+        ("rate", Decimal("5.5"), f"5,50{NBSP}%"),
+        ("index", Decimal("0.25"), "0,2500"),
+        ("ratio", None, "—"),
+    ],
+)
+def test_a_figure_is_written_as_its_kind(kind: str, value: Decimal | None, expected: str) -> None:
+    assert render("{{ v|figure:kind }}", "es", v=value, kind=kind) == expected
+
+
+def test_a_figure_of_an_unknown_kind_is_refused() -> None:
+    with pytest.raises(ValueError, match="not 'share'"):
+        render("{{ v|figure:kind }}", "es", v=Decimal("1"), kind="share")

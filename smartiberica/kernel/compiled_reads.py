@@ -10,10 +10,10 @@ asks for the same few years and bases again and again, so nearly every read find
 
 The function must build its QuerySet from its arguments alone (no `today()`, no setting, no
 active language), as `values()` or `values_list()` rows; a module constant it reads is compiled
-into its SQL, so one that may change (a batch size a test lowers) is passed as an argument. Its SQL may depend on the time zone
-(Django extracts from datetimes in the current one), which is part of the key. Each database
-connection keeps its own compiled reads (a compiler belongs to one connection, and connections
-belong to one thread), the most recent `KEPT` of them.
+into its SQL, so one that may change (a batch size a test lowers) is passed as an argument. Its
+SQL may depend on the time zone (Django extracts from datetimes in the current one), which is
+part of the key. Each database connection keeps its own compiled reads (a compiler belongs to
+one connection, and connections belong to one thread), the most recent `KEPT` of them.
 """
 
 from __future__ import annotations

@@ -76,3 +76,16 @@ def rate(value: Decimal | int | None) -> str:
     if value is None:
         return DASH
     return format_percent(_require_decimal(value, "rate"), places=2)
+
+
+_BY_KIND = {"ratio": percent, "money": money, "rate": rate, "index": index}
+
+
+@register.filter
+def figure(value: Decimal | int | None, kind: str) -> str:
+    """A figure as its kind (the registry's) is written: `{{ value|figure:row.kind }}` is the
+    percent of a ratio, the amount of money, the rate, or the plain number of an index. One
+    filter instead of a chain of `{% if %}`s: the multi-year table has hundreds of cells."""
+    if kind not in _BY_KIND:
+        raise ValueError(f"a figure is one of {sorted(_BY_KIND)}, not {kind!r}")
+    return _BY_KIND[kind](value)
