@@ -238,16 +238,16 @@ def _clients(
 ) -> tuple[ClientRevenue, ...]:
     """The year's revenue by client up to `as_of`: its yearly rows less what is dated later.
 
-    `scope="all"`: every client. `scope="top"`: only the clients that can be among the
-    `TOP_CLIENTS` largest once the projection (`projected`, by client id) is added, the others
-    left out, and only the largest clients' amounts read (`_top_to_date`). The amounts are read by
-    id (one row per client of the year, no join) and then the names: three queries for every
-    client, four for the top, none with a list of ids longer than the clients kept (Django
-    prepares every parameter of an `IN (…)` one by one, which cost more than the rows with
-    thousands of clients).
+    `scope="none"`: no client (nothing read). `scope="all"`: every client. `scope="top"`: only the
+    clients that can be among the `TOP_CLIENTS` largest once the projection (`projected`, by client
+    id) is added, the others left out, and only the largest clients' amounts read
+    (`_top_to_date`). The amounts are read by id (one row per client of the year, no join) and
+    then the names: three queries for every client, four for the top, none with a list of ids
+    longer than the clients kept (Django prepares every parameter of an `IN (…)` one by one,
+    which cost more than the rows with thousands of clients).
     """
     first, last = year_bounds(year)
-    if as_of < first:
+    if as_of < first or scope == "none":
         return ()
     later = {pk: round_money(total) for pk, total in _later_by_client(basis, as_of, last).items()}
     if scope == "top":

@@ -116,7 +116,9 @@ def raw_client_sums(basis: Basis, first: date, last: date) -> QuerySet[Any, Any]
 @compiled_read
 def client_year_rows(basis: Basis, wanted: tuple[int, ...], scope: Clients) -> QuerySet[Any, Any]:
     rows = RevenueClientYear.objects.filter(basis=basis, year__in=wanted)
-    if scope == "top":
+    if scope == "none":
+        rows = rows.none()
+    elif scope == "top":
         top = Q()
         for year in wanted:
             edge = (

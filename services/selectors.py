@@ -38,7 +38,7 @@ from typing import Any, Literal
 
 from django.db.models import QuerySet, Sum
 
-from smartiberica.kernel.basis import TOP_CLIENTS, Basis, Clients, Source
+from smartiberica.kernel.basis import LISTED, Basis, Clients, Source
 from smartiberica.kernel.compiled_reads import compiled_read
 from smartiberica.kernel.dates import year_bounds
 from smartiberica.kernel.money import ZERO, round_money
@@ -439,7 +439,7 @@ def services_years(
         _take_off_refunds(
             first, last, lines=lines, by_month=by_month, by_service=by_service, clients=by_client
         )
-    listed = TOP_CLIENTS if clients == "top" else None
+    listed = LISTED[clients]
     targets = _targets_by_year(wanted)
     margins = _margins_by_year(first, last, wanted)
     expected = expected_by_year(wanted, source=source)

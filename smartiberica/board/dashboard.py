@@ -447,10 +447,11 @@ class YearsPage:
 
 
 def _current_projection(series: list[YearlyFigures], basis: Basis) -> Forecast | None:
-    """The year in progress projected at its end, when it is the last year shown (one forecast)."""
+    """The year in progress projected at its end, when it is the last year shown (one forecast).
+    The page shows only its self-financing ratio: no client is read."""
     if not series or series[-1].year != current_year():
         return None
-    projected = forecast(year=series[-1].year, basis=basis, clients="top")
+    projected = forecast(year=series[-1].year, basis=basis, clients="none")
     return projected if projected.projected_months > 0 else None
 
 

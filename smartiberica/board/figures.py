@@ -20,7 +20,7 @@ and the volume), `combine()` is pure and does the arithmetic, and `yearly_figure
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import ROUND_CEILING, Decimal
 from typing import Any, Protocol
@@ -391,7 +391,8 @@ def yearly_figures_many(
     """The figures of several years in a fixed number of queries, whatever the years and the volume.
 
     A closed year is its approved snapshot (public contract 3); the others are computed.
-    `clients="top"` (the pages): `revenue_by_client` lists only the largest `TOP_CLIENTS` clients.
+    `clients="top"` (the pages): `revenue_by_client` lists only the largest `TOP_CLIENTS` clients;
+    `"none"`: no client (`without_clients`).
     """
     # Imported here: the snapshots module builds `YearlyFigures` objects, defined above.
     from smartiberica.board.snapshots import approved_figures
@@ -401,7 +402,14 @@ def yearly_figures_many(
     approved = approved_figures(years=years, basis=basis, clients=clients)
     others = [y for y in years if y not in approved]
     computed = compute_yearly_figures_many(years=others, basis=basis, clients=clients)
-    return {year: approved.get(year) or computed[year] for year in sorted({*approved, *computed})}
+    found = {year: approved.get(year) or computed[year] for year in sorted({*approved, *computed})}
+    return {year: without_clients(f) for year, f in found.items()} if clients == "none" else found
+
+
+def without_clients(figures: YearlyFigures) -> YearlyFigures:
+    """`figures` with no client read (`clients="none"`): no list, and the client concentration
+    not computable (None) rather than the 0 an empty list would give."""
+    return replace(figures, revenue_by_client=(), ratios=replace(figures.ratios, client_concentration=None))
 
 
 def compute_yearly_figures_many(

@@ -23,10 +23,10 @@ from django.utils.translation import gettext_lazy as _
 
 from funding.selectors import FundingMonths, FundingYear, funding_months
 from services.selectors import ServicesMonths, ServicesYear, services_months
-from smartiberica.board.figures import YearlyFigures, combine, yearly_figures_many
+from smartiberica.board.figures import YearlyFigures, combine, without_clients, yearly_figures_many
 from smartiberica.board.projection_months import MONTHS, MonthPieces, month_end, project, trailing_growth
 from smartiberica.board.scenario_params import BASELINE, ScenarioParams
-from smartiberica.kernel.basis import BASES, TOP_CLIENTS, Basis, Clients
+from smartiberica.kernel.basis import BASES, LISTED, Basis, Clients
 from smartiberica.kernel.dates import today
 from smartiberica.kernel.money import ZERO, round_money
 
@@ -201,7 +201,8 @@ def forecast(
     ended on `on`, today by default, or the scenario's `seen_from`), under `scenario`.
 
     `clients="top"` (the pages): `revenue_by_client` lists only the largest `TOP_CLIENTS` clients,
-    read without the thousands of others (the figures are the same).
+    read without the thousands of others (the figures are the same); `"none"` reads no client
+    (`revenue_by_client` is empty, the clients' ratios None).
     Raises `ProjectionError` for an `as_of` that is not a month's last day or is in the future.
     """
     if basis not in BASES:
@@ -218,10 +219,10 @@ def forecast(
     if seen >= date(year, 12, 31):
         figures = yearly_figures_many(years=[year], basis=basis, clients=clients)[year]
     else:
-        funding_year, services_year = _inputs(
-            months, funding, services, TOP_CLIENTS if clients == "top" else None
-        )
+        funding_year, services_year = _inputs(months, funding, services, LISTED[clients])
         figures = combine(funding_year, services_year, basis=basis)
+    if clients == "none":
+        figures = without_clients(figures)
     return Forecast(
         figures=figures,
         as_of=seen,

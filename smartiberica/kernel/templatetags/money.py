@@ -8,6 +8,7 @@ show an em dash for None (not computable) and refuse floats outright.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
@@ -78,7 +79,12 @@ def rate(value: Decimal | int | None) -> str:
     return format_percent(_require_decimal(value, "rate"), places=2)
 
 
-_BY_KIND = {"ratio": percent, "money": money, "rate": rate, "index": index}
+_BY_KIND: dict[str, Callable[[Decimal | int | None], str]] = {
+    "ratio": percent,
+    "money": money,
+    "rate": rate,
+    "index": index,
+}
 
 
 @register.filter

@@ -26,6 +26,9 @@ PAGE_QUERIES = QUERIES + 1
 # and the approved budgets already: the projection takes them from the page's shared reads
 # (smartiberica/kernel/shared_reads.py).
 ON_A_PAGE = PAGE_QUERIES - 7
+# The multi-year page shows only the projected self-financing ratio: its projection reads no
+# client (`clients="none"`), the four reads of the top clients left out.
+WITHOUT_CLIENTS = ON_A_PAGE - 4
 
 
 def more_records(plan: Plan, n: int) -> None:

@@ -123,3 +123,21 @@ def test_a_client_whose_year_sums_to_zero_but_owes_to_date_is_still_among_them(
     services.invoice_issue(invoice=services.credit_note_create(invoice=big, issue_date=date(2025, 7, 3)))
     monkeypatch.setattr(monthly, "FIRST_CLIENTS", 12)
     assert assert_same_top("accrual")[0] == "Socio 00"
+
+
+def test_a_projection_without_clients_reads_none_and_has_the_same_other_figures(plan: Plan) -> None:
+    many_clients(plan)
+    for basis in ("accrual", "cash"):
+        top = forecast(year=2025, basis=basis, clients="top").as_json()
+        with CaptureQueriesContext(connection) as queries:
+            bare = forecast(year=2025, basis=basis, clients="none").as_json()
+        assert bare["revenue_by_client"] == []
+        assert bare["ratios"]["client_concentration"] is None
+        unlike = {"revenue_by_client", "ratios"}
+        assert {k: v for k, v in bare.items() if k not in unlike} == {
+            k: v for k, v in top.items() if k not in unlike
+        }
+        assert {k: v for k, v in bare["ratios"].items() if k != "client_concentration"} == {
+            k: v for k, v in top["ratios"].items() if k != "client_concentration"
+        }
+        assert not any('"services_revenueclientyear"' in q["sql"] for q in queries)

@@ -20,7 +20,7 @@ from smartiberica.board import dashboard
 from smartiberica.board import figure_registry as registry
 from smartiberica.board.scenario_actions import scenario_create
 from tests.board.projection.plan import Plan
-from tests.board.projection.test_queries import ON_A_PAGE, more_records
+from tests.board.projection.test_queries import ON_A_PAGE, WITHOUT_CLIENTS, more_records
 
 NBSP = "\u00a0"
 
@@ -147,7 +147,7 @@ def test_the_multi_year_page_adds_one_projection_and_no_query_with_more_data(
     with_projection = queries(board_client, "/years/")
     monkeypatch.setattr(dashboard, "_current_projection", lambda series, basis: None)
     without = queries(board_client, "/years/")
-    assert with_projection == without + ON_A_PAGE
+    assert with_projection == without + WITHOUT_CLIENTS
     monkeypatch.undo()
     more_records(plan, 12)
     assert queries(board_client, "/years/") == with_projection
