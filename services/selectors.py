@@ -34,6 +34,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any, Literal
 
 from django.db.models import QuerySet, Sum
@@ -188,7 +189,10 @@ def _refund_groups(first: date, last: date) -> list[_RefundGroup]:
 def _client_revenue(amounts: dict[int, ClientRevenue]) -> list[ClientRevenue]:
     """Clients with a non-zero revenue, largest first (then by name)."""
     found = [c for c in amounts.values() if c.amount != 0]
-    found.sort(key=lambda c: (-c.amount, c.name, c.client_id))
+    # Two stable sorts on attributes: a key tuple per client (and a negated amount) cost the API
+    # several milliseconds for a year's 5,000 clients.
+    found.sort(key=attrgetter("name", "client_id"))
+    found.sort(key=attrgetter("amount"), reverse=True)
     return found
 
 

@@ -46,6 +46,8 @@ def is_money_field(field: object) -> bool:
 
 
 def _require_decimal(value: object) -> Decimal:
+    if type(value) is Decimal:  # the common case first: a page checks thousands of amounts
+        return value
     if isinstance(value, bool) or not isinstance(value, Decimal | int):
         raise TypeError(f"Money must be a Decimal (or an int), not {type(value).__name__}: {value!r}")
     return Decimal(value)
