@@ -13,13 +13,15 @@ active language), as `values()` or `values_list()` rows; a module constant it re
 into its SQL, so one that may change (a batch size a test lowers) is passed as an argument. Its
 SQL may depend on the time zone (Django extracts from datetimes in the current one), which is
 part of the key. Each database connection keeps its own compiled reads (a compiler belongs to
-one connection, and connections belong to one thread), the most recent `KEPT` of them.
+one connection, and connections belong to one thread), the most recent `KEPT` of them. On
+PostgreSQL the SQL, its parameters written in, runs as a prepared statement
+(`prepared_statements`): the server parses and plans it once per connection too.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any, ParamSpec
 
@@ -29,6 +31,8 @@ from django.db.models import QuerySet, Value
 from django.db.models.query import FlatValuesListIterable, ValuesIterable, ValuesListIterable
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
+
+from smartiberica.kernel.prepared_statements import prepared_sql, run_prepared
 
 P = ParamSpec("P")
 
@@ -41,7 +45,7 @@ _SHAPES = {ValuesListIterable: "tuple", FlatValuesListIterable: "flat", ValuesIt
 class _Compiled:
     """One read's compiler, its SQL pinned, and how its rows are handed back."""
 
-    __slots__ = ("compiler", "names", "shape")
+    __slots__ = ("compiler", "converters", "names", "prepared", "shape", "width")
 
     def __init__(self, queryset: QuerySet[Any, Any]) -> None:
         shape = _SHAPES.get(queryset._iterable_class)
@@ -61,11 +65,24 @@ class _Compiled:
             return
         # `execute_sql` compiles again at each call: hand it the SQL compiled once.
         self.compiler.as_sql = lambda *args, **kwargs: pinned
+        # On PostgreSQL, the SQL with its parameters written in: a statement the server prepares
+        # once per connection (`prepared_statements`), so it parses and plans it only once.
+        self.prepared = prepared_sql(*pinned)
+        self.width = self.compiler.col_count
+        self.converters = self.compiler.get_converters([s[0] for s in self.compiler.select[: self.width]])
 
     def rows(self) -> list[Any]:
         if self.compiler is None:
             return []
-        found = self.compiler.results_iter(tuple_expected=self.shape == "tuple")
+        found: Iterable[Any]
+        if self.prepared is None:
+            found = self.compiler.results_iter(tuple_expected=self.shape == "tuple")
+        else:
+            found = run_prepared(self.prepared)
+            if self.compiler.has_extra_select:
+                found = [row[: self.width] for row in found]
+            if self.converters:
+                found = map(tuple, self.compiler.apply_converters(found, self.converters))
         if self.shape == "flat":
             return [row[0] for row in found]
         if self.shape == "dict":
