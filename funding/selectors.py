@@ -341,7 +341,7 @@ def sources_for_choice() -> list[SourceChoice]:
 
 def funding_year_probes() -> list[YearProbe]:
     """The dated tables whose years have data (`years_present_many`): receipts, expenses, repayments."""
-    return [(model.objects.all(), "date") for model in (FundingReceipt, Expense, LoanRepayment)]
+    return [(model.objects.all, "date") for model in (FundingReceipt, Expense, LoanRepayment)]
 
 
 def funding_yearly_record_years() -> set[int]:

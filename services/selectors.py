@@ -314,7 +314,7 @@ def margin_history(*, years: Iterable[int]) -> MarginHistory:
 
 def member_turnover_years() -> list[int]:
     """Sorted years with a member-turnover month: two queries (`years_present_many`)."""
-    return sorted(years_present_many([(MemberTurnover.objects.all(), "month")]))
+    return sorted(years_present_many([(MemberTurnover.objects.all, "month")]))
 
 
 def expected_contract_revenue(*, year: int) -> Decimal:
@@ -500,7 +500,7 @@ def services_year_probes() -> list[YearProbe]:
     """The dated tables whose years have data (`years_present_many`): issued invoices, payments,
     members' turnover."""
     return [
-        (Invoice.objects.issued(), "issue_date"),
-        (Payment.objects.all(), "date"),
-        (MemberTurnover.objects.all(), "month"),
+        (Invoice.objects.issued, "issue_date"),
+        (Payment.objects.all, "date"),
+        (MemberTurnover.objects.all, "month"),
     ]

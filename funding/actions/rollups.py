@@ -97,8 +97,8 @@ def rebuild() -> None:
     years: set[int] = set()
     for rollup, record, _key in _ROLLUPS:
         # MIN/MAX and EXISTS probes over the date indexes, never a DISTINCT scan of the records.
-        years |= years_present(record._default_manager.all(), "date")
-        years |= years_present(rollup._default_manager.all(), "month")
+        years |= years_present(record._default_manager.all, "date")
+        years |= years_present(rollup._default_manager.all, "month")
     for year in sorted(years):
         refresh_months(date(year, month, 1) for month in range(1, 13))
 

@@ -7,13 +7,19 @@ PostgreSQL and to `substr()` on the ISO text SQLite stores dates as.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import date
+from functools import lru_cache
 from typing import Any
 
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import F, Func, IntegerField, QuerySet
 
 from smartiberica.kernel.dates import EARLIEST_RECORD_DATE, latest_record_year, year_bounds
+from smartiberica.kernel.prepared_statements import fetch
+
+# A query's SQL and its parameters.
+Compiled = tuple[str, tuple[Any, ...]]
 
 
 class YearOf(Func):
@@ -45,47 +51,55 @@ class YearMonthOf(Func):
         )
 
 
-def years_present(queryset: QuerySet[Any], field: str) -> set[int]:
-    """The years in which `queryset` has a row, without a `SELECT DISTINCT` over the table."""
-    return years_present_many([(queryset, field)])
+def years_present(rows: Callable[[], QuerySet[Any]], field: str) -> set[int]:
+    """The years in which `rows()` has a row, without a `SELECT DISTINCT` over the table."""
+    return years_present_many([(rows, field)])
 
 
-# A table whose years have data, and its date field.
-YearProbe = tuple[QuerySet[Any], str]
+# A table whose years have data: what gives its rows (a manager's method, such as
+# `Invoice.objects.issued`: the same one at every call, so that its SQL is compiled once) and
+# its date field.
+YearProbe = tuple[Callable[[], QuerySet[Any]], str]
+
+
+@lru_cache(maxsize=64)
+def _compiled(probes: tuple[YearProbe, ...], allowed: tuple[date, date], vendor: str) -> list[Compiled]:
+    """Each probe's rows dated within `allowed`, as SQL and parameters (pure text and values: kept
+    across connections of one vendor, never a row)."""
+    compiled: list[Compiled] = []
+    for rows, field in probes:
+        query = rows().filter(**{f"{field}__range": allowed}).order_by().values(probe_date=F(field)).query
+        sql, params = query.sql_with_params()
+        compiled.append((sql, tuple(params)))
+    return compiled
 
 
 def years_present_many(probes: Sequence[YearProbe]) -> set[int]:
-    """The years in which any of the querysets has a row (each with its date field): two queries,
+    """The years in which any of the tables has a row (each with its date field): two queries,
     whatever the number of tables, never a `SELECT DISTINCT` over one.
 
     One query asks for every table's first and last date (MIN/MAX, served by the date indexes);
     a second one, only when a table has years between its first and last, probes each such year.
     Only the years a record may have count (1990 to next year): a row dated 0001 or 2036 left
-    from before that rule gets no page and would ask for thousands of probes. Each queryset is
-    compiled once and its SQL repeated in the probes (see `_years_probed`).
+    from before that rule gets no page and would ask for thousands of probes. Each table's query
+    is compiled once per range (`_compiled`) and its SQL repeated in the probes (see
+    `_years_probed`); on PostgreSQL both queries run as prepared statements, as planning them
+    cost more than running them.
     """
     if not probes:
         return set()
     allowed = (EARLIEST_RECORD_DATE, year_bounds(latest_record_year())[1])
-    compiled = [
-        queryset.filter(**{f"{field}__range": allowed})
-        .order_by()
-        .values(probe_date=F(field))
-        .query.sql_with_params()
-        for queryset, field in probes
-    ]
-    connection = connections[probes[0][0].db]
+    connection = connections[DEFAULT_DB_ALIAS]
+    compiled = _compiled(tuple(probes), allowed, connection.vendor)
     bounds: list[str] = []
     arguments: list[Any] = []
     for sql, params in compiled:
         bounds += [f"(SELECT MIN(p.probe_date) FROM ({sql}) p)", f"(SELECT MAX(p.probe_date) FROM ({sql}) p)"]
         arguments += [*params, *params]
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(bounds), arguments)
-        row = cursor.fetchone()
+    [row] = fetch("SELECT " + ", ".join(bounds), arguments)
     years: set[int] = set()
     middle: set[int] = set()
-    tables: list[tuple[str, tuple[Any, ...]]] = []
+    tables: list[Compiled] = []
     for n, (sql, params) in enumerate(compiled):
         if row[2 * n] is None:
             continue
@@ -129,7 +143,4 @@ def _years_probed(connection: Any, tables: list[tuple[str, tuple[Any, ...]]], ye
     values = ", ".join(["(%s, %s, %s)"] * len(years))
     probes = ", ".join(columns)
     sql = f"WITH y (year, first_day, last_day) AS (VALUES {values}) SELECT y.year, {probes} FROM y"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, arguments)
-        rows = cursor.fetchall()
-    return {year for year, *firsts in rows if any(first is not None for first in firsts)}
+    return {year for year, *firsts in fetch(sql, arguments) if any(first is not None for first in firsts)}

@@ -15,6 +15,7 @@ psycopg keeps the most recent `PREPARED` statements of a connection and dealloca
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
@@ -33,7 +34,7 @@ def _enabled() -> bool:
     return connection.settings_dict["OPTIONS"].get("prepare_threshold") is not None
 
 
-def prepared_sql(sql: str, params: tuple[Any, ...] | list[Any]) -> str | None:
+def prepared_sql(sql: str, params: Sequence[Any]) -> str | None:
     """`sql` with `params` written in, as it will be prepared; None where nothing is prepared."""
     if not _enabled():
         return None
@@ -83,3 +84,13 @@ def run_prepared(sql: str) -> list[tuple[Any, ...]]:
     with wrapped:
         wrapped.execute(sql)
         return wrapped.fetchall()
+
+
+def fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """The rows of a raw query: prepared (`run_prepared`) where it can be, else as any query."""
+    composed = prepared_sql(sql, params)
+    if composed is not None:
+        return run_prepared(composed)
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
