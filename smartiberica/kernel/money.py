@@ -117,13 +117,27 @@ def _grouped(number: Decimal, places: int, language: str) -> str:
     decimal_mark, thousands = separators
     if number == 0:
         number = abs(number)  # -0.01 rounded is a negative zero, which Django writes "0" too
-    return f"{number:,.{places}f}".replace(",", "\0").replace(".", decimal_mark).replace("\0", thousands)
+    grouped = format(number, _grouping(places))
+    return grouped.replace(",", "\0").replace(".", decimal_mark).replace("\0", thousands)
+
+
+# A page formats hundreds of amounts: the quantum and the format of each number of places, made once.
+@lru_cache(maxsize=8)
+def _quantum(places: int) -> Decimal:
+    """1 at `places` decimals (Decimal("0.01") for 2): what an amount is rounded to."""
+    return Decimal(1).scaleb(-places)
+
+
+@lru_cache(maxsize=8)
+def _grouping(places: int) -> str:
+    """Python's format grouping by thousands with `places` decimals ("1,234.50" for 2)."""
+    return f",.{places}f"
 
 
 def format_money(value: Decimal | int, *, places: int = 2) -> str:
     """An amount in the active language: "12.345,67 €" (es), "12 345,67 €" (fr), "€12,345.67" (en);
     `places=0` for whole euros (a chart's axis), rounded half up."""
-    amount = _require_decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    amount = _require_decimal(value).quantize(_quantum(places), rounding=ROUND_HALF_UP)
     language = _language()
     digits = _grouped(abs(amount), places, language)
     sign = "-" if amount < 0 else ""
@@ -134,13 +148,15 @@ def format_money(value: Decimal | int, *, places: int = 2) -> str:
 
 def format_number(value: Decimal | int, *, places: int = 2) -> str:
     """A number (no currency) in the active language: "1.234,50" (es), "1 234,50" (fr), "1,234.50" (en)."""
-    quantized = _require_decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    quantized = _require_decimal(value).quantize(_quantum(places), rounding=ROUND_HALF_UP)
     return _grouped(quantized, places, _language())
 
 
 def format_percent(points: Decimal | int, *, places: int = 1) -> str:
     """A number already in percent, with its sign: "81,2 %" (es), "81,2 %" (fr), "81.2%" (en)."""
-    return f"{format_number(points, places=places)}{_PERCENT_SPACE.get(_language(), NBSP)}%"
+    language = _language()
+    quantized = _require_decimal(points).quantize(_quantum(places), rounding=ROUND_HALF_UP)
+    return f"{_grouped(quantized, places, language)}{_PERCENT_SPACE.get(language, NBSP)}%"
 
 
 #: `format_money` evaluated when the text is shown: a message built in one request may be read
