@@ -63,3 +63,20 @@ def test_a_figure_is_written_as_its_kind(kind: str, value: Decimal | None, expec
 def test_a_figure_of_an_unknown_kind_is_refused() -> None:
     with pytest.raises(ValueError, match="not 'share'"):
         render("{{ v|figure:kind }}", "es", v=Decimal("1"), kind="share")
+
+
+def test_a_row_of_amounts_is_a_cell_each_as_the_loop_of_cells_wrote_it() -> None:
+    amounts = [Decimal("1234.5"), None, Decimal("-2")]
+    looped = render('{% for v in vs %}<td class="num">{{ v|money }}</td>{% endfor %}', "fr", vs=amounts)
+    assert render("{{ vs|money_cells }}", "fr", vs=amounts) == looped
+    cells = [f"1{NNBSP}234,50{NBSP}€", "—", f"-2,00{NBSP}€"]
+    assert looped == "".join(f'<td class="num">{cell}</td>' for cell in cells)
+
+
+def test_a_row_of_figures_is_a_cell_each_written_as_its_kind() -> None:
+    ratios = [Decimal("0.8123"), None]
+    assert render("{{ vs|figure_cells:'ratio' }}", "es", vs=ratios) == (
+        f'<td class="num">81,2{NBSP}%</td><td class="num">—</td>'
+    )
+    with pytest.raises(TypeError):
+        render("{{ vs|money_cells }}", "es", vs=[1.5])
