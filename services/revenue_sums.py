@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet, Subquery, Sum, Value
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from smartiberica.kernel.basis import BASES, TOP_CLIENTS, Basis, Clients, Source
@@ -20,7 +20,7 @@ from smartiberica.kernel.compiled_reads import compiled_read
 from smartiberica.kernel.periods import YearMonthOf, YearOf
 
 from .choices import InvoiceStatus
-from .models import Invoice, Payment, RevenueClientYear, RevenueLineMonth
+from .models import Client, Invoice, Payment, RevenueClientYear, RevenueLineMonth
 
 # Below every amount a money field holds (14 digits, 2 of them decimals).
 BELOW_ANY_AMOUNT = Decimal("-1000000000000.00")
@@ -128,5 +128,11 @@ def client_year_rows(basis: Basis, wanted: tuple[int, ...], scope: Clients) -> Q
             )
             # Fewer clients than that: every row (no amount is below the money fields' bound).
             top |= Q(year=year, amount__gte=Coalesce(Subquery(edge), Value(BELOW_ANY_AMOUNT)))
-        rows = rows.filter(top)
+        # A few rows a year: each client's name by its key. A join would hash every client first
+        # (the planner expects hundreds of rows), which cost 2 ms with 5,000 clients.
+        client = Client.objects.filter(pk=OuterRef("client_id"))
+        rows = rows.filter(top).annotate(
+            client_name=Subquery(client.values("name")), client_tax_id=Subquery(client.values("tax_id"))
+        )
+        return rows.values_list("year", "client_id", "client_name", "client_tax_id", "amount")
     return rows.values_list("year", "client_id", "client__name", "client__tax_id", "amount")

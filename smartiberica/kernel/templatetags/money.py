@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Decimal
+from html import escape
 
 from django import template
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import pgettext
 
@@ -100,7 +100,8 @@ def figure(value: Decimal | int | None, kind: str) -> str:
 
 
 def _cells(texts: Iterable[str]) -> SafeString:
-    # Each text is escaped: the row is safe as a whole.
+    # Each text is escaped (the standard library's escape: these are plain strings, never lazy
+    # ones), so the row is safe as a whole.
     return mark_safe("".join(f'<td class="num">{escape(text)}</td>' for text in texts))
 
 
