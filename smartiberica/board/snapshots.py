@@ -17,10 +17,14 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+
 from smartiberica.board import figures
 from smartiberica.board.figures import Approval, Basis, YearlyFigures
 from smartiberica.board.models import YearApproval
 from smartiberica.kernel.basis import TOP_CLIENTS, Clients
+from smartiberica.kernel.compiled_reads import compiled_read
 from smartiberica.kernel.models import ClosedYear
 
 # Not part of the frozen figures: who approved is the approval's own record.
@@ -47,23 +51,22 @@ def from_snapshot(data: dict[str, Any]) -> YearlyFigures:
 def approved_figures(*, years: list[int], basis: Basis, clients: Clients = "all") -> dict[int, YearlyFigures]:
     """The snapshot of each closed year among `years`, with its approval (one query); its summary
     for `clients="top"`, the other one left unread."""
-    latest: dict[int, YearApproval] = {}
-    rows = (
-        YearApproval.objects.approvals()
-        .filter(year__in=years)
-        .filter(year__in=ClosedYear.objects.values("year"))
-        .select_related("by")
-        .defer("summary" if clients == "all" else "snapshot")
-    )
-    for approval in rows:
-        latest[approval.year] = approval  # ordered by year, then time: the latest wins
-    return {
-        year: dataclasses.replace(
-            from_snapshot((approval.snapshot if clients == "all" else approval.summary)[basis]),
-            approval=Approval(by=approval.by.get_username(), at=approval.at, note=approval.note),
-        )
-        for year, approval in latest.items()
-    }
+    latest: dict[int, YearlyFigures] = {}
+    for year, stored, by, at, note in _approvals(tuple(years), basis, clients):
+        # Ordered by year, then time: the latest wins.
+        latest[year] = dataclasses.replace(from_snapshot(stored), approval=Approval(by=by, at=at, note=note))
+    return latest
+
+
+@compiled_read
+def _approvals(years: tuple[int, ...], basis: Basis, clients: Clients) -> QuerySet[Any, Any]:
+    """The approvals of the closed years among `years`: the figures of `basis` alone (its key of
+    the snapshot, or of the summary for the pages), who approved, when and why."""
+    stored = f"{'snapshot' if clients == 'all' else 'summary'}__{basis}"
+    closed = ClosedYear.objects.values("year")
+    approvals = YearApproval.objects.approvals().filter(year__in=years).filter(year__in=closed)
+    by = f"by__{get_user_model().USERNAME_FIELD}"
+    return approvals.values_list("year", stored, by, "at", "note")
 
 
 def _dump(value: Any) -> Any:
