@@ -105,14 +105,7 @@ class ServicesMonths:
     service_names: dict[str, str]  # every service line, by code
 
 
-_CONTRACT_FIELDS = (
-    "pk",
-    *CONTRACT_TERM_FIELDS,
-    "service_line_id",
-    "client_id",
-    "client__name",
-    "client__tax_id",
-)
+_CONTRACT_FIELDS = ("pk", *CONTRACT_TERM_FIELDS, "service_line_id", "client_id")
 
 
 def _month_starts(after: date, end: date) -> list[date]:
@@ -159,16 +152,21 @@ def _contracts(after: date, end: date) -> QuerySet[Any, Any]:
     )
 
 
-def _expected_invoices(
-    after: date, end: date, as_of: date, lines: dict[int, str]
-) -> tuple[ExpectedInvoice, ...]:
+# An invoice a contract is expected to bring: its day, its service line's code, its client's id and
+# its net amount (`ExpectedInvoice` once the client's name is known).
+Bill = tuple[date, str, int, Decimal]
+
+
+def _expected_bills(after: date, end: date, as_of: date, lines: dict[int, str]) -> list[Bill]:
     """Two queries: the invoices active (and ended) contracts should bring between two dates.
 
     Recurring contracts bill round(quantity × unit price) at the start of each period; fixed-fee
     and time-and-materials contracts their fee (or estimate) on their start date, as
     `calculations.expected_revenue` counts them in a year. A time-and-materials contract already
     running by then bills each month what it billed the same month a year before (it has no
-    schedule: its own history is the best guess, as for the members' turnover).
+    schedule: its own history is the best guess, as for the members' turnover). The clients'
+    names are read with those of the clients to date (`_clients`): joining the contracts to
+    every client cost more than reading the contracts.
     """
     contracts = _contracts(after, end)
     known = any(row[1] == ContractKind.TIME_AND_MATERIALS and row[2] < after for row in contracts)
@@ -177,28 +175,22 @@ def _expected_invoices(
     months = [
         (max(month, after), (month.year - 1) * 100 + month.month) for month in _month_starts(after, end)
     ]
-    found: list[ExpectedInvoice] = []
-    for pk, kind, start, end_date, period, quantity, price, fixed, estimate, line_id, *client in contracts:
-        billed: list[tuple[date, Decimal]] = []
+    billed: list[Bill] = []
+    for pk, kind, start, end_date, period, quantity, price, fixed, estimate, line_id, client_id in contracts:
+        line = lines[line_id]
         if kind == ContractKind.RECURRING:
             if price is not None and period:
                 amount = line_net(quantity, price)
                 days = period_starts(start=start, end=end_date, billing_period=period, window=(after, end))
-                billed = [(day, amount) for day in days]
+                billed += [(day, line, client_id, amount) for day in days]
         elif kind == ContractKind.TIME_AND_MATERIALS and start < after:
-            billed = [
-                (day, history.get((pk, year_before), ZERO))
-                for day, year_before in months
-                if end_date is None or day <= end_date
-            ]
+            for day, year_before in months:
+                if end_date is None or day <= end_date:
+                    billed.append((day, line, client_id, history.get((pk, year_before), ZERO)))
         elif after <= start <= end:
             fee = fixed if kind == ContractKind.FIXED_FEE else estimate
-            billed = [(start, round_money(fee or ZERO))]
-        for day, amount in billed:
-            if amount > 0:
-                revenue = ClientRevenue(client_id=client[0], name=client[1], tax_id=client[2], amount=amount)
-                found.append(ExpectedInvoice(date=day, service=lines[line_id], client=revenue))
-    return tuple(found)
+            billed.append((start, line, client_id, round_money(fee or ZERO)))
+    return [bill for bill in billed if bill[3] > 0]
 
 
 def _later_by_client(basis: Basis, as_of: date, last: date) -> dict[int, Decimal]:
@@ -235,32 +227,44 @@ def _candidates(to_date: dict[int, Decimal], projected: dict[int, Decimal]) -> s
 
 def _clients(
     basis: Basis, year: int, as_of: date, scope: Clients, projected: dict[int, Decimal]
-) -> tuple[ClientRevenue, ...]:
-    """The year's revenue by client up to `as_of`: its yearly rows less what is dated later.
+) -> tuple[tuple[ClientRevenue, ...], Names]:
+    """The year's revenue by client up to `as_of` (its yearly rows less what is dated later), and
+    the names of those clients and of the clients with something `projected` (by client id).
 
     `scope="none"`: no client (nothing read). `scope="all"`: every client. `scope="top"`: only the
-    clients that can be among the `TOP_CLIENTS` largest once the projection (`projected`, by client
-    id) is added, the others left out, and only the largest clients' amounts read
-    (`_top_to_date`). The amounts are read by id (one row per client of the year, no join) and
-    then the names: three queries for every client, four for the top, none with a list of ids
-    longer than the clients kept (Django prepares every parameter of an `IN (…)` one by one,
-    which cost more than the rows with thousands of clients).
+    clients that can be among the `TOP_CLIENTS` largest once the projection is added, the others
+    left out, and only the largest clients' amounts read (`_top_to_date`). The amounts are read
+    by id (one row per client of the year, no join) and then the names: three queries for every
+    client, four for the top, none with a list of ids longer than the clients kept and projected
+    (Django prepares every parameter of an `IN (…)` one by one, which cost more than the rows
+    with thousands of clients).
     """
     first, last = year_bounds(year)
-    if as_of < first or scope == "none":
-        return ()
+    if scope == "none":
+        return (), {}
+    if as_of < first:
+        return (), _names(_client_names(tuple(sorted(projected)))) if projected else {}
     later = {pk: round_money(total) for pk, total in _later_by_client(basis, as_of, last).items()}
     if scope == "top":
         to_date = _top_to_date(basis, year, later, projected)
-        names = _client_names(tuple(sorted(to_date)))
+        rows = _client_names(tuple(sorted({*to_date, *projected})))
     else:
         to_date = _nonzero(_to_date(_year_amounts(basis, year, None, None), later, every=True))
-        names = _client_names(None)
-    return tuple(
+        rows = _client_names(None)
+    listed = tuple(
         ClientRevenue(client_id=pk, name=name, tax_id=tax_id, amount=to_date[pk])
-        for pk, name, tax_id in names
+        for pk, name, tax_id in rows
         if pk in to_date
     )
+    return listed, _names(rows)
+
+
+# Clients' names and tax ids, by id.
+Names = dict[int, tuple[str, str]]
+
+
+def _names(rows: Iterable[tuple[int, str, str]]) -> Names:
+    return {pk: (name, tax_id) for pk, name, tax_id in rows}
 
 
 @compiled_read
@@ -387,17 +391,22 @@ def services_months(*, year: int, basis: Basis, as_of: date, clients: Clients = 
         for month in ended
     }
     after = max(as_of + timedelta(days=1), first)
-    expected = _expected_invoices(after, last, as_of, code_of) if after <= last else ()
+    bills = _expected_bills(after, last, as_of, code_of) if after <= last else []
     projected: dict[int, Decimal] = {}
-    for invoice in expected:
-        pk = invoice.client.client_id
-        projected[pk] = projected.get(pk, ZERO) + invoice.client.amount
+    for _day, _line, client_id, amount in bills:
+        projected[client_id] = projected.get(client_id, ZERO) + amount
+    listed, names = _clients(basis, year, as_of, clients, projected)
+    # Without clients (`clients="none"`) no name is read, nor shown.
+    expected = tuple(
+        ExpectedInvoice(date=day, service=line, client=ClientRevenue(pk, *names.get(pk, ("", "")), amount))
+        for day, line, pk, amount in bills
+    )
     return ServicesMonths(
         year=year,
         basis=basis,
         as_of=as_of,
         actuals=actuals,
-        clients=_clients(basis, year, as_of, clients, projected),
+        clients=listed,
         turnover_history={row.month: round_money(row.turnover) for row in rows},
         rules=RuleBook(tuple(rules)),
         expected=expected,
