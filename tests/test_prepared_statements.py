@@ -86,7 +86,7 @@ def test_rows_are_those_the_orm_gives_with_their_types(fresh_reads: None) -> Non
     assert client_names_by_tax_id() == list(Client.objects.order_by("tax_id").values_list("name", flat=True))
     rows = invoiced_by_day(date(2024, 1, 1))
     assert rows == [(date(2024, 3, 1), Decimal("3.75")), (date(2024, 5, 2), Decimal("1"))]
-    assert [type(day) for day, _total in rows] == [date, date]
+    assert [(type(day), type(total)) for day, total in rows] == [(date, Decimal), (date, Decimal)]
     built = Invoice.objects.filter(issue_date__gte=date(2024, 1, 1)).order_by("issue_date")
     assert rows == list(built.values_list("issue_date").annotate(total=Sum("lines__quantity")))
 
