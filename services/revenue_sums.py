@@ -135,4 +135,6 @@ def client_year_rows(basis: Basis, wanted: tuple[int, ...], scope: Clients) -> Q
             client_name=Subquery(client.values("name")), client_tax_id=Subquery(client.values("tax_id"))
         )
         return rows.values_list("year", "client_id", "client_name", "client_tax_id", "amount")
-    return rows.values_list("year", "client_id", "client__name", "client__tax_id", "amount")
+    # Largest first, as the caller lists them (`_client_revenue`): its sort then checks an order.
+    ranked = rows.order_by("year", "-amount", "client_id")
+    return ranked.values_list("year", "client_id", "client__name", "client__tax_id", "amount")
