@@ -51,6 +51,11 @@ class AgeingBuckets:
     def overdue(self) -> Decimal:
         return self.total - self.not_due
 
+    @property
+    def amounts(self) -> tuple[Decimal, ...]:
+        """The buckets from not yet due to over 90 days, then the total: a table's row."""
+        return (self.not_due, self.days_0_30, self.days_31_60, self.days_61_90, self.days_over_90, self.total)
+
 
 @dataclass(frozen=True)
 class ClientReceivables:
