@@ -155,7 +155,17 @@ def child(vendor: str, size: str) -> None:
     )
 
 
-def report(runs: list[dict[str, Any]]) -> str:
+def machine_speed() -> float:
+    """Seconds a fixed Python loop (ten million additions) takes: this VM's speed drifts by up to
+    two times within a session, so each table says how fast the machine was around its runs."""
+    started = time.perf_counter()
+    total = 0
+    for n in range(10_000_000):
+        total += n
+    return time.perf_counter() - started
+
+
+def report(runs: list[dict[str, Any]], speeds: tuple[float, float] | None = None) -> str:
     names = list(runs[0]["results"]) if runs else []
     header = "| page | " + " | ".join(f"{r['vendor']} {r['size']}" for r in runs) + " |"
     lines = [header, "| --- |" + " ---: |" * len(runs)]
@@ -178,6 +188,12 @@ def report(runs: list[dict[str, Any]]) -> str:
         "logged in as a superuser; "
         "closed years are served from their approved snapshot, open years from the rollups.",
     ]
+    if speeds is not None:
+        lines += [
+            "",
+            f"Machine speed: a fixed Python loop of ten million additions took {speeds[0]:.2f} s before "
+            f"the runs and {speeds[1]:.2f} s after them (`machine_speed`).",
+        ]
     return "\n".join(lines)
 
 
@@ -203,11 +219,12 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     plan = [("postgresql", s) for s in args.sizes.split(",") if s in SIZES] + [("sqlite", "100k")]
     plan = [p for p in plan if args.only in (None, p[0])]
+    before = machine_speed()
     for vendor, size in plan:
         print(f"{vendor} {size}", flush=True)
         subprocess.run([sys.executable, __file__, "--child", vendor, size], check=True)
     runs = [json.loads((OUT / f"scale-{v}-{s}.json").read_text()) for v, s in plan]
-    block = report(runs)
+    block = report(runs, (before, machine_speed()))
     print(block)
     write_doc(block)
 
