@@ -3,16 +3,12 @@ those the ORM gives, on both databases."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections import OrderedDict
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.db.models import QuerySet, Sum
 from django.test.utils import CaptureQueriesContext
@@ -22,6 +18,7 @@ from smartiberica.kernel.closed_years import close_year_lock
 from smartiberica.kernel.compiled_reads import compiled_read
 from smartiberica.kernel.models import ClosedYear
 from tests.services.factories import line, make_client, make_invoice, valid_dni
+from tests.test_settings import manage
 
 pytestmark = pytest.mark.django_db
 
@@ -93,24 +90,12 @@ def test_rows_are_those_the_orm_gives_with_their_types(fresh_reads: None) -> Non
 
 def test_the_settings_turn_prepared_statements_off_on_request() -> None:
     probe = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
-    base = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env = {
-        **base,
-        "DJANGO_ENV_FILE": os.devnull,
-        "DJANGO_DEBUG": "1",
-        "DATABASE_URL": "postgres://u@h:5432/db",
-    }
 
     def options(**extra: str) -> str:
-        result = subprocess.run(
-            [sys.executable, "manage.py", "shell", "-c", probe],
-            cwd=settings.BASE_DIR,
-            env={**env, **extra},
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=True,
+        result = manage(
+            "shell", "-c", probe, DJANGO_DEBUG="1", DATABASE_URL="postgres://u@h:5432/db", **extra
         )
+        assert result.returncode == 0, result.stderr
         return result.stdout
 
     assert "'prepare_threshold': 5" in options()
