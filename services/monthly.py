@@ -21,7 +21,7 @@ from django.db.models import Q, QuerySet, Sum
 from smartiberica.kernel.basis import TOP_CLIENTS, Basis, Clients
 from smartiberica.kernel.compiled_reads import compiled_read
 from smartiberica.kernel.dates import add_months, year_bounds
-from smartiberica.kernel.money import ZERO, round_money
+from smartiberica.kernel.money import ZERO, round_money, round_sums
 from smartiberica.kernel.periods import YearMonthOf
 
 from .calculations import CONTRACT_TERM_FIELDS, line_net, period_starts
@@ -194,10 +194,11 @@ def _expected_bills(after: date, end: date, as_of: date, lines: dict[int, str]) 
 
 
 def _later_by_client(basis: Basis, as_of: date, last: date) -> dict[int, Decimal]:
-    """One query: each client's revenue dated after `as_of` within the year, by client id."""
+    """One query: each client's revenue dated after `as_of` within the year, by client id (to the
+    cent: SQLite sums money as floats)."""
     if as_of >= last:
         return {}
-    return dict(_later_sums(basis, as_of, last))
+    return round_sums(_later_sums(basis, as_of, last))
 
 
 @compiled_read
@@ -244,7 +245,7 @@ def _clients(
         return (), {}
     if as_of < first:
         return (), _names(_client_names(tuple(sorted(projected)))) if projected else {}
-    later = {pk: round_money(total) for pk, total in _later_by_client(basis, as_of, last).items()}
+    later = _later_by_client(basis, as_of, last)
     if scope == "top":
         to_date = _top_to_date(basis, year, later, projected)
         rows = _client_names(tuple(sorted({*to_date, *projected})))
@@ -326,8 +327,10 @@ def _top_to_date(
     """
     first = _to_date(_year_amounts(basis, year, FIRST_CLIENTS, None), later)
     unprojected = sorted((v for pk, v in first.items() if pk not in projected and v != 0), reverse=True)
-    lifts = (projected.get(pk, ZERO) - later.get(pk, ZERO) for pk in {*projected, *later})
-    lift = max(max(lifts, default=ZERO), ZERO)
+    # A client with nothing projected lifts by −later at most: the least of `later` bounds them all
+    # (a client with a projection lifts by more than −later, so counting it there changes nothing).
+    lifts = [amount - later.get(pk, ZERO) for pk, amount in projected.items()]
+    lift = max(*lifts, -min(later.values(), default=ZERO), ZERO)
     bound = unprojected[TOP_CLIENTS - 1] - lift if len(unprojected) >= TOP_CLIENTS else None
     if bound is None or bound <= 0:
         read = _to_date(_year_amounts(basis, year, None, None), later, every=True)

@@ -9,14 +9,17 @@ filter and the messages of the rules both use it).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
-from typing import Any, TypedDict
+from typing import Any, TypedDict, TypeVar
 
 from django.core.signals import setting_changed
 from django.utils.formats import get_format, number_format
 from django.utils.functional import lazy
 from django.utils.translation import get_language
+
+K = TypeVar("K")
 
 CENT = Decimal("0.01")
 RATIO_QUANTUM = Decimal("0.0001")
@@ -56,6 +59,12 @@ def _require_decimal(value: object) -> Decimal:
 def round_money(value: Decimal | int) -> Decimal:
     """Round to the cent, half up (0.005 -> 0.01, -0.005 -> -0.01)."""
     return _require_decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def round_sums(rows: Iterable[tuple[K, Decimal]]) -> dict[K, Decimal]:
+    """`round_money` of each sum of `rows` (key, sum), by key: a page rounds a sum per client
+    (thousands), and the helper's call per amount cost more than the rounding itself."""
+    return {key: total.quantize(CENT, rounding=ROUND_HALF_UP) for key, total in rows}
 
 
 def percent_of(amount: Decimal, rate_percent: Decimal) -> Decimal:
