@@ -3,6 +3,7 @@
     python bench/scale.py                        # PostgreSQL 10k, 100k, 1M, 10M; SQLite 100k
     python bench/scale.py --sizes 10k,1m         # some sizes only
     python bench/scale.py --only sqlite
+    python bench/scale.py --runs 1               # one run of each size instead of three
 
 Each (backend, size) runs in its own process on its own database, generated once with
 `generate_data --years 10 --seed 1` (which rebuilds the rollups) and reused: PostgreSQL
@@ -10,8 +11,10 @@ Each (backend, size) runs in its own process on its own database, generated once
 `var/bench/scale-<size>.sqlite3`. The years before last are approved (closed) once, as a board
 would have done, so a closed year is served from its snapshot and the open years from the
 rollups. Each page is requested in-process with Django's test client as a logged-in superuser,
-with the production settings (DEBUG off, whatever .env says): two warm-up rounds, then the
-median of fifteen, every page requested in turn in each round. The table goes to
+with the production settings (DEBUG off, whatever .env says): two warm-up rounds, then fifteen,
+every page requested in turn in each round. The sizes are measured in turn three times over
+(`--runs`) and each cell is the median of the 45 times: this VM's speed drifts by up to two
+times within minutes, and one run per size put a slow minute on one size's whole column. The table goes to
 docs/benchmarks.md between the scale markers. Disk: about 0.85 GB of PostgreSQL data per
 million invoices (8.4 GB at 10 M).
 """
@@ -34,13 +37,13 @@ DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- scale:start -->", "<!-- scale:end -->"
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}
 PG_URL = os.environ.get("BENCH_SCALE_PG", "postgres://postgres@127.0.0.1:5432/si_scale_{size}")
-YEARS, SEED, REPEAT, WARMUP = 10, 1, 15, 2
+YEARS, SEED, REPEAT, WARMUP, RUNS = 10, 1, 15, 2, 3
 
 
-def _medians_ms(requests: dict[str, Any]) -> dict[str, float]:
-    """The median time of each request, requested in turns: `WARMUP` rounds, then `REPEAT` timed
-    rounds of every request one after the other. Taking turns spreads a slow second of the machine
-    (this VM has them) over every request instead of one request's whole sample."""
+def _samples_ms(requests: dict[str, Any]) -> dict[str, list[float]]:
+    """The times of each request, requested in turns: `WARMUP` rounds, then `REPEAT` timed rounds
+    of every request one after the other. Taking turns spreads a slow second of the machine (this
+    VM has them) over every request instead of one request's whole sample."""
     for _ in range(WARMUP):
         for fn in requests.values():
             fn()
@@ -50,7 +53,7 @@ def _medians_ms(requests: dict[str, Any]) -> dict[str, float]:
             started = time.perf_counter()
             fn()
             times[name].append((time.perf_counter() - started) * 1000)
-    return {name: statistics.median(found) for name, found in times.items()}
+    return times
 
 
 def _prepare(invoices: int) -> None:
@@ -91,7 +94,7 @@ def _create_pg_database(url: str) -> None:
             connection.execute(f'CREATE DATABASE "{name}"')
 
 
-def child(vendor: str, size: str) -> None:
+def child(vendor: str, size: str, run: int) -> None:
     invoices = SIZES[size]
     url = PG_URL.format(size=size) if vendor == "postgresql" else f"sqlite:///{OUT / f'scale-{size}.sqlite3'}"
     if vendor == "postgresql":
@@ -147,12 +150,20 @@ def child(vendor: str, size: str) -> None:
 
         return request
 
-    results = _medians_ms({name: get(path) for name, path in targets.items()})
-    for name, median in results.items():
-        print(f"  {vendor:10} {size:>4} {name:36} {median:8.1f} ms", flush=True)
-    (OUT / f"scale-{vendor}-{size}.json").write_text(
-        json.dumps({"vendor": vendor, "size": size, "prepared_s": prepared, "results": results}, indent=2)
+    samples = _samples_ms({name: get(path) for name, path in targets.items()})
+    for name, found in samples.items():
+        print(f"  {vendor:10} {size:>4} {name:36} {statistics.median(found):8.1f} ms", flush=True)
+    (OUT / f"scale-{vendor}-{size}-{run}.json").write_text(
+        json.dumps({"vendor": vendor, "size": size, "prepared_s": prepared, "samples": samples}, indent=2)
     )
+
+
+def combined(vendor: str, size: str, runs: int) -> dict[str, Any]:
+    """The median of each request over the samples of every run of (vendor, size)."""
+    found = [json.loads((OUT / f"scale-{vendor}-{size}-{run}.json").read_text()) for run in range(runs)]
+    names = list(found[0]["samples"])
+    results = {name: statistics.median([t for one in found for t in one["samples"][name]]) for name in names}
+    return {"vendor": vendor, "size": size, "results": results}
 
 
 def machine_speed() -> float:
@@ -165,7 +176,7 @@ def machine_speed() -> float:
     return time.perf_counter() - started
 
 
-def report(runs: list[dict[str, Any]], speeds: tuple[float, float] | None = None) -> str:
+def report(runs: list[dict[str, Any]], passes: int, speeds: tuple[float, float] | None = None) -> str:
     names = list(runs[0]["results"]) if runs else []
     header = "| page | " + " | ".join(f"{r['vendor']} {r['size']}" for r in runs) + " |"
     lines = [header, "| --- |" + " ---: |" * len(runs)]
@@ -184,7 +195,8 @@ def report(runs: list[dict[str, Any]], speeds: tuple[float, float] | None = None
         ]
     lines += [
         "",
-        "Medians of 15 in-process requests after 2 warm-ups, the pages requested in turns, "
+        f"Medians of {REPEAT * passes} in-process requests ({passes} runs of every size in turn, each "
+        f"{REPEAT} rounds after {WARMUP} warm-ups, the pages requested in turns), "
         "logged in as a superuser; "
         "closed years are served from their approved snapshot, open years from the rollups.",
     ]
@@ -211,20 +223,25 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10k,100k,1m,10m")
     parser.add_argument("--only", choices=("postgresql", "sqlite"))
-    parser.add_argument("--child", nargs=2, metavar=("VENDOR", "SIZE"))
+    parser.add_argument("--runs", type=int, default=RUNS)
+    parser.add_argument("--child", nargs=3, metavar=("VENDOR", "SIZE", "RUN"))
     args = parser.parse_args()
     if args.child:
-        child(*args.child)
+        vendor, size, run = args.child
+        child(vendor, size, int(run))
         return
     OUT.mkdir(parents=True, exist_ok=True)
     plan = [("postgresql", s) for s in args.sizes.split(",") if s in SIZES] + [("sqlite", "100k")]
     plan = [p for p in plan if args.only in (None, p[0])]
     before = machine_speed()
-    for vendor, size in plan:
-        print(f"{vendor} {size}", flush=True)
-        subprocess.run([sys.executable, __file__, "--child", vendor, size], check=True)
-    runs = [json.loads((OUT / f"scale-{v}-{s}.json").read_text()) for v, s in plan]
-    block = report(runs, (before, machine_speed()))
+    # Every size in turn, `--runs` times over: the machine's slow minutes fall on every size
+    # rather than on the one measured then.
+    for run in range(args.runs):
+        for vendor, size in plan:
+            print(f"{vendor} {size} (run {run + 1} of {args.runs})", flush=True)
+            subprocess.run([sys.executable, __file__, "--child", vendor, size, str(run)], check=True)
+    runs = [combined(v, s, args.runs) for v, s in plan]
+    block = report(runs, args.runs, (before, machine_speed()))
     print(block)
     write_doc(block)
 
