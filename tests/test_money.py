@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from smartiberica.kernel.money import percent_of, ratio, round_money
+from smartiberica.kernel.money import percent_of, ratio, round_money, round_sums
 
 
 def test_it_rounds_half_up_to_the_cent() -> None:
@@ -10,6 +10,13 @@ def test_it_rounds_half_up_to_the_cent() -> None:
     assert round_money(Decimal("2.675")) == Decimal("2.68")
     assert round_money(Decimal("-0.005")) == Decimal("-0.01")
     assert round_money(Decimal("10")) == Decimal("10.00")
+
+
+def test_sums_by_key_are_rounded_half_up_to_the_cent_as_round_money_does() -> None:
+    # A sum SQLite made from floats, one that is half a cent, and one that is exact already.
+    rows = [(7, Decimal("12.3449999999999")), (8, Decimal("-0.005")), (9, Decimal("40.10"))]
+    assert round_sums(rows) == {7: Decimal("12.34"), 8: Decimal("-0.01"), 9: Decimal("40.10")}
+    assert round_sums(rows) == {key: round_money(total) for key, total in rows}
 
 
 def test_it_takes_a_percentage_to_the_cent() -> None:
