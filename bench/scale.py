@@ -13,9 +13,9 @@ would have done, so a closed year is served from its snapshot and the open years
 rollups. Each page is requested in-process with Django's test client as a logged-in superuser,
 with the production settings (DEBUG off, whatever .env says): two warm-up rounds, then fifteen,
 every page requested in turn in each round. The sizes are measured in turn three times over
-(`--runs`) and each cell is the median of the 45 times: this VM's speed drifts by up to two
-times within minutes, and one run per size put a slow minute on one size's whole column. The table goes to
-docs/benchmarks.md between the scale markers. Disk: about 0.85 GB of PostgreSQL data per
+(`--runs`) and each cell is the median of all their times: this VM's speed drifts by up to two
+times within minutes, and one run per size put a slow minute on one size's whole column. The
+table goes to docs/benchmarks.md between the scale markers. Disk: about 0.85 GB of PostgreSQL data per
 million invoices (8.4 GB at 10 M).
 """
 
